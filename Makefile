@@ -1,0 +1,45 @@
+# The two commands: `make run` (service on SQLite, with this machine inventoried) and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP_SERVER := $(VENV)/.server-installed
+STAMP_DEV := $(VENV)/.dev-installed
+export INVENTORY_DATABASE_URL ?= sqlite:///var/inventory.db
+
+.PHONY: run test lint format migrations clean bench
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(STAMP_SERVER): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[server]'
+	touch $@
+
+$(STAMP_DEV): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@ $(STAMP_SERVER)
+
+run: $(STAMP_SERVER)
+	mkdir -p var
+	$(BIN)/inventory-api migrate
+	$(BIN)/inventory-api quickstart
+
+test: $(STAMP_DEV)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: $(STAMP_DEV)
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+# Regenerates alembic/versions/0001_initial.py from the models (no release has shipped yet).
+migrations: $(STAMP_DEV)
+	$(BIN)/python -m inventory_api.tools.regen_migration
+
+bench: $(STAMP_DEV)
+	$(BIN)/python benchmarks/run_all.py
+
+clean:
+	rm -rf $(VENV) var .pytest_cache

@@ -1,0 +1,213 @@
+"""Users, passwords, tokens and the principal a request acts as."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from argon2 import PasswordHasher
+from argon2.exceptions import VerificationError
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from inventory_api.auth.models import ROLE_PERMISSIONS, ROLES, SCOPES, ApiToken, User, UserSite
+from inventory_api.db import utcnow
+from inventory_api.errors import Conflict, NotFound, Unauthorized, Unprocessable
+from inventory_api.history.service import record_change
+
+_hasher = PasswordHasher()  # argon2id with the library's current defaults
+TOKEN_PREFIX = "inv_"
+#: Touch last_used_at (and audit a use) at most this often per token.
+LAST_USED_RESOLUTION = timedelta(minutes=5)
+
+
+@dataclass(frozen=True, slots=True)
+class Principal:
+    """Who a request acts as: a user, through a session or an API token, with effective permissions."""
+
+    user_id: uuid.UUID
+    username: str
+    role: str
+    permissions: frozenset[str]
+    #: None means every site.
+    site_ids: frozenset[uuid.UUID] | None
+    token_id: uuid.UUID | None = None
+    via_api_token: bool = False
+
+    def can_see_site(self, site_id: uuid.UUID | None) -> bool:
+        return self.site_ids is None or site_id in self.site_ids
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def token_hash(token: str) -> str:
+    """SHA-256 of a token: tokens are 256-bit random, so a fast hash is safe and keeps lookups cheap."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def new_token() -> str:
+    return TOKEN_PREFIX + secrets.token_urlsafe(32)
+
+
+def get_user_by_name(session: Session, username: str) -> User | None:
+    return session.scalar(select(User).where(User.username == username))
+
+
+def list_users(session: Session) -> list[User]:
+    return list(session.scalars(select(User).order_by(User.username)))
+
+
+def require_user(session: Session, user_id: uuid.UUID) -> User:
+    user = session.get(User, user_id)
+    if user is None:
+        raise NotFound("user", user_id)
+    return user
+
+
+def user_site_ids(session: Session, user: User) -> frozenset[uuid.UUID] | None:
+    if user.all_sites:
+        return None
+    return frozenset(session.scalars(select(UserSite.site_id).where(UserSite.user_id == user.id)))
+
+
+def set_user_sites(session: Session, user: User, site_ids: Iterable[uuid.UUID] | None) -> None:
+    """Grant a user all sites (None) or exactly the listed sites."""
+    for row in session.scalars(select(UserSite).where(UserSite.user_id == user.id)):
+        session.delete(row)
+    user.all_sites = site_ids is None
+    for site_id in set(site_ids or ()):
+        session.add(UserSite(user_id=user.id, site_id=site_id))
+
+
+def create_user(
+    session: Session,
+    *,
+    username: str,
+    role: str,
+    password: str | None = None,
+    full_name: str | None = None,
+    email: str | None = None,
+    site_ids: Iterable[uuid.UUID] | None = None,
+) -> User:
+    """Create a user; the username must be new."""
+    if role not in ROLES:
+        raise Unprocessable(f"role must be one of {', '.join(ROLES)}")
+    if get_user_by_name(session, username) is not None:
+        raise Conflict(f"username {username!r} is taken", code="username_taken")
+    user = User(
+        username=username,
+        role=role,
+        full_name=full_name,
+        email=email,
+        password_hash=hash_password(password) if password else None,
+    )
+    session.add(user)
+    session.flush()
+    set_user_sites(session, user, site_ids)
+    record_change(
+        session, "user", user.id, "created", changes={"role": [None, role]}, summary=f"user {username}"
+    )
+    return user
+
+
+def change_role(session: Session, user: User, role: str) -> None:
+    if role not in ROLES:
+        raise Unprocessable(f"role must be one of {', '.join(ROLES)}")
+    if role != user.role:
+        record_change(session, "user", user.id, "role_changed", changes={"role": [user.role, role]})
+        user.role = role
+        user.version += 1
+
+
+def authenticate(session: Session, username: str, password: str) -> User:
+    """The active user with this password, or Unauthorized (the same answer for every failure)."""
+    user = get_user_by_name(session, username)
+    try:
+        if user is None or not user.is_active or not user.password_hash:
+            raise VerificationError
+        _hasher.verify(user.password_hash, password)
+    except VerificationError:
+        raise Unauthorized("wrong username or password", code="invalid_credentials") from None
+    if _hasher.check_needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    user.last_login_at = utcnow()
+    return user
+
+
+def create_token(
+    session: Session,
+    user: User,
+    *,
+    name: str,
+    scopes: Iterable[str] | None = None,
+    expires_at: datetime | None = None,
+    kind: str = "api",
+) -> tuple[ApiToken, str]:
+    """A new token for a user; returns the record and the token, which is never stored or shown again."""
+    scopes = sorted(set(scopes)) if scopes is not None else sorted(ROLE_PERMISSIONS[user.role])
+    unknown = set(scopes) - set(SCOPES)
+    if unknown:
+        raise Unprocessable(f"unknown scopes: {', '.join(sorted(unknown))}; known: {', '.join(SCOPES)}")
+    plain = new_token()
+    token = ApiToken(
+        user_id=user.id,
+        name=name,
+        kind=kind,
+        prefix=plain[:12],
+        token_hash=token_hash(plain),
+        scopes=scopes,
+        expires_at=expires_at,
+    )
+    session.add(token)
+    session.flush()
+    if kind == "api":
+        record_change(
+            session, "user", user.id, "token_created", summary=f"token {name} ({token.prefix}…)",
+            changes={"token_id": [None, str(token.id)], "scopes": [None, scopes]},
+        )  # fmt: skip
+    return token, plain
+
+
+def list_tokens(session: Session, user_id: uuid.UUID) -> list[ApiToken]:
+    stmt = select(ApiToken).where(ApiToken.user_id == user_id, ApiToken.kind == "api")
+    return list(session.scalars(stmt.order_by(ApiToken.created_at, ApiToken.id)))
+
+
+def revoke_token(session: Session, token: ApiToken) -> None:
+    if token.revoked_at is None:
+        token.revoked_at = utcnow()
+        record_change(
+            session, "user", token.user_id, "token_revoked", summary=f"token {token.name} ({token.prefix}…)"
+        )
+
+
+def resolve_principal(session: Session, bearer: str) -> Principal:
+    """The principal behind a bearer token, or Unauthorized; notes (and audits) its use now and then."""
+    token = session.scalar(select(ApiToken).where(ApiToken.token_hash == token_hash(bearer)))
+    now = utcnow()
+    if token is None or token.revoked_at is not None or (token.expires_at and token.expires_at <= now):
+        raise Unauthorized("unknown, expired or revoked token", code="invalid_token")
+    user = session.get(User, token.user_id)
+    if user is None or not user.is_active:
+        raise Unauthorized("the token's user is disabled", code="invalid_token")
+    if token.last_used_at is None or now - token.last_used_at >= LAST_USED_RESOLUTION:
+        token.last_used_at = now
+        if token.kind == "api":
+            record_change(
+                session, "user", user.id, "token_used", summary=f"token {token.name} ({token.prefix}…)"
+            )
+    return Principal(
+        user_id=user.id,
+        username=user.username,
+        role=user.role,
+        permissions=ROLE_PERMISSIONS[user.role] & frozenset(token.scopes),
+        site_ids=user_site_ids(session, user),
+        token_id=token.id,
+        via_api_token=token.kind == "api",
+    )

@@ -1,0 +1,82 @@
+"""Typed FastAPI dependencies: the request's session and the caller's principal."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Annotated
+
+from fastapi import Depends, Request
+from sqlalchemy.orm import Session
+
+from inventory_api.auth.service import Principal, resolve_principal
+from inventory_api.db import Database
+from inventory_api.errors import Forbidden, Unauthorized
+from inventory_api.history.service import Actor, set_actor
+from inventory_api.settings import Settings
+
+READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+SESSION_COOKIE = "inventory_session"
+
+
+def get_db(request: Request) -> Database:
+    return request.app.state.db
+
+
+def get_settings_dep(request: Request) -> Settings:
+    return request.app.state.settings
+
+
+def get_session(request: Request) -> Iterator[Session]:
+    """The request's one session; `TransactionalRoute` commits it before the answer is sent."""
+    db: Database = request.app.state.db
+    factory = db.sessions if request.method in READ_METHODS else db.write_sessions
+    with factory() as session:
+        session.info["request_id"] = request.state.request_id
+        request.state.session = session
+        yield session
+
+
+DbDep = Annotated[Database, Depends(get_db)]
+SessionDep = Annotated[Session, Depends(get_session)]
+SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
+
+
+def bearer_token(request: Request) -> str | None:
+    """The bearer token of the Authorization header, or the browser's session cookie."""
+    header = request.headers.get("authorization", "")
+    scheme, _, value = header.partition(" ")
+    if scheme.lower() == "bearer" and value.strip():
+        return value.strip()
+    return request.cookies.get(SESSION_COOKIE)
+
+
+def get_principal(request: Request, session: SessionDep) -> Principal:
+    """The authenticated caller; every route but health, metrics and the collectors' needs one."""
+    token = bearer_token(request)
+    if token is None:
+        raise Unauthorized("authentication required: send Authorization: Bearer <token>", code="unauthorized")
+    principal = resolve_principal(session, token)
+    actor_type = "token" if principal.via_api_token else "user"
+    set_actor(
+        session, Actor(actor_type, str(principal.user_id), principal.username, request.state.request_id)
+    )
+    return principal
+
+
+def require(permission: str) -> Callable[[Principal], Principal]:
+    """A dependency that lets the caller through only with `permission` (read, write or admin)."""
+
+    def check(principal: Annotated[Principal, Depends(get_principal)]) -> Principal:
+        if permission not in principal.permissions:
+            raise Forbidden(
+                f"this needs the {permission!r} permission; you have {sorted(principal.permissions)}"
+            )
+        return principal
+
+    check.__name__ = f"require_{permission}"
+    return check
+
+
+ReadDep = Annotated[Principal, Depends(require("read"))]
+WriteDep = Annotated[Principal, Depends(require("write"))]
+AdminDep = Annotated[Principal, Depends(require("admin"))]

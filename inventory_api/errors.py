@@ -1,0 +1,150 @@
+"""Domain errors with a stable machine-readable code, and the handlers that turn them into JSON."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from sqlalchemy.exc import IntegrityError, OperationalError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+log = logging.getLogger(__name__)
+
+
+class AppError(Exception):
+    """An error a client can act on: HTTP status, stable code, readable detail."""
+
+    status = 400
+    code = "bad_request"
+
+    def __init__(
+        self, detail: Any, *, code: str | None = None, headers: dict[str, str] | None = None, **extra: Any
+    ) -> None:
+        super().__init__(detail)
+        self.detail = detail
+        if code:
+            self.code = code
+        self.headers = headers
+        self.extra = extra
+
+
+class BadRequest(AppError):
+    status, code = 400, "bad_request"
+
+
+class Unauthorized(AppError):
+    status, code = 401, "unauthorized"
+
+
+class Forbidden(AppError):
+    status, code = 403, "forbidden"
+
+
+class NotFound(AppError):
+    status, code = 404, "not_found"
+
+    def __init__(self, kind: str, key: Any, **extra: Any) -> None:
+        super().__init__(f"{kind} {key} not found", **extra)
+
+
+class Conflict(AppError):
+    status, code = 409, "conflict"
+
+
+class PreconditionFailed(AppError):
+    status, code = 412, "precondition_failed"
+
+
+class PayloadTooLarge(AppError):
+    status, code = 413, "payload_too_large"
+
+
+class UnsupportedMediaType(AppError):
+    status, code = 415, "unsupported_media_type"
+
+
+class Unprocessable(AppError):
+    status, code = 422, "validation_error"
+
+
+class RateLimited(AppError):
+    status, code = 429, "rate_limited"
+
+    def __init__(self, detail: str, retry_after: int) -> None:
+        super().__init__(detail, headers={"Retry-After": str(max(1, retry_after))})
+
+
+class Unavailable(AppError):
+    status, code = 503, "unavailable"
+
+
+#: Documented in OpenAPI on every route: the codes a client may act on.
+ERROR_CODES = {
+    "bad_request": "malformed request",
+    "unauthorized": "missing, unknown, expired or revoked credentials",
+    "forbidden": "authenticated, but the role or token scope does not allow this",
+    "not_found": "no such record, or it belongs to a site you cannot see",
+    "conflict": "uniqueness or state conflict; `detail` says which",
+    "precondition_failed": "If-Match does not match the current ETag",
+    "validation_error": "a field is wrong; `errors` lists each with its location",
+    "payload_too_large": "body over the configured limit (compressed or decompressed)",
+    "unsupported_media_type": "wrong Content-Type or Content-Encoding",
+    "rate_limited": "too many requests; retry after `Retry-After` seconds",
+    "unavailable": "the service cannot serve now; retry after `Retry-After` seconds",
+    "internal_error": "a bug; the request changed nothing",
+}
+
+
+def error_body(code: str, detail: Any, **extra: Any) -> dict[str, Any]:
+    """The one JSON shape of every error answer."""
+    return {"detail": detail, "code": code, **extra}
+
+
+def _location(loc: tuple[Any, ...]) -> str:
+    return ".".join(str(part) for part in loc if part != "body") or "body"
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    """Map domain errors, validation errors and database conflicts to JSON answers."""
+
+    @app.exception_handler(AppError)
+    async def _app_error(_: Request, exc: AppError) -> JSONResponse:
+        return JSONResponse(error_body(exc.code, exc.detail, **exc.extra), exc.status, headers=exc.headers)
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:
+        errors = [
+            {"field": _location(tuple(err["loc"])), "message": err["msg"], "type": err["type"]}
+            for err in exc.errors()
+        ]
+        detail = "; ".join(f"{e['field']}: {e['message']}" for e in errors)
+        return JSONResponse(error_body("validation_error", detail, errors=errors), 422)
+
+    @app.exception_handler(IntegrityError)
+    async def _integrity(_: Request, exc: IntegrityError) -> JSONResponse:
+        log.info("integrity conflict: %s", exc.orig)
+        return JSONResponse(error_body("conflict", "the change conflicts with an existing record"), 409)
+
+    @app.exception_handler(OperationalError)
+    async def _operational(_: Request, exc: OperationalError) -> JSONResponse:
+        log.warning("database unavailable: %s", exc.orig)
+        return JSONResponse(
+            error_body("unavailable", "the database is busy or unreachable"),
+            503,
+            headers={"Retry-After": "5"},
+        )
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+        code = {404: "not_found", 405: "method_not_allowed", 401: "unauthorized"}.get(
+            exc.status_code, "error"
+        )
+        return JSONResponse(error_body(code, exc.detail), exc.status_code, headers=exc.headers)
+
+    @app.exception_handler(Exception)
+    async def _unexpected(_: Request, exc: Exception) -> JSONResponse:
+        log.exception("unhandled error", exc_info=exc)
+        return JSONResponse(error_body("internal_error", "internal error; nothing was changed"), 500)

@@ -1,0 +1,109 @@
+"""Recording and reading the change history."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from enum import Enum
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from inventory_api.history.models import ChangeEvent
+
+SYSTEM = "system"
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    """Who is acting in a session: set once per request (or job) in `session.info["actor"]`."""
+
+    type: str
+    id: str | None = None
+    name: str | None = None
+    request_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Cause:
+    """Why a change happens: a work order, a collector report, an import, a merge."""
+
+    type: str
+    id: str | None = None
+
+
+def set_actor(session: Session, actor: Actor) -> None:
+    """Name who acts in this session's changes."""
+    session.info["actor"] = actor
+
+
+def current_actor(session: Session) -> Actor:
+    """The session's actor, or the system when none was set (jobs, migrations)."""
+    return session.info.get("actor") or Actor(SYSTEM)
+
+
+def plain(value: Any) -> Any:
+    """A value as JSON can hold it in a change record."""
+    if isinstance(value, uuid.UUID | Decimal):
+        return str(value)
+    if isinstance(value, datetime):
+        return value.isoformat().replace("+00:00", "Z")
+    if isinstance(value, Enum):
+        return value.value
+    return value
+
+
+def diff_fields(obj: Any, values: dict[str, Any]) -> dict[str, list[Any]]:
+    """Apply `values` to `obj`; return {field: [old, new]} for the fields that really changed."""
+    changes: dict[str, list[Any]] = {}
+    for field, new in values.items():
+        old = getattr(obj, field)
+        if old != new:
+            changes[field] = [plain(old), plain(new)]
+            setattr(obj, field, new)
+    return changes
+
+
+def record_change(
+    session: Session,
+    subject_type: str,
+    subject_id: uuid.UUID,
+    action: str,
+    *,
+    changes: dict[str, Any] | None = None,
+    summary: str | None = None,
+    cause: Cause | None = None,
+) -> ChangeEvent:
+    """Write one history event in the session's transaction."""
+    actor = current_actor(session)
+    cause = cause or session.info.get("cause")
+    event = ChangeEvent(
+        subject_type=subject_type,
+        subject_id=subject_id,
+        action=action,
+        summary=summary,
+        changes=changes or None,
+        actor_type=actor.type,
+        actor_id=actor.id,
+        actor_name=actor.name,
+        cause_type=cause.type if cause else None,
+        cause_id=cause.id if cause else None,
+        request_id=actor.request_id,
+    )
+    session.add(event)
+    return event
+
+
+def list_changes(
+    session: Session, subject_type: str, subject_id: uuid.UUID, *, after: int | None, limit: int
+) -> list[ChangeEvent]:
+    """A subject's history, oldest first, keyset-paged by event id."""
+    stmt = select(ChangeEvent).where(
+        ChangeEvent.subject_type == subject_type, ChangeEvent.subject_id == subject_id
+    )
+    if after is not None:
+        stmt = stmt.where(ChangeEvent.id > after)
+    return list(session.scalars(stmt.order_by(ChangeEvent.id).limit(limit)))

@@ -1,0 +1,12 @@
+"""Every table of the service, imported in one place for Alembic and the tests."""
+
+from inventory_api.assets import models as assets
+from inventory_api.auth import models as auth
+from inventory_api.catalog import models as catalog
+from inventory_api.db import Base
+from inventory_api.events import models as events
+from inventory_api.history import models as history
+from inventory_api.locations import models as locations
+from inventory_api.people import models as people
+
+__all__ = ["Base", "assets", "auth", "catalog", "events", "history", "locations", "people"]

@@ -1,0 +1,141 @@
+"""Keyset cursor pagination with a stable order (sort key, then id), shared by every list."""
+
+from __future__ import annotations
+
+import base64
+import json
+import uuid
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Annotated, Any, Generic, TypeVar
+
+from fastapi import Depends, Query
+from pydantic import BaseModel
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select
+from sqlalchemy.orm import Session
+
+from inventory_api.errors import BadRequest
+
+T = TypeVar("T")
+MAX_LIMIT = 500
+
+
+class Page(BaseModel, Generic[T]):
+    """One page of a list: `next` is the cursor of the following page, null on the last one."""
+
+    items: list[T]
+    next: str | None = None
+    total: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PageParams:
+    limit: int
+    cursor: str | None
+    sort: str | None
+    count: bool
+
+
+def page_params(
+    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT, description="items per page")] = 50,
+    cursor: Annotated[str | None, Query(description="the `next` of the previous page")] = None,
+    sort: Annotated[str | None, Query(description="field to sort by; `-field` for descending")] = None,
+    count: Annotated[bool, Query(description="also return `total` (costs a count query)")] = False,
+) -> PageParams:
+    return PageParams(limit=limit, cursor=cursor, sort=sort, count=count)
+
+
+PageDep = Annotated[PageParams, Depends(page_params)]
+
+
+def _encode(value: Any) -> Any:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, uuid.UUID | Decimal):
+        return str(value)
+    return value
+
+
+def _decode(value: Any, column: ColumnElement[Any]) -> Any:
+    if value is None:
+        return None
+    try:
+        kind = column.type.python_type
+    except NotImplementedError:
+        return value
+    if kind is datetime:
+        return datetime.fromisoformat(value)
+    if kind is date:
+        return date.fromisoformat(value)
+    if kind in (uuid.UUID, Decimal):
+        return kind(value)
+    return value
+
+
+def encode_cursor(sort: str, value: Any, row_id: Any) -> str:
+    raw = json.dumps([sort, _encode(value), _encode(row_id)], separators=(",", ":"))
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> tuple[str, Any, Any]:
+    try:
+        sort, value, row_id = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+    except (ValueError, TypeError) as exc:
+        raise BadRequest("cursor is not one this service gave out", code="invalid_cursor") from exc
+    return sort, value, row_id
+
+
+def _after(column: ColumnElement[Any], id_column: ColumnElement[Any], value: Any, row_id: Any, desc: bool):
+    """Rows after (value, id) in the order: nulls last, then by value, then by id."""
+    beyond = (lambda a, b: a < b) if desc else (lambda a, b: a > b)
+    if value is None:
+        return and_(column.is_(None), beyond(id_column, row_id))
+    return or_(
+        column.is_(None),
+        beyond(column, value),
+        and_(column == value, beyond(id_column, row_id)),
+    )
+
+
+def paginate(
+    session: Session,
+    stmt: Select[Any],
+    params: PageParams,
+    *,
+    sort_columns: dict[str, ColumnElement[Any]],
+    default_sort: str,
+    id_column: ColumnElement[Any],
+) -> Page[Any]:
+    """Run `stmt` (selecting ORM objects) one page at a time, ordered by a sort column then id."""
+    sort = params.sort or default_sort
+    desc = sort.startswith("-")
+    column = sort_columns.get(sort.lstrip("-"))
+    if column is None:
+        raise BadRequest(
+            f"cannot sort by {sort!r}; sortable: {', '.join(sorted(sort_columns))}", code="invalid_sort"
+        )
+    total = (
+        session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
+        if params.count
+        else None
+    )
+    ordered = stmt
+    if params.cursor:
+        cursor_sort, value, row_id = decode_cursor(params.cursor)
+        if cursor_sort != sort:
+            raise BadRequest("the cursor belongs to another sort order", code="invalid_cursor")
+        ordered = ordered.where(
+            _after(column, id_column, _decode(value, column), _decode(row_id, id_column), desc)
+        )
+    direction = (lambda c: c.desc()) if desc else (lambda c: c.asc())
+    ordered = ordered.order_by(column.is_(None), direction(column), direction(id_column)).limit(
+        params.limit + 1
+    )
+    rows = list(session.scalars(ordered))
+    next_cursor = None
+    if len(rows) > params.limit:
+        rows = rows[: params.limit]
+        last = rows[-1]
+        next_cursor = encode_cursor(sort, getattr(last, column.key), getattr(last, id_column.key))
+    return Page(items=rows, next=next_cursor, total=total)

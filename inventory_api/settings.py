@@ -1,0 +1,53 @@
+"""Service settings, read from the environment (prefix INVENTORY_) and an optional .env file."""
+
+from functools import lru_cache
+from ipaddress import IPv4Network, IPv6Network
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Every setting of the service; docs/configuration.md lists them with their defaults."""
+
+    model_config = SettingsConfigDict(env_prefix="INVENTORY_", env_file=".env", extra="ignore")
+
+    database_url: str = "sqlite:///var/inventory.db"
+    database_pool_size: int = Field(10, ge=1)
+    host: str = "127.0.0.1"
+    port: int = Field(8000, ge=1, le=65535)
+    workers: int = Field(1, ge=1)
+    admin_password: str | None = None
+    metrics_networks: list[IPv4Network | IPv6Network] = Field(
+        default_factory=lambda: [IPv4Network("127.0.0.0/8"), IPv6Network("::1/128")]
+    )
+    session_hours: int = Field(12, ge=1, description="lifetime of a login session token")
+    login_rate_per_minute: int = Field(10, ge=1)
+    enroll_rate_per_minute: int = Field(60, ge=1)
+    report_min_interval_seconds: int = Field(30, ge=0, description="a collector reporting faster gets 429")
+    report_interval_seconds: int = Field(3600, ge=60, description="how often collectors should report")
+    report_jitter_seconds: int = Field(600, ge=0)
+    max_report_bytes: int = Field(2 * 1024 * 1024, ge=1024, description="compressed body limit")
+    max_report_decompressed_bytes: int = Field(32 * 1024 * 1024, ge=1024)
+    max_import_bytes: int = Field(200 * 1024 * 1024, ge=1024)
+    stale_after_days: int = Field(30, ge=1)
+    reenroll_window_days: int = Field(7, ge=0)
+    require_enroll_approval: bool = False
+    clock_skew_flag_seconds: int = Field(600, ge=1)
+    peripheral_unlink_grace_days: int = Field(7, ge=0)
+    peripheral_asset_kinds: list[str] = Field(
+        default_factory=lambda: ["monitor", "docking_station", "printer", "webcam", "headset"]
+    )
+    number_quarantine_days: int = Field(90, ge=0)
+    webhook_allowed_networks: list[IPv4Network | IPv6Network] = Field(default_factory=list)
+    webhook_timeout_seconds: float = Field(5.0, gt=0)
+    webhook_max_attempts: int = Field(10, ge=1)
+    worker_in_serve: bool = True
+    worker_interval_seconds: float = Field(5.0, gt=0)
+    sla_at_risk_percent: int = Field(75, ge=1, le=99)
+
+
+@lru_cache
+def get_settings() -> Settings:
+    """The process's settings, read once."""
+    return Settings()
