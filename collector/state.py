@@ -1,0 +1,201 @@
+"""The collector's state directory: node key, acknowledged section hashes, pacing and backoff."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import tempfile
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+NODE_KEY_FILE = "node_key"
+STATE_FILE = "state.json"
+DIR_MODE = 0o700
+FILE_MODE = 0o600
+
+
+@dataclass
+class State:
+    """What the collector remembers between runs (state.json)."""
+
+    server: str | None = None
+    acknowledged: dict[str, str] = field(default_factory=dict)
+    asset_id: str | None = None
+    next_report_at: datetime | None = None
+    backoff_attempts: int = 0
+    not_before: datetime | None = None
+    last_success_at: datetime | None = None
+    last_error: str | None = None
+    last_rejected: dict[str, Any] | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        """Render as JSON-ready data with RFC 3339 timestamps."""
+        data = asdict(self)
+        for name in ("next_report_at", "not_before", "last_success_at"):
+            data[name] = format_time(data[name])
+        return data
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> State:
+        """Build from state.json data, ignoring unknown keys and malformed values."""
+        acknowledged = data.get("acknowledged")
+        rejected = data.get("last_rejected")
+        attempts = data.get("backoff_attempts")
+        return cls(
+            server=_str_or_none(data.get("server")),
+            acknowledged={str(k): str(v) for k, v in acknowledged.items()}
+            if isinstance(acknowledged, dict)
+            else {},
+            asset_id=_str_or_none(data.get("asset_id")),
+            next_report_at=parse_time(data.get("next_report_at")),
+            backoff_attempts=attempts if isinstance(attempts, int) and attempts >= 0 else 0,
+            not_before=parse_time(data.get("not_before")),
+            last_success_at=parse_time(data.get("last_success_at")),
+            last_error=_str_or_none(data.get("last_error")),
+            last_rejected=rejected if isinstance(rejected, dict) else None,
+        )
+
+    def due_at(self) -> datetime | None:
+        """The earliest time the next report may go out (server pacing or backoff), or None for now."""
+        times = [moment for moment in (self.next_report_at, self.not_before) if moment is not None]
+        return max(times) if times else None
+
+
+def parse_time(value: Any) -> datetime | None:
+    """Parse an RFC 3339 timestamp into an aware datetime; None for anything else."""
+    if not isinstance(value, str) or not value:
+        return None
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def format_time(moment: datetime | None) -> str | None:
+    """Format an aware datetime as RFC 3339 UTC with a Z."""
+    if moment is None:
+        return None
+    return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
+def _str_or_none(value: Any) -> str | None:
+    return value if isinstance(value, str) and value else None
+
+
+def system_state_dir(platform: str = sys.platform, environ: Mapping[str, str] = os.environ) -> Path:
+    """The machine-wide state directory of this OS."""
+    if platform == "win32":
+        return Path(environ.get("ProgramData", r"C:\ProgramData")) / "InventoryCollector"
+    if platform == "darwin":
+        return Path("/Library/Application Support/InventoryCollector")
+    return Path("/var/lib/inventory-collector")
+
+
+def default_state_dir(*, system: Path | None = None, home: Path | None = None) -> Path:
+    """The system state directory, or a per-user one when the system one is not writable (not root)."""
+    system = system or system_state_dir()
+    if _writable(system):
+        return system
+    return (home or Path.home()) / ".local" / "state" / "inventory-collector"
+
+
+def _writable(directory: Path) -> bool:
+    """True if the directory exists and is writable, or could be created."""
+    probe = directory
+    while not probe.exists():
+        if probe.parent == probe:
+            return False
+        probe = probe.parent
+    return probe.is_dir() and os.access(probe, os.W_OK | os.X_OK)
+
+
+def atomic_write(path: Path, data: bytes, *, mode: int = FILE_MODE) -> None:
+    """Write a file so that readers see the old or the new content, never a torn one."""
+    fd, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            if hasattr(os, "fchmod"):
+                os.fchmod(handle.fileno(), mode)
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temp_name, path)
+    except BaseException:
+        Path(temp_name).unlink(missing_ok=True)
+        raise
+    _fsync_dir(path.parent)
+
+
+def _fsync_dir(directory: Path) -> None:
+    """Make the rename durable; directories cannot be opened for fsync on Windows."""
+    if sys.platform == "win32":
+        return
+    fd = os.open(directory, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+class StateStore:
+    """Reads and writes the files of one state directory."""
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+
+    @property
+    def state_path(self) -> Path:
+        """Path of state.json."""
+        return self.directory / STATE_FILE
+
+    @property
+    def node_key_path(self) -> Path:
+        """Path of the node key file."""
+        return self.directory / NODE_KEY_FILE
+
+    def ensure_dir(self) -> None:
+        """Create the state directory readable only by its owner."""
+        self.directory.mkdir(parents=True, exist_ok=True, mode=DIR_MODE)
+        if sys.platform != "win32":
+            os.chmod(self.directory, DIR_MODE)
+
+    def load(self) -> State:
+        """Read state.json; a missing or corrupt file gives a fresh State (the server resyncs by 409)."""
+        try:
+            data = json.loads(self.state_path.read_bytes())
+        except (OSError, ValueError):
+            return State()
+        return State.from_json(data) if isinstance(data, dict) else State()
+
+    def save(self, state: State) -> None:
+        """Write state.json atomically."""
+        self.ensure_dir()
+        body = json.dumps(state.to_json(), indent=2, sort_keys=True).encode() + b"\n"
+        atomic_write(self.state_path, body)
+
+    def read_node_key(self) -> str | None:
+        """The node key from enrollment, or None when not enrolled."""
+        try:
+            key = self.node_key_path.read_text(encoding="utf-8").strip()
+        except OSError:
+            return None
+        return key or None
+
+    def write_node_key(self, key: str) -> None:
+        """Store the node key readable only by the service account."""
+        self.ensure_dir()
+        atomic_write(self.node_key_path, key.encode("utf-8") + b"\n")
+
+    def drop_node_key(self) -> None:
+        """Forget the node key (the server refused it)."""
+        self.node_key_path.unlink(missing_ok=True)
+
+
+def now_utc() -> datetime:
+    """The current time as an aware UTC datetime."""
+    return datetime.now(UTC)
