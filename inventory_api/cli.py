@@ -1,0 +1,153 @@
+"""`inventory-api`: serve, migrate, manage users and tokens, and the one-command quickstart."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import importlib
+import secrets
+import sys
+from collections.abc import Callable
+from datetime import timedelta
+
+from inventory_api import migrations
+from inventory_api.auth import service as auth
+from inventory_api.db import Database, utcnow
+from inventory_api.errors import AppError
+from inventory_api.history.service import Actor, set_actor
+from inventory_api.settings import get_settings
+
+
+def _db() -> Database:
+    return Database(get_settings().database_url)
+
+
+def _read_password(args: argparse.Namespace) -> str:
+    if args.password_stdin:
+        return sys.stdin.readline().rstrip("\n")
+    first = getpass.getpass("Password: ")
+    if first != getpass.getpass("Again: "):
+        raise SystemExit("passwords differ")
+    return first
+
+
+def cmd_migrate(_: argparse.Namespace) -> None:
+    migrations.upgrade(get_settings().database_url)
+    print(f"database at migration {migrations.head_revision()}", file=sys.stderr)
+
+
+def cmd_serve(args: argparse.Namespace) -> None:
+    import uvicorn
+
+    settings = get_settings()
+    uvicorn.run(
+        "inventory_api.main:create_app",
+        factory=True,
+        host=args.host or settings.host,
+        port=args.port or settings.port,
+        workers=args.workers or settings.workers,
+        proxy_headers=True,
+        log_level="info",
+    )
+
+
+def cmd_user_create(args: argparse.Namespace) -> None:
+    password = _read_password(args)
+    if len(password) < 12:
+        raise SystemExit("the password needs at least 12 characters")
+    with _db().transaction() as session:
+        set_actor(session, Actor("system", name="cli"))
+        user = auth.create_user(
+            session, username=args.username, role=args.role, password=password, full_name=args.full_name,
+            email=args.email,
+        )  # fmt: skip
+        print(f"created {user.role} {user.username} ({user.id})", file=sys.stderr)
+
+
+def cmd_token_create(args: argparse.Namespace) -> None:
+    with _db().transaction() as session:
+        set_actor(session, Actor("system", name="cli"))
+        user = auth.get_user_by_name(session, args.username)
+        if user is None:
+            raise SystemExit(f"no user {args.username!r}")
+        expires = utcnow() + timedelta(days=args.expires_days) if args.expires_days else None
+        _, token = auth.create_token(session, user, name=args.name, scopes=args.scope, expires_at=expires)
+    print(token)
+
+
+def ensure_admin(db: Database, password: str | None) -> str | None:
+    """Create the `admin` account if there is no admin yet; return its password when we made one up."""
+    with db.transaction() as session:
+        set_actor(session, Actor("system", name="quickstart"))
+        if any(u.role == "admin" for u in auth.list_users(session)):
+            return None
+        generated = password is None
+        password = password or secrets.token_urlsafe(15)
+        auth.create_user(
+            session, username="admin", role="admin", password=password, full_name="Administrator"
+        )
+        return password if generated else None
+
+
+def cmd_quickstart(args: argparse.Namespace) -> None:
+    from inventory_api import quickstart
+
+    quickstart.run(host=args.host, port=args.port)
+
+
+def cmd_worker(_: argparse.Namespace) -> None:
+    worker = importlib.import_module("inventory_api.webhooks.worker")
+    worker.run_forever(_db(), get_settings())
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="inventory-api", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    def add(name: str, func: Callable[[argparse.Namespace], None], help: str) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=help)
+        p.set_defaults(func=func)
+        return p
+
+    add("migrate", cmd_migrate, "upgrade the database to the newest schema")
+    serve = add("serve", cmd_serve, "run the HTTP service")
+    quick = add(
+        "quickstart", cmd_quickstart, "admin account, enroll secret, this machine inventoried, then serve"
+    )
+    for p in (serve, quick):
+        p.add_argument("--host")
+        p.add_argument("--port", type=int)
+    serve.add_argument("--workers", type=int)
+    add("worker", cmd_worker, "deliver webhooks and run periodic checks")
+
+    user = sub.add_parser("user", help="manage users").add_subparsers(dest="user_command", required=True)
+    create = user.add_parser("create", help="create a user (password from a prompt or stdin)")
+    create.set_defaults(func=cmd_user_create)
+    create.add_argument("--username", required=True)
+    create.add_argument("--role", required=True, choices=["admin", "technician", "viewer", "integration"])
+    create.add_argument("--full-name")
+    create.add_argument("--email")
+    create.add_argument("--password-stdin", action="store_true", help="read the password from one stdin line")
+
+    token = sub.add_parser("token", help="manage API tokens").add_subparsers(
+        dest="token_command", required=True
+    )
+    tcreate = token.add_parser("create", help="create an API token; prints only the token")
+    tcreate.set_defaults(func=cmd_token_create)
+    tcreate.add_argument("--username", required=True)
+    tcreate.add_argument("--name", default="cli")
+    tcreate.add_argument("--expires-days", type=int)
+    tcreate.add_argument("--scope", action="append", choices=["read", "write", "admin"])
+    return parser
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = _parser().parse_args(argv)
+    try:
+        args.func(args)
+    except AppError as exc:
+        raise SystemExit(f"error: {exc.detail}") from None
+
+
+if __name__ == "__main__":
+    main()
