@@ -42,12 +42,15 @@ SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
 
 
 def bearer_token(request: Request) -> str | None:
-    """The bearer token of the Authorization header, or the browser's session cookie."""
+    """The bearer token of the Authorization header, or the browser's session cookie on reads.
+
+    The cookie never authorises a write: the web pages only read, so a forged cross-site form cannot change data.
+    """
     header = request.headers.get("authorization", "")
     scheme, _, value = header.partition(" ")
     if scheme.lower() == "bearer" and value.strip():
         return value.strip()
-    return request.cookies.get(SESSION_COOKIE)
+    return request.cookies.get(SESSION_COOKIE) if request.method in READ_METHODS else None
 
 
 def get_principal(request: Request, session: SessionDep) -> Principal:
