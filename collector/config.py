@@ -11,6 +11,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from collector.paths import default_config_path
+
 ENV_PREFIX = "INVENTORY_COLLECTOR_"
 DEFAULT_TIME_BUDGET_SECONDS = 60.0
 DEFAULT_TIMEOUT_SECONDS = 30.0
@@ -65,16 +67,6 @@ class Config:
                 "no server configured: set `server` in config.toml, INVENTORY_COLLECTOR_SERVER or --server"
             )
         return self.server
-
-
-def default_config_path(platform: str = sys.platform, environ: Mapping[str, str] = os.environ) -> Path:
-    """Where the config file lives on this OS."""
-    if platform == "win32":
-        program_data = environ.get("ProgramData", r"C:\ProgramData")
-        return Path(program_data) / "InventoryCollector" / "config.toml"
-    if platform == "darwin":
-        return Path("/Library/Application Support/InventoryCollector/config.toml")
-    return Path("/etc/inventory-collector/config.toml")
 
 
 def read_config_file(path: Path) -> dict[str, Any]:

@@ -5,12 +5,13 @@ from __future__ import annotations
 import json
 import os
 import sys
-import tempfile
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+
+from collector.paths import DUE_FILE
 
 NODE_KEY_FILE = "node_key"
 STATE_FILE = "state.json"
@@ -87,35 +88,10 @@ def _str_or_none(value: Any) -> str | None:
     return value if isinstance(value, str) and value else None
 
 
-def system_state_dir(platform: str = sys.platform, environ: Mapping[str, str] = os.environ) -> Path:
-    """The machine-wide state directory of this OS."""
-    if platform == "win32":
-        return Path(environ.get("ProgramData", r"C:\ProgramData")) / "InventoryCollector"
-    if platform == "darwin":
-        return Path("/Library/Application Support/InventoryCollector")
-    return Path("/var/lib/inventory-collector")
-
-
-def default_state_dir(*, system: Path | None = None, home: Path | None = None) -> Path:
-    """The system state directory, or a per-user one when the system one is not writable (not root)."""
-    system = system or system_state_dir()
-    if _writable(system):
-        return system
-    return (home or Path.home()) / ".local" / "state" / "inventory-collector"
-
-
-def _writable(directory: Path) -> bool:
-    """True if the directory exists and is writable, or could be created."""
-    probe = directory
-    while not probe.exists():
-        if probe.parent == probe:
-            return False
-        probe = probe.parent
-    return probe.is_dir() and os.access(probe, os.W_OK | os.X_OK)
-
-
 def atomic_write(path: Path, data: bytes, *, mode: int = FILE_MODE) -> None:
     """Write a file so that readers see the old or the new content, never a torn one."""
+    import tempfile  # not needed by the fast path of `run`
+
     fd, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
@@ -177,6 +153,11 @@ class StateStore:
         self.ensure_dir()
         body = json.dumps(state.to_json(), indent=2, sort_keys=True).encode() + b"\n"
         atomic_write(self.state_path, body)
+        due = state.due_at()
+        if due is None:
+            (self.directory / DUE_FILE).unlink(missing_ok=True)
+        else:
+            atomic_write(self.directory / DUE_FILE, f"{due.timestamp():.3f}\n".encode())
 
     def read_node_key(self) -> str | None:
         """The node key from enrollment, or None when not enrolled."""

@@ -4,7 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from collector.config import ConfigError, default_config_path, load_config
+from collector.config import ConfigError, load_config
+from collector.paths import default_config_path
 
 
 def _write(tmp_path: Path, text: str) -> Path:

@@ -7,14 +7,13 @@ from pathlib import Path
 
 import pytest
 
+from collector.paths import default_state_dir, system_state_dir
 from collector.state import (
     State,
     StateStore,
     atomic_write,
-    default_state_dir,
     format_time,
     parse_time,
-    system_state_dir,
 )
 
 
