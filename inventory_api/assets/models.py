@@ -133,3 +133,27 @@ class AssetFlag(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     resolved_at: Mapped[datetime | None]
     resolved_by: Mapped[str | None] = mapped_column(String(200))
+
+
+CUSTOM_FIELD_TYPES = ("text", "number", "date", "bool", "choice")
+#: Identifier kinds the API accepts; inventory may record more (smbios_uuid, imei …).
+IDENTIFIER_KINDS = ("mac", "smbios_uuid", "imei", "other")
+
+
+class AssetCustomField(UUIDPk, Timestamps, Versioned, Base):
+    """An extra field that admins define for one kind of asset (e.g. "cost_centre" on laptops)."""
+
+    __tablename__ = "asset_custom_fields"
+    __table_args__ = (
+        UniqueConstraint("kind", "name"),
+        CheckConstraint(f"kind IN {ASSET_KINDS}", name="kind"),
+        CheckConstraint(f"type IN {CUSTOM_FIELD_TYPES}", name="type"),
+    )
+
+    kind: Mapped[str] = mapped_column(String(30))
+    name: Mapped[str] = mapped_column(String(60))
+    type: Mapped[str] = mapped_column(String(10))
+    required: Mapped[bool] = mapped_column(default=False)
+    #: The allowed values of a `choice` field.
+    choices: Mapped[list[Any]] = mapped_column(default=list)
+    description: Mapped[str | None] = mapped_column(Text)

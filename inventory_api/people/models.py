@@ -20,13 +20,15 @@ class Person(UUIDPk, Timestamps, Versioned, SoftDelete, Base):
             sqlite_where=text("deleted_at IS NULL"),
             postgresql_where=text("deleted_at IS NULL"),
         ),
-        Index("ix_people_name", "name_key"),
-        Index("ix_people_email", "email"),
+        # text_pattern_ops: PostgreSQL answers a prefix search from the index whatever the collation.
+        Index("ix_people_name", "name_key", postgresql_ops={"name_key": "text_pattern_ops"}),
+        Index("ix_people_email", "email", postgresql_ops={"email": "text_pattern_ops"}),
     )
 
     name: Mapped[str] = mapped_column(String(200))
     #: Lower-cased name for prefix search.
     name_key: Mapped[str] = mapped_column(String(200))
+    #: Stored lower-cased, for look-up and prefix search.
     email: Mapped[str | None] = mapped_column(String(254))
     employee_id: Mapped[str | None] = mapped_column(String(64))
     department: Mapped[str | None] = mapped_column(String(200))
