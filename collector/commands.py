@@ -121,19 +121,19 @@ def run(args: argparse.Namespace, config: Config, store: StateStore) -> int:
 
 def show(args: argparse.Namespace) -> int:
     """`show`: gather and print the report, without a server."""
+    from collector.delivery import report_payload
     from collector.report import SECTIONS
-    from collector.runner import default_gather, report_payload
+    from collector.runner import default_gather, enabled_sections
 
     unknown = sorted(set(args.section) - set(SECTIONS))
     if unknown:
         print(f"inventory-collector: unknown section(s) {', '.join(unknown)}; known: {', '.join(SECTIONS)}")
         return EXIT_ERROR
-    report = report_payload(default_gather(args.section or list(SECTIONS)))
-    if args.section:
-        for name in SECTIONS:
-            if name not in args.section:
-                report[name] = None
-                report["hashes"].pop(name, None)
+    config, _ = load_settings(args)
+    sections = [
+        name for name in enabled_sections(config.sections_disabled) if name in (args.section or SECTIONS)
+    ]
+    report = report_payload(default_gather(sections))
     if args.format == "json":
         print(json.dumps(report, indent=2, ensure_ascii=False))
     else:

@@ -12,7 +12,8 @@ from typing import Any
 import pytest
 
 from collector.config import Config
-from collector.runner import EXIT_ERROR, EXIT_NOT_ENROLLED, EXIT_OK, EXIT_REJECTED, EXIT_SPOOLED, Runner
+from collector.delivery import EXIT_ERROR, EXIT_NOT_ENROLLED, EXIT_OK, EXIT_REJECTED, EXIT_SPOOLED
+from collector.runner import Runner
 from collector.spool import Spool
 from collector.state import StateStore
 from tests.collector.fake_server import FakeInventoryServer, Scripted, tiny_report
