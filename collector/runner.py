@@ -15,7 +15,7 @@ from collector.config import Config, ConfigError
 from collector.delivery import EXIT_ERROR, EXIT_NOT_ENROLLED, EXIT_OK, Delivery, report_payload
 from collector.report import SECTIONS, to_dict
 from collector.spool import Spool
-from collector.state import State, StateStore, format_time, now_utc, parse_time
+from collector.state import RunLocked, State, StateStore, format_time, now_utc, parse_time
 from collector.transport import EnrollError, Transport
 
 log = logging.getLogger("collector")
@@ -96,6 +96,15 @@ class Runner:
 
     def run(self, *, force: bool = False, splay_seconds: float = 0.0) -> int:
         """Gather and send one report; spool it when the server cannot take it now."""
+        try:
+            with self.store.run_lock():
+                return self.run_locked(force=force, splay_seconds=splay_seconds)
+        except RunLocked as exc:
+            log.warning("%s; nothing to do", exc)
+            return EXIT_OK
+
+    def run_locked(self, *, force: bool, splay_seconds: float) -> int:
+        """The run itself, while holding the state directory."""
         state = self.store.load()
         due = state.due_at()
         if not force and due is not None and self.clock() < due:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sys
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -15,6 +16,7 @@ from collector.paths import DUE_FILE
 
 NODE_KEY_FILE = "node_key"
 STATE_FILE = "state.json"
+LOCK_FILE = "run.lock"
 DIR_MODE = 0o700
 FILE_MODE = 0o600
 
@@ -118,6 +120,22 @@ def _fsync_dir(directory: Path) -> None:
         os.close(fd)
 
 
+class RunLocked(Exception):
+    """Another run holds the state directory."""
+
+
+def _lock_file(fd: int) -> None:
+    """Take an exclusive lock on an open file without waiting; OSError if it is held."""
+    if sys.platform == "win32":
+        import msvcrt
+
+        msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
+    else:
+        import fcntl
+
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+
+
 class StateStore:
     """Reads and writes the files of one state directory."""
 
@@ -139,6 +157,20 @@ class StateStore:
         self.directory.mkdir(parents=True, exist_ok=True, mode=DIR_MODE)
         if sys.platform != "win32":
             os.chmod(self.directory, DIR_MODE)
+
+    @contextlib.contextmanager
+    def run_lock(self) -> Iterator[None]:
+        """Hold the state directory for one run, so a manual run and a scheduled one never interleave."""
+        self.ensure_dir()
+        fd = os.open(self.directory / LOCK_FILE, os.O_RDWR | os.O_CREAT, FILE_MODE)
+        try:
+            try:
+                _lock_file(fd)
+            except OSError as exc:
+                raise RunLocked(f"another run holds {self.directory / LOCK_FILE}") from exc
+            yield
+        finally:
+            os.close(fd)  # closing releases the lock
 
     def load(self) -> State:
         """Read state.json; a missing or corrupt file gives a fresh State (the server resyncs by 409)."""

@@ -101,6 +101,13 @@ def parse_retry_after(value: str | None, *, now: datetime | None = None) -> floa
     return max(0.0, (moment - (now or datetime.now(UTC))).total_seconds())
 
 
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    """Refuse redirects: urllib would turn the POST into a bodiless GET; the operator must fix the URL."""
+
+    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+        return None
+
+
 class Transport:
     """One server: URL, TLS trust, timeout and identity of the caller."""
 
@@ -109,7 +116,7 @@ class Transport:
         self.version = version
         self.timeout = timeout
         context = make_ssl_context(ca_file) if self.server.startswith("https:") else None
-        handlers: list[urllib.request.BaseHandler] = []
+        handlers: list[urllib.request.BaseHandler] = [_NoRedirect()]
         if context is not None:
             handlers.append(urllib.request.HTTPSHandler(context=context))
         self._opener = urllib.request.build_opener(*handlers)
@@ -204,6 +211,9 @@ def classify(answer: Answer) -> Outcome:
         return Outcome(OutcomeKind.REENROLL, **common)
     if status in REJECTED_STATUSES or status in (403, 409):
         return Outcome(OutcomeKind.REJECTED, **common)
+    if 300 <= status < 400:
+        location = answer.headers.get("location", "?")
+        common["detail"] = f"server redirects ({status}) to {location}: set `server` to the final URL"
     retry_after = parse_retry_after(answer.headers.get("retry-after"))
     return Outcome(OutcomeKind.RETRY_LATER, retry_after_seconds=retry_after, **common)
 

@@ -211,3 +211,24 @@ def test_saving_state_writes_the_due_time_for_the_fast_path(tmp_path: Path) -> N
     assert float((tmp_path / "next_run_at").read_text()) == datetime(2030, 1, 1, tzinfo=UTC).timestamp()
     store.save(State())
     assert not (tmp_path / "next_run_at").exists()
+
+
+def test_run_end_to_end_with_the_real_gatherers(tmp_path: Path) -> None:
+    pytest.importorskip("collector.gather")
+    state_dir = tmp_path / "state"
+    config = tmp_path / "config.toml"
+    command = [sys.executable, "-m", "collector", "--config", str(config), "run"]
+    with FakeInventoryServer(secret="s3") as server:
+        config.write_text(f'server = "{server.url}"\nenroll_secret = "s3"\nstate_dir = "{state_dir}"\n')
+        first = subprocess.run(
+            command, capture_output=True, text=True, env=_clean_env(), cwd=ROOT, check=False
+        )
+        assert first.returncode == 0, first.stderr
+        again = subprocess.run(
+            command, capture_output=True, text=True, env=_clean_env(), cwd=ROOT, check=False
+        )
+    assert again.returncode == 0, again.stderr
+    assert [r.path for r in server.received] == ["/api/v1/collectors/enroll", "/api/v1/inventory"]
+    (report,) = server.reports()
+    assert report["system"] is not None and report["hashes"]["system"]
+    assert server.stored_hashes == StateStore(state_dir).load().acknowledged

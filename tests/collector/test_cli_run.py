@@ -259,3 +259,14 @@ def test_disabled_sections_are_not_gathered(tmp_path: Path, server: FakeInventor
     runner = _runner(tmp_path, server.url, sections_disabled=("software", "peripherals"))
     runner.run()
     assert list(runner.gather.calls[0]) == ["system", "hardware", "network", "security"]
+
+
+def test_a_run_while_another_holds_the_state_dir_does_nothing(
+    tmp_path: Path, server: FakeInventoryServer
+) -> None:
+    runner = _runner(tmp_path, server.url)
+    with runner.store.run_lock():
+        assert runner.run() == EXIT_OK
+    assert runner.gather.calls == [] and server.received == []
+    assert runner.run() == EXIT_OK  # the lock is released with its holder
+    assert len(server.reports()) == 1

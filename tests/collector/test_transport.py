@@ -161,3 +161,12 @@ def test_retry_after_accepts_seconds_and_http_dates() -> None:
 def test_request_to_a_dead_server_raises_transport_error() -> None:
     with pytest.raises(TransportError, match="connection refused"):
         Transport(_closed_port_url(), version="1").request("GET", "/healthz")
+
+
+def test_redirect_is_not_followed_and_the_report_is_kept() -> None:
+    with FakeInventoryServer() as server:
+        server.scripted.append(Scripted(308, {}, {"Location": "https://inventory.example/api/v1/inventory"}))
+        outcome = Transport(server.url, version="1").send_report({"hashes": {}}, node_key="nk")
+    assert outcome.kind is OutcomeKind.RETRY_LATER
+    assert outcome.detail is not None and "redirects (308) to https://inventory.example" in outcome.detail
+    assert len(server.received) == 1
