@@ -17,6 +17,9 @@ from inventory_api.system.metrics import Metrics, RequestContextMiddleware
 ROUTERS = (
     "inventory_api.system.router",
     "inventory_api.auth.router",
+    "inventory_api.workorders.router",
+    "inventory_api.sla.router",
+    "inventory_api.changeseq",
 )
 
 

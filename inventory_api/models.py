@@ -1,5 +1,6 @@
 """Every table of the service, imported in one place for Alembic and the tests."""
 
+from inventory_api import changeseq, idempotency
 from inventory_api.assets import models as assets
 from inventory_api.auth import models as auth
 from inventory_api.catalog import models as catalog
@@ -8,5 +9,8 @@ from inventory_api.events import models as events
 from inventory_api.history import models as history
 from inventory_api.locations import models as locations
 from inventory_api.people import models as people
+from inventory_api.sla import models as sla
+from inventory_api.workorders import models as workorders
 
 __all__ = ["Base", "assets", "auth", "catalog", "events", "history", "locations", "people"]
+__all__ += ["changeseq", "idempotency", "sla", "workorders"]  # work orders, SLA, sync, idempotency

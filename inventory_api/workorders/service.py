@@ -1,0 +1,256 @@
+"""Work orders: create, update, upsert by external reference, move through the lifecycle, resolve."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Select, select
+from sqlalchemy.orm import Session
+
+from inventory_api.assets.models import Asset
+from inventory_api.auth.models import User
+from inventory_api.auth.service import Principal
+from inventory_api.db import utcnow
+from inventory_api.errors import Conflict, NotFound, PreconditionFailed, Unprocessable
+from inventory_api.events.service import emit_event
+from inventory_api.history.service import current_actor, diff_fields, plain, record_change
+from inventory_api.locations.models import Location
+from inventory_api.people.models import Person
+from inventory_api.sla import service as sla
+from inventory_api.workorders import actions
+from inventory_api.workorders.models import WorkOrder, WorkOrderItem, WorkOrderStateChange
+from inventory_api.workorders.states import OPEN_STATES, check_transition
+
+SUBJECT = "work_order"
+
+
+def get_work_order(session: Session, principal: Principal | None, order_id: uuid.UUID) -> WorkOrder | None:
+    order = session.get(WorkOrder, order_id)
+    if order is None or order.deleted_at is not None:
+        return None
+    if principal is not None and not principal.can_see_site(order.site_id):
+        return None
+    return order
+
+
+def require_work_order(session: Session, principal: Principal | None, order_id: uuid.UUID) -> WorkOrder:
+    order = get_work_order(session, principal, order_id)
+    if order is None:
+        raise NotFound("work order", order_id)
+    return order
+
+
+def get_by_ref(session: Session, system: str, external_id: str) -> WorkOrder | None:
+    return session.scalar(
+        select(WorkOrder).where(WorkOrder.external_system == system, WorkOrder.external_id == external_id)
+    )
+
+
+def list_statement(principal: Principal, **filters: Any) -> Select[Any]:
+    """Work orders the principal may see, filtered by the given fields (None = no filter)."""
+    stmt = select(WorkOrder).where(WorkOrder.deleted_at.is_(None))
+    if principal.site_ids is not None:
+        stmt = stmt.where(WorkOrder.site_id.in_(principal.site_ids))
+    for name, value in filters.items():
+        if value is not None:
+            stmt = stmt.where(getattr(WorkOrder, name) == value)
+    return stmt
+
+
+def list_items(session: Session, order: WorkOrder) -> list[WorkOrderItem]:
+    return list(
+        session.scalars(
+            select(WorkOrderItem)
+            .where(WorkOrderItem.work_order_id == order.id)
+            .order_by(WorkOrderItem.position)
+        )
+    )
+
+
+def _check_refs(
+    session: Session, principal: Principal | None, site_id: uuid.UUID, values: dict[str, Any]
+) -> None:
+    site = session.get(Location, site_id)
+    if site is None or site.kind != "site" or (principal is not None and not principal.can_see_site(site_id)):
+        raise Unprocessable(f"site {site_id} does not exist", code="unknown_reference", field="site_id")
+    checks = {"location_id": Location, "requester_id": Person, "assignee_id": User}
+    for field, model in checks.items():
+        ref = values.get(field)
+        if ref is None:
+            continue
+        row = session.get(model, ref)
+        gone = row is None or getattr(row, "deleted_at", None) is not None
+        if not gone and model is Location:
+            gone = (row.site_id or row.id) != site_id
+        if gone:
+            raise Unprocessable(
+                f"{field} {ref} does not exist on this site", code="unknown_reference", field=field
+            )
+
+
+def add_item(session: Session, order: WorkOrder, data: dict[str, Any]) -> WorkOrderItem:
+    """Link a record to an open order with the action completing the order applies to it."""
+    if order.state not in OPEN_STATES:
+        raise Conflict(
+            f"items can be added only to an open work order (it is {order.state})", code="order_not_open"
+        )
+    reason = actions.check_params(data["action"], data.get("params") or {})
+    if reason:
+        raise Unprocessable(reason, code="invalid_action", action=data["action"])
+    asset = session.get(Asset, data["subject_id"])
+    if asset is None or asset.deleted_at is not None or asset.site_id != order.site_id:
+        raise Unprocessable(
+            f"asset {data['subject_id']} does not exist on the work order's site", code="unknown_reference"
+        )
+    position = len(list_items(session, order)) + 1
+    item = WorkOrderItem(work_order_id=order.id, position=position, **data)
+    session.add(item)
+    session.flush()
+    record_change(
+        session,
+        SUBJECT,
+        order.id,
+        "item_added",
+        summary=f"{item.action} on {item.subject_type} {item.subject_id}",
+    )
+    return item
+
+
+def _log_state(session: Session, order: WorkOrder, old: str | None, at: datetime) -> None:
+    session.add(
+        WorkOrderStateChange(
+            work_order_id=order.id, from_state=old, to_state=order.state, hold_reason=order.hold_reason,
+            actor_name=current_actor(session).name, at=at,
+        )
+    )  # fmt: skip
+
+
+def _event(session: Session, event_type: str, order: WorkOrder, **extra: Any) -> None:
+    payload = {"work_order_id": str(order.id), "state": order.state, "version": order.version, **extra}
+    if order.external_system:
+        payload["external_ref"] = {"system": order.external_system, "id": order.external_id}
+    emit_event(session, event_type, SUBJECT, order.id, payload)
+
+
+def create_work_order(
+    session: Session, principal: Principal | None, data: dict[str, Any], *, now: datetime | None = None
+) -> WorkOrder:
+    """Create an order (state new) with its items; due times come from the SLA policy."""
+    now = now or utcnow()
+    items = data.pop("items", None) or []
+    _check_refs(session, principal, data["site_id"], data)
+    if data.get("external_system") and get_by_ref(session, data["external_system"], data["external_id"]):
+        raise Conflict("a work order with this external reference exists", code="external_ref_taken")
+    order = WorkOrder(**{k: v for k, v in data.items() if v is not None}, state="new", created_at=now)
+    if order.assignee_id is not None:
+        order.state = "assigned"
+    session.add(order)
+    session.flush()
+    _log_state(session, order, None, now)
+    record_change(session, SUBJECT, order.id, "created", summary=order.title)
+    for item in items:
+        add_item(session, order, item)
+    sla.apply_policy(session, order, now)
+    _event(session, "work_order.created", order, kind=order.kind, title=order.title)
+    return order
+
+
+def update_work_order(
+    session: Session,
+    principal: Principal | None,
+    order: WorkOrder,
+    values: dict[str, Any],
+    *,
+    now: datetime | None = None,
+) -> WorkOrder:
+    """Change fields of an order; a new type or priority re-reads the SLA policy."""
+    _check_refs(session, principal, order.site_id, values)
+    changes = diff_fields(order, values)
+    if not changes:
+        return order
+    order.version += 1
+    if "kind" in changes or "priority" in changes:
+        sla.apply_policy(session, order, now or utcnow())
+    record_change(session, SUBJECT, order.id, "changed", changes=changes)
+    _event(session, "work_order.changed", order, changes=changes)
+    return order
+
+
+def resolve_actions(session: Session, order: WorkOrder) -> int:
+    """Apply every pending item in this transaction, or none: the first invalid one raises 409."""
+    pending = [item for item in list_items(session, order) if item.status == "pending"]
+    for item in pending:
+        reason = actions.check_item(session, order, item)
+        if reason:
+            raise Conflict(
+                f"item {item.position} ({item.action} on {item.subject_type} {item.subject_id}) "
+                f"cannot be applied: {reason}",
+                code="action_not_applicable",
+                item={"id": str(item.id), "position": item.position, "action": item.action,
+                      "subject_type": item.subject_type, "subject_id": str(item.subject_id)},
+                reason=reason,
+            )  # fmt: skip
+    for item in pending:
+        actions.apply_item(session, order, item)
+    return len(pending)
+
+
+def transition(
+    session: Session, order: WorkOrder, to: str, *, hold_reason: str | None = None, note: str | None = None,
+    now: datetime | None = None,
+) -> WorkOrder:  # fmt: skip
+    """Move an order to another state; resolving applies all its items' actions at once."""
+    now = now or utcnow()
+    old = order.state
+    check_transition(old, to)
+    if to == "assigned" and order.assignee_id is None:
+        raise Unprocessable("assign the order to a technician first (assignee_id)", code="assignee_required")
+    if to == "on_hold" and hold_reason is None:
+        raise Unprocessable("putting an order on hold needs a hold_reason", code="hold_reason_required")
+    applied = resolve_actions(session, order) if to == "resolved" else 0
+    order.state = to
+    order.hold_reason = hold_reason if to == "on_hold" else None
+    if to in ("in_progress", "resolved") and order.responded_at is None:
+        order.responded_at = now
+    order.resolved_at = now if to == "resolved" else (None if to == "in_progress" else order.resolved_at)
+    if to == "closed":
+        order.closed_at = now
+    order.version += 1
+    _log_state(session, order, old, now)
+    sla.apply_policy(session, order, now)
+    summary = note or (f"{old} → {to}" + (f" ({hold_reason})" if hold_reason else ""))
+    record_change(session, SUBJECT, order.id, "state_changed", changes={"state": [old, to]}, summary=summary)
+    _event(session, "work_order.state_changed", order, from_state=old, to_state=to, actions_applied=applied,
+           at=plain(now))  # fmt: skip
+    return order
+
+
+def check_version(order: WorkOrder, if_match: str | None) -> None:
+    """412 when `If-Match` names another version than the current one."""
+    if if_match is not None and if_match.strip() not in (f'"{order.version}"', f'W/"{order.version}"', "*"):
+        raise PreconditionFailed(
+            f"the work order is at version {order.version}; re-read it and retry",
+            current_version=order.version,
+        )
+
+
+def upsert_by_ref(
+    session: Session, principal: Principal, system: str, external_id: str, data: dict[str, Any], *,
+    if_match: str | None = None, now: datetime | None = None,
+) -> tuple[WorkOrder, bool]:  # fmt: skip
+    """Create the order with this external reference, or update the fields sent; True when created."""
+    order = get_by_ref(session, system, external_id)
+    if order is None:
+        if if_match is not None and if_match.strip() != "*":
+            raise PreconditionFailed("no work order has this external reference yet")
+        data = {**data, "external_system": system, "external_id": external_id}
+        return create_work_order(session, principal, data, now=now), True
+    if order.deleted_at is not None or not principal.can_see_site(order.site_id):
+        raise NotFound("work order", f"{system}/{external_id}")
+    check_version(order, if_match)
+    if data.pop("site_id", order.site_id) != order.site_id:
+        raise Conflict("a work order cannot move to another site", code="site_immutable")
+    data.pop("items", None)
+    return update_work_order(session, principal, order, data, now=now), False
