@@ -145,7 +145,7 @@ def render_table(report: dict[str, Any]) -> str:
     """A readable, indented rendering of a report."""
     lines: list[str] = []
     for key, value in report.items():
-        if value is None or key == "hashes":
+        if value in (None, [], {}) or key == "hashes":
             continue
         _render(lines, key, value, 0)
     return "\n".join(lines)
@@ -171,5 +171,5 @@ def _scalar(value: Any) -> str:
     if isinstance(value, list):
         return ", ".join(_scalar(item) for item in value)
     if isinstance(value, dict):
-        return json.dumps(value, ensure_ascii=False)
+        return "{" + " ".join(f"{k}={_scalar(v)}" for k, v in value.items() if v not in (None, [], {})) + "}"
     return str(value)
