@@ -1,0 +1,207 @@
+"""Parse system, CPU, memory, storage and GPU facts out of `system_profiler -json` output."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from collector.junk import clean_serial, clean_string
+from collector.report import Cpu, Disk, Gpu, MemoryModule, OperatingSystem, SystemSection, Volume
+
+UNITS = {"KB": 2**10, "MB": 2**20, "GB": 2**30, "TB": 2**40}
+OS_VERSION = re.compile(r"^(?P<name>.+?)\s+(?P<version>\d+(?:\.\d+)*)\s*\((?P<build>[^)]+)\)")
+# Model identifier prefixes of virtual Macs: Apple's Virtualization framework, VMware Fusion, Parallels.
+HYPERVISORS = (("VirtualMac", "apple"), ("VMware", "vmware"), ("Parallels", "parallels"))
+CHASSIS = (
+    ("MacBook", "Notebook"),
+    ("iMac", "All in One"),
+    ("Mac mini", "Mini PC"),
+    ("Mac Studio", "Desktop"),
+    ("Mac Pro", "Tower"),
+)
+
+
+def items(profile: dict[str, Any], data_type: str) -> list[dict[str, Any]]:
+    """The records of one data type (an absent or malformed type is an empty list)."""
+    value = profile.get(data_type)
+    return [item for item in value if isinstance(item, dict)] if isinstance(value, list) else []
+
+
+def size_bytes(text: Any) -> int | None:
+    """ "16 GB" → bytes (binary units, as About This Mac counts memory); None for "empty" or junk."""
+    match = re.fullmatch(r"\s*([\d.]+)\s*([KMGT]B)\s*", str(text or ""))
+    return int(float(match.group(1)) * UNITS[match.group(2)]) if match else None
+
+
+def parse_system(profile: dict[str, Any], platform_info: dict[str, Any]) -> SystemSection:
+    """The system section; serial and UUID come from ioreg (system_profiler's mini level hides them)."""
+    hardware = (items(profile, "SPHardwareDataType") or [{}])[0]
+    model = clean_string(hardware.get("machine_model")) or platform_info.get("model")
+    name = clean_string(hardware.get("machine_name"))
+    virtual = next((kind for prefix, kind in HYPERVISORS if (model or "").startswith(prefix)), None)
+    return SystemSection(
+        os=parse_operating_system(profile),
+        manufacturer=platform_info.get("manufacturer") or "Apple Inc.",
+        product=model,
+        family=name,
+        sku=clean_string(hardware.get("model_number")),
+        serial=platform_info.get("serial"),
+        system_uuid=platform_info.get("uuid"),
+        chassis_type=None
+        if virtual
+        else next((kind for prefix, kind in CHASSIS if (name or "").startswith(prefix)), None),
+        bios_vendor="Apple Inc.",
+        bios_version=clean_string(hardware.get("boot_rom_version")),
+        virtualization=virtual or "physical",
+    )
+
+
+def parse_operating_system(profile: dict[str, Any]) -> OperatingSystem:
+    """ "macOS 14.4.1 (23E224)" and "Darwin 23.4.0" split into their parts."""
+    software = (items(profile, "SPSoftwareDataType") or [{}])[0]
+    hardware = (items(profile, "SPHardwareDataType") or [{}])[0]
+    match = OS_VERSION.match(str(software.get("os_version") or ""))
+    kernel = str(software.get("kernel_version") or "").split()
+    user = re.search(r"\(([^)]+)\)\s*$", str(software.get("user_name") or ""))
+    return OperatingSystem(
+        family="macos",
+        name=match.group("name") if match else clean_string(software.get("os_version")),
+        version=match.group("version") if match else None,
+        build=match.group("build") if match else None,
+        kernel_name=kernel[0] if kernel else None,
+        kernel_version=kernel[1] if len(kernel) > 1 else None,
+        architecture=("arm64" if hardware.get("chip_type") else "x86_64") if hardware else None,
+        last_user=user.group(1) if user else None,
+    )
+
+
+def parse_cpu(profile: dict[str, Any]) -> Cpu | None:
+    """Apple silicon: chip and "proc 12:8:4" (all:performance:efficiency cores); Intel: type and speed."""
+    hardware = (items(profile, "SPHardwareDataType") or [{}])[0]
+    chip = clean_string(hardware.get("chip_type"))
+    cores = hardware.get("number_processors")
+    if chip:
+        counts = re.match(r"proc (\d+)", str(cores or ""))
+        total = int(counts.group(1)) if counts else None
+        return Cpu(socket=0, vendor="Apple", model=chip, physical_cores=total, logical_processors=total)
+    model = clean_string(hardware.get("cpu_type"))
+    if model is None:
+        return None
+    speed = re.fullmatch(r"([\d.]+) GHz", str(hardware.get("current_processor_speed") or ""))
+    return Cpu(
+        socket=0,
+        vendor="Intel" if "intel" in model.lower() else None,
+        model=model,
+        physical_cores=cores if isinstance(cores, int) else None,
+        base_speed_hz=int(float(speed.group(1)) * 1_000_000_000) if speed else None,
+    )
+
+
+def parse_memory(profile: dict[str, Any]) -> tuple[int | None, list[MemoryModule]]:
+    """Total memory and the modules: one soldered package on Apple silicon, slots on Intel."""
+    hardware = (items(profile, "SPHardwareDataType") or [{}])[0]
+    total = size_bytes(hardware.get("physical_memory"))
+    modules = []
+    for record in items(profile, "SPMemoryDataType"):
+        slots = [slot for slot in record.get("_items") or [] if isinstance(slot, dict)]
+        if not slots and record.get("dimm_type"):  # Apple silicon: the unified memory as one record
+            slots = [{**record, "_name": None, "dimm_size": record.get("SPMemoryDataType")}]
+        for slot in slots:
+            size = size_bytes(slot.get("dimm_size"))
+            if size is None:
+                continue  # an empty slot
+            speed = re.match(r"(\d+) MHz", str(slot.get("dimm_speed") or ""))
+            modules.append(
+                MemoryModule(
+                    slot=clean_string(slot.get("_name")),
+                    size_bytes=size,
+                    type=clean_string(slot.get("dimm_type")),
+                    speed_mts=int(speed.group(1)) if speed else None,
+                    manufacturer=clean_string(slot.get("dimm_manufacturer")),
+                    part_number=hex_text(slot.get("dimm_part_number")),
+                    serial=clean_serial(slot.get("dimm_serial_number")),
+                )
+            )
+    return total, modules
+
+
+def hex_text(value: Any) -> str | None:
+    """system_profiler prints some SPD strings as hex ("0x4D3437…"): decode those, keep others."""
+    text = clean_string(value) if isinstance(value, str) else None
+    if text and re.fullmatch(r"0x(?:[0-9A-Fa-f]{2})+", text):
+        decoded = bytes.fromhex(text[2:]).decode("ascii", "replace")
+        return clean_string(decoded.replace("\ufffd", ""))
+    return text
+
+
+def parse_storage(profile: dict[str, Any], filevault_on: bool | None) -> tuple[list[Disk], list[Volume]]:
+    """Physical drives (once each) and mounted volumes; FileVault covers the boot volume group."""
+    disks: dict[str, Disk] = {}
+    volumes = []
+    for record in items(profile, "SPStorageDataType"):
+        drive = record.get("physical_drive") if isinstance(record.get("physical_drive"), dict) else {}
+        name = clean_string(drive.get("device_name"))
+        if name and name not in disks:
+            medium = str(drive.get("medium_type") or "")
+            disks[name] = Disk(
+                name=name,
+                model=name,
+                kind={"ssd": "ssd", "rotational": "hdd"}.get(medium),
+                bus=_bus(drive.get("protocol")),
+                removable=drive.get("is_internal_disk") == "no" if "is_internal_disk" in drive else None,
+                rotational={"ssd": False, "rotational": True}.get(medium),
+            )
+        mount = record.get("mount_point")
+        if not isinstance(mount, str):
+            continue
+        boot = mount == "/" or mount == "/System/Volumes/Data"
+        size = record.get("size_in_bytes")
+        volumes.append(
+            Volume(
+                mount_point=mount,
+                device=clean_string(record.get("bsd_name")),
+                filesystem=clean_string(record.get("file_system")),
+                size_bytes=size if isinstance(size, int) else None,
+                encrypted=filevault_on if boot else None,
+                encryption="filevault" if boot and filevault_on else None,
+            )
+        )
+    return list(disks.values()), volumes
+
+
+def _bus(protocol: Any) -> str | None:
+    text = str(protocol or "").lower()
+    for needle, bus in (
+        ("nvme", "nvme"),
+        ("pci", "nvme"),
+        ("fabric", "apple_fabric"),
+        ("sata", "sata"),
+        ("usb", "usb"),
+    ):
+        if needle in text:
+            return bus
+    return clean_string(text) if text else None
+
+
+def parse_gpus(profile: dict[str, Any]) -> list[Gpu]:
+    """Graphics processors; ids are present on PCIe GPUs (Intel Macs) only."""
+    gpus = []
+    for record in items(profile, "SPDisplaysDataType"):
+        vendor = str(record.get("spdisplays_vendor") or "")
+        vendor = re.sub(r"^sppci_vendor_", "", vendor)
+        gpus.append(
+            Gpu(
+                vendor=clean_string(vendor),
+                model=clean_string(record.get("sppci_model")) or clean_string(record.get("_name")),
+                vendor_id=_pci_id(record.get("spdisplays_vendor-id")),
+                device_id=_pci_id(record.get("spdisplays_device-id")),
+                memory_bytes=size_bytes(record.get("spdisplays_vram"))
+                or size_bytes(record.get("spdisplays_vram_shared")),
+            )
+        )
+    return gpus
+
+
+def _pci_id(value: Any) -> str | None:
+    match = re.fullmatch(r"0x([0-9a-fA-F]{4})", str(value or ""))
+    return match.group(1).lower() if match else None
