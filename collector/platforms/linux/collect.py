@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import socket
+from collections.abc import Callable
 from pathlib import Path
 
 from collector.platforms import common
@@ -47,9 +48,11 @@ from collector.report import (
 MACHINE_ID = Path("/etc/machine-id")
 
 
-def _dmi(errors: list[ReportError], section: str) -> tuple[dict[str, str], dict[str, str | None]]:
+def read_dmi_facts(
+    errors: list[ReportError], section: str, read: Callable[[], dmi.DmiValues] = dmi.read_dmi
+) -> tuple[dict[str, str], dict[str, str | None]]:
     """(raw values, SystemSection fields) of DMI; unreadable serials are an error in the system section."""
-    raw = attempt(errors, section, "dmi", dmi.read_dmi, dmi.DmiValues())
+    raw = attempt(errors, section, "dmi", read, dmi.DmiValues())
     if raw.unreadable and section == "system":
         names = ", ".join(raw.unreadable)
         errors.append(
@@ -69,7 +72,7 @@ def collect_system(errors: list[ReportError]) -> SystemSection:
     )
     os_facts.install_date = attempt(errors, "system", "install date", osinfo.read_install_date, None)
     os_facts.last_user = attempt(errors, "system", "wtmp", osinfo.read_last_user, None)
-    raw_dmi, facts = _dmi(errors, "system")
+    raw_dmi, facts = read_dmi_facts(errors, "system")
     flags = attempt(errors, "system", "cpuinfo", _cpu_flags, set())
     virt_facts = attempt(
         errors, "system", "virtualization", lambda: virt.read_virt_facts(flags, raw_dmi), None
@@ -191,7 +194,7 @@ def fqdn(hostname: str | None) -> str | None:
 def collect_identity(errors: list[ReportError]) -> Identity:
     """Host name, machine id, SMBIOS identity and the MACs of physical NICs."""
     name = attempt(errors, "identity", "hostname", common.hostname, None)
-    _, facts = _dmi(errors, "identity")
+    _, facts = read_dmi_facts(errors, "identity")
     interfaces = attempt(errors, "identity", "sysfs net", network.read_interfaces, [])
     return Identity(
         hostname=name,

@@ -10,7 +10,7 @@ from collector.report import Package
 
 DPKG_STATUS = Path("/var/lib/dpkg/status")
 DPKG_INFO = Path("/var/lib/dpkg/info")
-SYSTEM_SECTIONS = {"libs", "oldlibs", "kernel", "admin", "base"}
+SYSTEM_SECTIONS = {"libs", "oldlibs", "kernel"}
 SYSTEM_PRIORITIES = {"required", "important"}
 
 

@@ -12,12 +12,14 @@ from collector.report import Package
 RPM_DB_DIRS = (Path("/var/lib/rpm"), Path("/usr/lib/sysimage/rpm"))
 QUERY_FORMAT = "%{NAME}\\t%|EPOCH?{%{EPOCH}:}|%{VERSION}-%{RELEASE}\\t%{ARCH}\\t%{VENDOR}\\t%{INSTALLTIME}\\n"
 RPM_TIMEOUT_SECONDS = 20
-SYSTEM_NAMES = ("kernel", "glibc", "linux-firmware", "filesystem", "setup", "basesystem", "systemd")
+SYSTEM_NAMES = ("kernel", "glibc", "linux-", "filesystem", "setup", "basesystem", "systemd")
 
 
 def is_system_package(name: str) -> bool:
     """Kernels, firmware, the C library and shared libraries are system components."""
-    return name.startswith(SYSTEM_NAMES) or name.endswith(("-libs", "-firmware")) or name.startswith("lib")
+    if name in ("linux", "linux-lts", "linux-zen") or name.startswith(SYSTEM_NAMES):
+        return True
+    return name.endswith(("-libs", "-firmware")) or name.startswith("lib")
 
 
 def parse_rpm_query(text: str) -> list[Package]:

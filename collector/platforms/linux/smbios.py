@@ -50,6 +50,8 @@ def iter_structures(table: bytes) -> Iterator[tuple[int, bytes, list[str]]]:
         if kind == END_OF_TABLE:
             return
         offset = end + 2
+    if offset != len(table):
+        raise ValueError(f"SMBIOS table truncated at {offset} of {len(table)} bytes")
 
 
 def _string(formatted: bytes, strings: list[str], at: int) -> str | None:
