@@ -145,13 +145,14 @@ class Runner:
         fresh = gather_within(self.gather, [], self.config.time_budget_seconds)
         if fresh is None:
             return EXIT_ERROR
-        state = self.store.load()
         try:
-            self.enroll_identity(state, server, secret, to_dict(fresh.identity))
-        except EnrollError as exc:
+            with self.store.run_lock():
+                state = self.store.load()
+                self.enroll_identity(state, server, secret, to_dict(fresh.identity))
+                self.store.save(state)
+        except (EnrollError, RunLocked) as exc:
             log.error("enrollment failed: %s", exc)
             return EXIT_NOT_ENROLLED
-        self.store.save(state)
         print(f"enrolled with {server} as asset {state.asset_id or '(pending)'}")
         return EXIT_OK
 
