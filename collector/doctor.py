@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 
 from collector.config import Config
 from collector.spool import Spool
-from collector.state import StateStore, now_utc
+from collector.state import StateStore, now_utc, parse_time
 from collector.transport import HEALTH_PATH, Transport, TransportError, make_ssl_context
 
 MAX_CLOCK_SKEW_SECONDS = 300.0
@@ -124,7 +124,10 @@ def check_delivery(config: Config, store: StateStore) -> Check:
         notes.append(f"a report waits in the spool ({spool.replaced} older ones replaced)")
     if state.last_error:
         notes.append(f"last error: {state.last_error}")
-    if state.last_rejected:
+    rejected_at = parse_time((state.last_rejected or {}).get("at"))
+    if state.last_rejected and not (
+        state.last_success_at and rejected_at and rejected_at < state.last_success_at
+    ):
         notes.append(
             f"last rejected: {state.last_rejected.get('http_status')} {state.last_rejected.get('detail')}"
         )

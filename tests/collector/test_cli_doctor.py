@@ -115,3 +115,11 @@ def test_invalid_config_is_a_failed_check(tmp_path: Path, capsys: pytest.Capture
 
 def test_missing_state_dir_is_a_warning(tmp_path: Path) -> None:
     assert check_state_dir(StateStore(tmp_path / "absent")).status == "WARN"
+
+
+def test_a_rejection_older_than_the_last_success_is_not_reported(tmp_path: Path) -> None:
+    store = _enrolled_store(tmp_path)
+    rejected = {"at": "2026-11-24T10:00:00Z", "http_status": 422, "detail": "bad"}
+    store.save(State(last_rejected=rejected, last_success_at=datetime(2026, 11, 25, tzinfo=UTC)))
+    with FakeInventoryServer() as server:
+        assert _by_name(list(diagnose(Config(server=server.url), store)))["delivery"][0] == "OK"
