@@ -81,9 +81,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 def dispatch(args: argparse.Namespace) -> int:
     """Run one subcommand."""
     if args.command == "schema":
-        from collector.report import report_json_schema
+        from collector.report import schema_text
 
-        print(json.dumps(report_json_schema(), indent=2, ensure_ascii=False))
+        print(schema_text(), end="")
         return 0
     if args.command == "show":
         return show(args)
