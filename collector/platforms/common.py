@@ -49,13 +49,16 @@ def format_mac(value: str | None) -> str | None:
 
 
 def prefix_length(netmask: str | None) -> int | None:
-    """The prefix length of a dotted IPv4 or IPv6 netmask."""
+    """The prefix length of a dotted IPv4 or colon IPv6 netmask; None when not a contiguous mask."""
     if not netmask:
         return None
     try:
-        return ipaddress.ip_network(f"0.0.0.0/{netmask}" if "." in netmask else f"::/{netmask}").prefixlen
+        mask = ipaddress.ip_address(netmask)
     except ValueError:
         return None
+    value, width = int(mask), mask.max_prefixlen
+    ones = bin(value).count("1")
+    return ones if value == ((1 << ones) - 1) << (width - ones) else None
 
 
 def interface_addresses() -> dict[str, list[IpAddress]]:
