@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from typing import Any
 
-from collector.platforms.common import attempt, cpu_count, hostname
+import psutil
+
+from collector.platforms.common import attempt, cpu_count, hostname, iso_utc
 from collector.platforms.macos import commands, devices, hardware, ioreg, network, software
 from collector.platforms.windows.status import psutil_status
 from collector.report import (
@@ -32,6 +35,11 @@ READERS: dict[str, Callable[[], Any]] = {
     "receipts": commands.read_receipts,
     "homebrew": commands.read_homebrew,
     "software_update": lambda: commands.read_plist(commands.SOFTWARE_UPDATE_PLIST),
+    "loginwindow": lambda: commands.read_plist(commands.LOGINWINDOW_PLIST),
+    "localtime": lambda: os.readlink("/etc/localtime"),
+    "boot_time": psutil.boot_time,
+    "cpu_count": cpu_count,
+    "hostname": hostname,
 }
 
 
@@ -89,23 +97,32 @@ def collect_system(errors: list[ReportError], sources: Sources | None = None) ->
     """Model, serial, UUID, boot ROM and macOS version."""
     src = sources or SHARED
     profile, platform_info = _profile(errors, "system", src), _platform(errors, "system", src)
-    return attempt(
+    section = attempt(
         errors,
         "system",
         "system_profiler",
         lambda: hardware.parse_system(profile, platform_info),
         SystemSection(),
     )
+    section.os.boot_time = iso_utc(_get(errors, "system", src, "boot_time", None))
+    localtime = _get(errors, "system", src, "localtime", None)
+    if isinstance(localtime, str) and "zoneinfo/" in localtime:
+        section.os.timezone = localtime.split("zoneinfo/", 1)[1]
+    if section.os.last_user is None:
+        last = (_get(errors, "system", src, "loginwindow", None) or {}).get("lastUserName")
+        section.os.last_user = last if isinstance(last, str) and last else None
+    return section
 
 
 def collect_hardware(errors: list[ReportError], sources: Sources | None = None) -> HardwareSection:
     """CPU, memory, drives, volumes and GPUs."""
     src = sources or SHARED
     profile = _profile(errors, "hardware", src)
-    filevault, _ = _filevault(errors, "hardware", src)
+    filevault, _ = _filevault([], "hardware", src)  # a failure is reported once, by the security section
     cpu = attempt(errors, "hardware", "SPHardwareDataType", lambda: hardware.parse_cpu(profile), None)
     if cpu is not None and cpu.logical_processors is None:
-        cpu.logical_processors = cpu_count()  # Intel Macs: hyper-threads are not in system_profiler
+        # Intel Macs: hyper-threads are not in system_profiler
+        cpu.logical_processors = _get(errors, "hardware", src, "cpu_count", None)
     total, modules = attempt(
         errors, "hardware", "SPMemoryDataType", lambda: hardware.parse_memory(profile), (None, [])
     )
@@ -224,7 +241,7 @@ def collect_identity(errors: list[ReportError], sources: Sources | None = None) 
     platform_info = _platform(errors, "identity", src)
     interfaces = attempt(errors, "identity", "interfaces", lambda: collect_network([], src).interfaces, [])
     return Identity(
-        hostname=attempt(errors, "identity", "socket", hostname, None),
+        hostname=_get(errors, "identity", src, "hostname", None),
         machine_id=platform_info.get("uuid"),
         system_uuid=platform_info.get("uuid"),
         serial=platform_info.get("serial"),

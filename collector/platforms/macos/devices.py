@@ -158,8 +158,8 @@ def parse_battery(profile: dict[str, Any]) -> tuple[list[Battery], dict[str, boo
             model = record.get("sppower_battery_model_info") or {}
             health = record.get("sppower_battery_health_info") or {}
             charge = record.get("sppower_battery_charge_info") or {}
-            maximum = re.fullmatch(
-                r"(\d+(?:\.\d+)?)%", str(health.get("sppower_battery_health_maximum_capacity") or "")
+            maximum = re.match(  # "92%", or "92 %" with a no-break space in some locales
+                r"\s*(\d+(?:\.\d+)?)\s*%", str(health.get("sppower_battery_health_maximum_capacity") or "")
             )
             cycles = health.get("sppower_battery_cycle_count")
             batteries.append(

@@ -8,6 +8,15 @@ from typing import Any
 from collector.junk import clean_serial, clean_string
 from collector.report import Cpu, Disk, Gpu, MemoryModule, OperatingSystem, SystemSection, Volume
 
+# JEDEC manufacturer ids as Intel Macs print them in SPMemoryDataType.
+JEDEC_MAKERS = {
+    "0x80CE": "Samsung",
+    "0x80AD": "SK Hynix",
+    "0x802C": "Micron",
+    "0x0198": "Kingston",
+    "0x859B": "Crucial",
+}
+GPU_VENDORS = {"amd": "AMD", "ati": "AMD", "intel": "Intel", "nvidia": "NVIDIA", "apple": "Apple"}
 UNITS = {"KB": 2**10, "MB": 2**20, "GB": 2**30, "TB": 2**40}
 OS_VERSION = re.compile(r"^(?P<name>.+?)\s+(?P<version>\d+(?:\.\d+)*)\s*\((?P<build>[^)]+)\)")
 # Model identifier prefixes of virtual Macs: Apple's Virtualization framework, VMware Fusion, Parallels.
@@ -117,12 +126,17 @@ def parse_memory(profile: dict[str, Any]) -> tuple[int | None, list[MemoryModule
                     size_bytes=size,
                     type=clean_string(slot.get("dimm_type")),
                     speed_mts=int(speed.group(1)) if speed else None,
-                    manufacturer=clean_string(slot.get("dimm_manufacturer")),
+                    manufacturer=_maker(slot.get("dimm_manufacturer")),
                     part_number=hex_text(slot.get("dimm_part_number")),
                     serial=clean_serial(slot.get("dimm_serial_number")),
                 )
             )
     return total, modules
+
+
+def _maker(value: Any) -> str | None:
+    text = clean_string(value) if isinstance(value, str) else None
+    return JEDEC_MAKERS.get(text.upper().replace("0X", "0x"), text) if text else None
 
 
 def hex_text(value: Any) -> str | None:
@@ -189,6 +203,7 @@ def parse_gpus(profile: dict[str, Any]) -> list[Gpu]:
     for record in items(profile, "SPDisplaysDataType"):
         vendor = str(record.get("spdisplays_vendor") or "")
         vendor = re.sub(r"^sppci_vendor_", "", vendor)
+        vendor = GPU_VENDORS.get(vendor.lower(), vendor)
         gpus.append(
             Gpu(
                 vendor=clean_string(vendor),
