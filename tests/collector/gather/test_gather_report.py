@@ -26,10 +26,14 @@ def test_a_raising_platform_collector_is_an_error_entry(monkeypatch: pytest.Monk
     def collect_hardware(errors: list[ReportError]) -> HardwareSection:
         raise OSError("sysfs went away")
 
-    monkeypatch.setattr(platforms, "current", lambda: types.SimpleNamespace(collect_hardware=collect_hardware))
+    monkeypatch.setattr(
+        platforms, "current", lambda: types.SimpleNamespace(collect_hardware=collect_hardware)
+    )
     errors: list[ReportError] = []
     assert gather_hardware(errors) == HardwareSection()
-    assert errors == [ReportError(section="hardware", source="collect_hardware", message="OSError: sysfs went away")]
+    assert errors == [
+        ReportError(section="hardware", source="collect_hardware", message="OSError: sysfs went away")
+    ]
 
 
 def test_a_missing_platform_collector_is_an_error_entry(monkeypatch: pytest.MonkeyPatch) -> None:

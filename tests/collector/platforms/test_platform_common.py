@@ -34,7 +34,9 @@ def test_iso_utc() -> None:
     assert common.iso_utc(None) is None
 
 
-@pytest.mark.parametrize(("mask", "length"), [("255.255.255.0", 24), ("ffff:ffff:ffff:ffff::", 64), (None, None)])
+@pytest.mark.parametrize(
+    ("mask", "length"), [("255.255.255.0", 24), ("ffff:ffff:ffff:ffff::", 64), (None, None)]
+)
 def test_prefix_length(mask: str | None, length: int | None) -> None:
     assert common.prefix_length(mask) == length
 
@@ -44,7 +46,11 @@ def test_attempt_turns_a_failure_into_an_error_entry() -> None:
     assert common.attempt(errors, "hardware", "meminfo", lambda: int("x"), None) is None
     assert common.attempt(errors, "hardware", "cpuinfo", lambda: 4, None) == 4
     assert errors == [
-        ReportError(section="hardware", source="meminfo", message="ValueError: invalid literal for int() with base 10: 'x'")
+        ReportError(
+            section="hardware",
+            source="meminfo",
+            message="ValueError: invalid literal for int() with base 10: 'x'",
+        )
     ]
 
 

@@ -34,13 +34,18 @@ def test_collectors_run_on_this_machine(collector) -> None:
 
 def test_unreadable_dmi_serials_are_null_and_an_error() -> None:
     def read() -> dmi.DmiValues:
-        return dmi.DmiValues(values={"sys_vendor": "Dell Inc."}, unreadable=["product_serial", "product_uuid"])
+        return dmi.DmiValues(
+            values={"sys_vendor": "Dell Inc."}, unreadable=["product_serial", "product_uuid"]
+        )
 
     errors: list[ReportError] = []
     raw, facts = collect.read_dmi_facts(errors, "system", read)
+    assert raw == {"sys_vendor": "Dell Inc."}
     assert (facts["manufacturer"], facts["serial"], facts["system_uuid"]) == ("Dell Inc.", None, None)
     assert errors == [
-        ReportError(section="system", source="dmi", message="not readable without root: product_serial, product_uuid")
+        ReportError(
+            section="system", source="dmi", message="not readable without root: product_serial, product_uuid"
+        )
     ]
     identity_errors: list[ReportError] = []
     collect.read_dmi_facts(identity_errors, "identity", read)
@@ -61,7 +66,11 @@ def test_failing_sources_become_errors_and_the_rest_goes_out(monkeypatch: pytest
     collect.collect_software(errors)
     assert hardware.disks == [] and hardware.memory_total_bytes
     assert net.gateways == [] and net.interfaces
-    assert [(e.section, e.source) for e in errors] == [("hardware", "sysfs block"), ("network", "routes"), ("software", "dpkg")]
+    assert [(e.section, e.source) for e in errors] == [
+        ("hardware", "sysfs block"),
+        ("network", "routes"),
+        ("software", "dpkg"),
+    ]
     assert errors[0].message == "PermissionError: [Errno 13] Permission denied"
 
 

@@ -87,7 +87,8 @@ def test_interfaces_match_ip_addr() -> None:
         }
         expected[link["ifname"]] = (mac, link["mtu"], addresses)
     found = {
-        i.name: (i.mac, i.mtu, {(a.address, a.prefix_length) for a in i.addresses}) for i in network.read_interfaces()
+        i.name: (i.mac, i.mtu, {(a.address, a.prefix_length) for a in i.addresses})
+        for i in network.read_interfaces()
     }
     assert found == expected
 
@@ -112,7 +113,9 @@ def test_gpus_match_lspci() -> None:
 
 
 def test_packages_match_dpkg_query() -> None:
-    output = _run("dpkg-query", "-W", "-f", "${Package}\\t${Version}\\t${Architecture}\\t${db:Status-Status}\\n")
+    output = _run(
+        "dpkg-query", "-W", "-f", "${Package}\\t${Version}\\t${Architecture}\\t${db:Status-Status}\\n"
+    )
     expected = {tuple(line.split("\t")[:3]) for line in output.splitlines() if line.endswith("\tinstalled")}
     found = {(p.name, p.version, p.architecture) for p in dpkg.read_dpkg_packages() or []}
     assert found == expected
