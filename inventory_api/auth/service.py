@@ -187,6 +187,13 @@ def revoke_token(session: Session, token: ApiToken) -> None:
         )
 
 
+def revoke_by_secret(session: Session, plain: str) -> None:
+    """Revoke the token with this value, if it exists (signing out)."""
+    token = session.scalar(select(ApiToken).where(ApiToken.token_hash == token_hash(plain)))
+    if token is not None:
+        revoke_token(session, token)
+
+
 def resolve_principal(session: Session, bearer: str) -> Principal:
     """The principal behind a bearer token, or Unauthorized; notes (and audits) its use now and then."""
     token = session.scalar(select(ApiToken).where(ApiToken.token_hash == token_hash(bearer)))

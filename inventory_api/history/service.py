@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
 from typing import Any
@@ -51,6 +51,8 @@ def plain(value: Any) -> Any:
         return str(value)
     if isinstance(value, datetime):
         return value.isoformat().replace("+00:00", "Z")
+    if isinstance(value, date):
+        return value.isoformat()
     if isinstance(value, Enum):
         return value.value
     return value
@@ -107,3 +109,13 @@ def list_changes(
     if after is not None:
         stmt = stmt.where(ChangeEvent.id > after)
     return list(session.scalars(stmt.order_by(ChangeEvent.id).limit(limit)))
+
+
+def recent_changes(
+    session: Session, subject_type: str, subject_id: uuid.UUID, *, limit: int
+) -> list[ChangeEvent]:
+    """A subject's newest history events, newest first."""
+    stmt = select(ChangeEvent).where(
+        ChangeEvent.subject_type == subject_type, ChangeEvent.subject_id == subject_id
+    )
+    return list(session.scalars(stmt.order_by(ChangeEvent.id.desc()).limit(limit)))

@@ -1,0 +1,153 @@
+"""The technicians' web pages: sign in, one search box, an asset's page with its history, a person's page."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from sqlalchemy import select
+
+from inventory_api.assets import flags as asset_flags
+from inventory_api.assets import service as assets
+from inventory_api.assets.models import Asset
+from inventory_api.assets.queries import AssetFilters, assets_query
+from inventory_api.auth import service as auth
+from inventory_api.auth.service import Principal
+from inventory_api.db import utcnow
+from inventory_api.deps import SESSION_COOKIE, DbDep, SessionDep, SettingsDep
+from inventory_api.errors import AppError, Unauthorized
+from inventory_api.history.service import Actor, recent_changes, set_actor
+from inventory_api.locations import service as locations
+from inventory_api.people import service as people
+from inventory_api.ratelimit import check_rate
+from inventory_api.routing import TransactionalRoute
+
+router = APIRouter(include_in_schema=False, route_class=TransactionalRoute)
+RESULTS = 50
+
+
+def _when(value: datetime | None) -> str:
+    return value.strftime("%Y-%m-%d %H:%M UTC") if value else "—"
+
+
+templates = Environment(
+    loader=FileSystemLoader(Path(__file__).parent / "templates"), autoescape=select_autoescape(["html"])
+)
+templates.filters["when"] = _when
+
+
+def page(name: str, status: int = 200, **context: Any) -> HTMLResponse:
+    return HTMLResponse(templates.get_template(name).render(**context), status_code=status)
+
+
+class SignInRequired(Exception):
+    """The browser has no valid session: send it to the sign-in page."""
+
+
+def web_principal(request: Request, session: SessionDep) -> Principal:
+    token = request.cookies.get(SESSION_COOKIE)
+    if not token:
+        raise SignInRequired
+    try:
+        principal = auth.resolve_principal(session, token)
+    except Unauthorized:
+        raise SignInRequired from None
+    set_actor(session, Actor("user", str(principal.user_id), principal.username, request.state.request_id))
+    return principal
+
+
+def install(app: Any) -> None:
+    """Mount the pages' static files and send signed-out browsers to the sign-in page."""
+    app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
+
+    @app.exception_handler(SignInRequired)
+    async def _sign_in(request: Request, _: SignInRequired) -> Response:
+        return RedirectResponse("/login", status_code=303)
+
+
+@router.get("/login")
+def login_form() -> HTMLResponse:
+    return page("login.html")
+
+
+@router.post("/login")
+async def login(request: Request, db: DbDep, session: SessionDep, settings: SettingsDep) -> Response:
+    form = {k: v[0] for k, v in parse_qs((await request.body()).decode("utf-8", "replace")).items()}
+    username, password = form.get("username", ""), form.get("password", "")
+    client = request.client.host if request.client else "unknown"
+    try:
+        check_rate(db, f"login:{client}:{username}", limit=settings.login_rate_per_minute)
+        user = auth.authenticate(session, username, password)
+    except AppError as exc:
+        return page("login.html", status=exc.status, error=exc.detail)
+    set_actor(session, Actor("user", str(user.id), user.username, request.state.request_id))
+    expires = utcnow() + timedelta(hours=settings.session_hours)
+    _, token = auth.create_token(session, user, name="session", kind="session", expires_at=expires)
+    response = RedirectResponse("/", status_code=303)
+    response.set_cookie(
+        SESSION_COOKIE, token, max_age=settings.session_hours * 3600, httponly=True, samesite="lax",
+        secure=request.url.scheme == "https",
+    )  # fmt: skip
+    return response
+
+
+@router.post("/logout")
+def logout(request: Request, session: SessionDep) -> Response:
+    token = request.cookies.get(SESSION_COOKIE)
+    if token:
+        auth.revoke_by_secret(session, token)
+    response = RedirectResponse("/login", status_code=303)
+    response.delete_cookie(SESSION_COOKIE)
+    return response
+
+
+@router.get("/")
+def search(request: Request, session: SessionDep, q: str | None = None) -> HTMLResponse:
+    principal = web_principal(request, session)
+    found: list[Asset] = []
+    found_people: list[Any] = []
+    if q and q.strip():
+        stmt = assets_query(session, principal, AssetFilters(q=q.strip()))
+        found = list(session.scalars(stmt.order_by(Asset.hostname_key, Asset.id).limit(RESULTS)))
+        found_people = list(
+            session.scalars(people.people_query(session, principal, q=q.strip()).limit(RESULTS))
+        )
+    return page("search.html", principal=principal, q=q, assets=found, people=found_people)
+
+
+@router.get("/assets/{asset_id}")
+def asset_page(asset_id: uuid.UUID, request: Request, session: SessionDep) -> HTMLResponse:
+    principal = web_principal(request, session)
+    asset = assets.get_asset(session, asset_id, principal)
+    if asset is None:
+        return page("search.html", status=404, principal=principal, q=str(asset_id), assets=[], people=[])
+    place = locations.get_location(session, asset.location_id) if asset.location_id else None
+    location = " ▸ ".join(loc.name for loc in locations.breadcrumb(session, place)) if place else None
+    person = people.get_person(session, asset.assigned_person_id) if asset.assigned_person_id else None
+    children = list(
+        session.scalars(select(Asset).where(Asset.parent_id == asset.id, Asset.deleted_at.is_(None)))
+    )
+    history = recent_changes(session, "asset", asset.id, limit=100)
+    return page(
+        "asset.html", principal=principal, asset=asset, location=location, person=person, children=children,
+        flags=[f for f in asset_flags.asset_flags(session, asset) if f.resolved_at is None], history=history,
+    )  # fmt: skip
+
+
+@router.get("/people/{person_id}")
+def person_page(person_id: uuid.UUID, request: Request, session: SessionDep) -> HTMLResponse:
+    principal = web_principal(request, session)
+    person = people.get_person(session, person_id, principal)
+    if person is None:
+        return page("search.html", status=404, principal=principal, q=str(person_id), assets=[], people=[])
+    owned = list(
+        session.scalars(assets_query(session, principal, AssetFilters(assigned_person_id=person.id)))
+    )
+    return page("person.html", principal=principal, person=person, assets=owned)

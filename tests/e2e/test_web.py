@@ -1,0 +1,59 @@
+"""Dana's search, in a real browser against a real server process."""
+
+from inventory_api.assets import service as assets
+from inventory_api.auth import service as auth
+from inventory_api.history.service import Actor, set_actor
+from inventory_api.locations.models import Location
+from inventory_api.people import service as people
+
+
+def seed(db) -> None:
+    with db.transaction() as session:
+        set_actor(session, Actor("system", name="seed"))
+        auth.create_user(session, username="dana", role="technician", password="dana's long password")
+        site = Location(kind="site", name="HQ", time_zone="Europe/Paris")
+        session.add(site)
+        session.flush()
+        site.site_id = site.id
+        pat = people.create_person(
+            session, {"name": "Pat Jones", "email": "pat@example.org", "site_id": site.id}
+        )
+        desktop = assets.create_asset(
+            session,
+            {"kind": "desktop", "hostname": "ws-3-114", "serial": "CZC1234XYZ", "asset_tag": "IT-004021",
+             "site_id": site.id, "assigned_person_id": pat.id, "status": "deployed"},
+        )  # fmt: skip
+        assets.update_asset(session, desktop, {"notes": "slow, disk nearly full"})
+
+
+def test_technician_signs_in_finds_a_desktop_by_serial_and_reads_its_history(live_server, browser, db):
+    seed(db)
+    page = browser.new_page()
+    page.goto(live_server.url + "/")
+    assert page.url.endswith("/login")  # signed-out browsers are sent to sign in
+
+    page.fill("input[name=username]", "dana")
+    page.fill("input[name=password]", "wrong")
+    page.click("form.login button")
+    assert "wrong username or password" in page.inner_text("[role=alert]")
+
+    page.fill("input[name=username]", "dana")
+    page.fill("input[name=password]", "dana's long password")
+    page.click("form.login button")
+    page.fill("input[name=q]", "czc 1234 xyz")  # serials are matched normalised
+    page.click("form.search button")
+    rows = page.locator("#assets tbody tr")
+    assert rows.count() == 1
+    assert "ws-3-114" in rows.first.inner_text()
+
+    page.click("#assets a:has-text('ws-3-114')")
+    assert page.inner_text("h1") == "ws-3-114"
+    assert "Pat Jones" in page.inner_text("dl.facts")
+    history = page.inner_text("#history")
+    assert "notes" in history and "slow, disk nearly full" in history
+
+    page.fill("input[name=q]", "pat")  # a person's name prefix finds them and their desktop
+    page.click("form.search button")
+    assert page.locator("#people li").count() == 1
+    assert page.locator("#assets tbody tr").count() == 1
+    page.close()
