@@ -166,9 +166,9 @@ def clock_status(
     risk = instant_reaching(calendar, periods, threshold)
     ticking = completed_at is None and bool(marks) and max(marks, key=lambda m: m.at).state in running
     if ticking:
-        last = periods[-1][1] if periods else now
-        due = due or add_business_time(calendar, last, target - elapsed)
-        risk = risk or add_business_time(calendar, last, max(threshold - elapsed, ZERO))
+        # Running now: what is left runs from now (the last period ends at now, or starts there).
+        due = due or add_business_time(calendar, now, target - elapsed)
+        risk = risk or add_business_time(calendar, now, max(threshold - elapsed, ZERO))
     breached = elapsed > target
     return ClockStatus(
         target_seconds=int(target.total_seconds()),

@@ -33,7 +33,7 @@ def clocks_answer(session: Session, order: WorkOrder, now: datetime, at_risk_per
 
 
 def _calendar_values(body: schemas.CalendarCreate | schemas.CalendarUpdate) -> dict[str, Any]:
-    values = body.model_dump(exclude_unset=True)
+    values = body.model_dump(exclude_unset=isinstance(body, schemas.CalendarUpdate))
     if "hours" in values:
         values["hours"] = {day: [list(span) for span in spans] for day, spans in values["hours"].items()}
     if "holidays" in values:

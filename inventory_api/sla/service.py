@@ -133,14 +133,14 @@ def check_sla(session: Session, now: datetime, *, at_risk_percent: int = DEFAULT
         clocks = order_clocks(session, order, now, at_risk_percent=at_risk_percent) or {}
         for clock, status in clocks.items():
             found = []
-            if status.breached and status.due_at is not None:
-                found.append(("breached", status.due_at))
             if (
                 status.at_risk_at is not None
                 and status.at_risk_at <= now
                 and (status.at_risk or status.breached)
             ):
                 found.append(("at_risk", status.at_risk_at))
+            if status.breached and status.due_at is not None:
+                found.append(("breached", status.due_at))
             for kind, at in found:
                 if (clock, kind) in seen:
                     continue
