@@ -8,7 +8,7 @@ import time
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from collector.paths import DUE_FILE, default_config_path, default_state_dir
+from collector.paths import DUE_FILE, MAX_WAIT_SECONDS, default_config_path, default_state_dir
 
 VALUE_FLAGS = frozenset({"--config", "--server", "--state-dir", "--splay"})
 PLAIN_FLAGS = frozenset({"-v", "--verbose", "-q", "--quiet"})
@@ -36,7 +36,7 @@ def run_not_due(argv: Sequence[str], environ: Mapping[str, str], now: float) -> 
         due = float((state_dir / DUE_FILE).read_text(encoding="ascii"))
     except (OSError, ValueError):
         return False
-    return now < due
+    return now < due <= now + MAX_WAIT_SECONDS
 
 
 def parse_run_flags(argv: Sequence[str]) -> dict[str, str] | None:

@@ -8,6 +8,8 @@ from collections.abc import Mapping
 from pathlib import Path
 
 DUE_FILE = "next_run_at"  # the state's due time as Unix seconds, read by the fast path of `run`
+# A due time further ahead than this is ignored: a clock that jumped back must not silence the collector.
+MAX_WAIT_SECONDS = 24 * 3600
 
 
 def default_config_path(platform: str = sys.platform, environ: Mapping[str, str] = os.environ) -> Path:

@@ -8,11 +8,12 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from collector.config import Config, ConfigError
 from collector.delivery import EXIT_ERROR, EXIT_NOT_ENROLLED, EXIT_OK, Delivery, report_payload
+from collector.paths import MAX_WAIT_SECONDS
 from collector.report import SECTIONS, to_dict
 from collector.spool import Spool
 from collector.state import RunLocked, State, StateStore, format_time, now_utc, parse_time
@@ -107,7 +108,8 @@ class Runner:
         """The run itself, while holding the state directory."""
         state = self.store.load()
         due = state.due_at()
-        if not force and due is not None and self.clock() < due:
+        now = self.clock()
+        if not force and due is not None and now < due <= now + timedelta(seconds=MAX_WAIT_SECONDS):
             log.info("next report is due at %s; nothing to do", format_time(due))
             return EXIT_OK
         server = self.config.server or state.server

@@ -45,7 +45,7 @@ class FakeInventoryServer:
         self.stored_hashes: dict[str, str] = {}
         self.received: list[Received] = []
         self.scripted: list[Scripted] = []
-        self.next_report_at: str | None = "2030-01-01T00:00:00Z"
+        self.next_report_at: str | None = None
         self.date_header: str | None = None
         self._lock = threading.Lock()
         self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())

@@ -4,7 +4,7 @@ import json
 import os
 import subprocess
 import sys
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -16,6 +16,13 @@ from collector.state import State, StateStore
 from tests.collector.fake_server import FakeInventoryServer
 
 ROOT = Path(__file__).parents[2]
+
+
+@pytest.fixture(autouse=True)
+def _no_collector_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    for key in list(os.environ):
+        if key.startswith("INVENTORY_COLLECTOR_"):
+            monkeypatch.delenv(key)
 
 
 def _clean_env() -> dict[str, str]:
@@ -45,7 +52,7 @@ print(json.dumps({"rc": rc, "modules": loaded}))
 def test_run_exits_without_gathering_until_the_next_report_time(tmp_path: Path) -> None:
     store = StateStore(tmp_path / "state")
     store.write_node_key("nk")
-    store.save(State(next_report_at=datetime(2999, 1, 1, tzinfo=UTC)))
+    store.save(State(next_report_at=datetime.now(UTC) + timedelta(hours=1)))
     config = tmp_path / "config.toml"
     config.write_text('server = "http://127.0.0.1:9"\n')
     result = _python(FAST_PATH_PROBE, "--config", str(config), "--state-dir", str(store.directory), "run")
@@ -67,7 +74,7 @@ def test_run_exits_without_gathering_until_the_next_report_time(tmp_path: Path) 
 
 def test_run_fast_path_also_waits_out_the_backoff(tmp_path: Path) -> None:
     store = StateStore(tmp_path / "state")
-    store.save(State(not_before=datetime(2999, 1, 1, tzinfo=UTC), backoff_attempts=3))
+    store.save(State(not_before=datetime.now(UTC) + timedelta(hours=1), backoff_attempts=3))
     result = _python(
         FAST_PATH_PROBE, "--server", "http://127.0.0.1:9", "--state-dir", str(store.directory), "run"
     )
@@ -191,6 +198,9 @@ def test_fast_path_compares_the_due_time(tmp_path: Path) -> None:
     state_dir = _due_dir(tmp_path, 2000.0)
     assert run_not_due(["run", "--state-dir", str(state_dir)], {}, now=1999.0)
     assert not run_not_due(["run", "--state-dir", str(state_dir)], {}, now=2000.0)
+    assert not run_not_due(
+        ["run", "--state-dir", str(state_dir)], {}, now=2000.0 - 86400 - 1
+    )  # clock went back
     assert not run_not_due(["run", "--state-dir", str(tmp_path / "empty")], {}, now=0.0)
 
 
@@ -219,6 +229,7 @@ def test_run_end_to_end_with_the_real_gatherers(tmp_path: Path) -> None:
     config = tmp_path / "config.toml"
     command = [sys.executable, "-m", "collector", "--config", str(config), "run"]
     with FakeInventoryServer(secret="s3") as server:
+        server.next_report_at = (datetime.now(UTC) + timedelta(hours=1)).isoformat()
         config.write_text(f'server = "{server.url}"\nenroll_secret = "s3"\nstate_dir = "{state_dir}"\n')
         first = subprocess.run(
             command, capture_output=True, text=True, env=_clean_env(), cwd=ROOT, check=False

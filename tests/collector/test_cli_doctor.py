@@ -16,6 +16,13 @@ from collector.state import State, StateStore
 from tests.collector.fake_server import FakeInventoryServer, make_tls_files, server_ssl_context
 
 
+@pytest.fixture(autouse=True)
+def _no_collector_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    for key in list(os.environ):
+        if key.startswith("INVENTORY_COLLECTOR_"):
+            monkeypatch.delenv(key)
+
+
 def _enrolled_store(tmp_path: Path) -> StateStore:
     store = StateStore(tmp_path / "state")
     store.write_node_key("nk")

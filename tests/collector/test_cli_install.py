@@ -1,5 +1,6 @@
 """`install-service`: the systemd units, the Windows task XML and the launchd plist it would write."""
 
+import os
 import plistlib
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -11,6 +12,13 @@ from collector.schedule import launchd_plist, plan_for, systemd_units, windows_t
 
 TASK_NS = {"t": "http://schemas.microsoft.com/windows/2004/02/mit/task"}
 COMMAND = ["/opt/inventory collector/bin/inventory-collector"]
+
+
+@pytest.fixture(autouse=True)
+def _no_collector_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    for key in list(os.environ):
+        if key.startswith("INVENTORY_COLLECTOR_"):
+            monkeypatch.delenv(key)
 
 
 def test_systemd_timer_fires_every_15_minutes_with_a_random_delay() -> None:

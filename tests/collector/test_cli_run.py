@@ -270,3 +270,12 @@ def test_a_run_while_another_holds_the_state_dir_does_nothing(
     assert runner.gather.calls == [] and server.received == []
     assert runner.run() == EXIT_OK  # the lock is released with its holder
     assert len(server.reports()) == 1
+
+
+def test_a_due_time_more_than_a_day_ahead_is_not_trusted(tmp_path: Path, server: FakeInventoryServer) -> None:
+    runner = _runner(tmp_path, server.url)
+    server.next_report_at = "2031-01-01T00:00:00Z"  # or the local clock jumped back by years
+    runner.run()
+    runner.clock.now = START + timedelta(hours=1)
+    assert runner.run() == EXIT_OK
+    assert len(server.reports()) == 2
