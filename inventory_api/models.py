@@ -7,10 +7,14 @@ from inventory_api.catalog import models as catalog
 from inventory_api.db import Base
 from inventory_api.events import models as events
 from inventory_api.history import models as history
+from inventory_api.ingest import models as ingest
+from inventory_api.inventory import models as inventory
 from inventory_api.locations import models as locations
 from inventory_api.people import models as people
 from inventory_api.sla import models as sla
+from inventory_api.software import models as software
 from inventory_api.workorders import models as workorders
 
 __all__ = ["Base", "assets", "auth", "catalog", "events", "history", "locations", "people"]
 __all__ += ["changeseq", "idempotency", "sla", "workorders"]  # work orders, SLA, sync, idempotency
+__all__ += ["ingest", "inventory", "software"]  # collectors, reported components, software catalog

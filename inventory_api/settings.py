@@ -38,6 +38,9 @@ class Settings(BaseSettings):
     peripheral_asset_kinds: list[str] = Field(
         default_factory=lambda: ["monitor", "docking_station", "printer", "webcam", "headset"]
     )
+    disk_full_percent: int = Field(90, ge=1, le=100, description="a volume this full writes a history event")
+    ingest_max_concurrent: int = Field(8, ge=1, description="reports applied at once per process; more wait")
+    ingest_wait_seconds: float = Field(10.0, ge=0, description="a report waiting longer for a slot gets 503")
     number_quarantine_days: int = Field(90, ge=0)
     webhook_allowed_networks: list[IPv4Network | IPv6Network] = Field(default_factory=list)
     webhook_timeout_seconds: float = Field(5.0, gt=0)

@@ -1,0 +1,269 @@
+"""One report, in the request's transaction: authenticate the key, check identity, delta protocol, apply, answer."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from collector.report import SECTIONS, section_hash, to_dict
+from inventory_api.assets.models import Asset
+from inventory_api.errors import AppError, Conflict, RateLimited, Unauthorized, Unprocessable
+from inventory_api.events.service import emit_event
+from inventory_api.history.service import Actor, Cause, record_change, set_actor
+from inventory_api.ingest.flags import flag_asset
+from inventory_api.ingest.matching import (
+    COMPUTER_KINDS,
+    hostname_key,
+    identity_conflict,
+    load_ids,
+    report_ids,
+    sync_identifiers,
+)
+from inventory_api.ingest.models import Collector, InventoryState
+from inventory_api.ingest.service import RETIRED, key_hash, next_report_at
+from inventory_api.ingest.status import apply_status
+from inventory_api.ingest.validation import parse_report
+from inventory_api.inventory.service import apply_sections, asset_kind
+
+#: Past this many differences in one section, history gets one event listing them instead of one each.
+MAX_EVENTS_PER_SECTION = 20
+
+
+class IdentityConflict(AppError):
+    """The report's hardware is not the key's asset: nothing is written and the collector must re-enroll."""
+
+    status, code = 403, "reenroll_required"
+
+    def __init__(self, asset_id: uuid.UUID, detail: dict[str, Any]) -> None:
+        super().__init__(
+            "this report's hardware identity does not match the asset of the node key: enroll again",
+            code="reenroll_required",
+        )
+        self.asset_id = asset_id
+        self.conflict = detail
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """The answer to a report: HTTP status and JSON body."""
+
+    status_code: int
+    body: dict[str, Any]
+
+
+def identity_digest(identity: Any) -> str:
+    return hashlib.sha256(json.dumps(to_dict(identity), sort_keys=True).encode()).hexdigest()
+
+
+def parse_time(value: str) -> datetime:
+    try:
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        moment = None
+    if moment is None or moment.tzinfo is None:
+        raise Unprocessable("collected_at: an ISO 8601 time with a zone is required", code="validation_error",
+                            errors=[{"field": "collected_at", "message": "not an ISO 8601 UTC time"}])  # fmt: skip
+    return moment
+
+
+def authenticate(session: Session, node_key: str | None) -> tuple[Collector, InventoryState, Asset]:
+    """The collector, its asset and the asset's ingest state: one indexed query."""
+    if not node_key:
+        raise Unauthorized("send the node key as Authorization: Bearer <node_key>", code="invalid_node_key")
+    stmt = (
+        select(Collector, InventoryState, Asset)
+        .join(Asset, Asset.id == Collector.asset_id)
+        .join(InventoryState, InventoryState.asset_id == Collector.asset_id)
+        .where(Collector.key_hash == key_hash(node_key))
+    )
+    row = session.execute(stmt).first()
+    if row is None or row[0].revoked_at is not None:
+        raise Unauthorized("the node key is unknown or revoked: enroll again", code="invalid_node_key")
+    return row[0], row[1], row[2]
+
+
+def answer(status: str, asset: Asset, state: InventoryState) -> dict[str, Any]:
+    at = state.next_report_at
+    return {
+        "status": status, "asset_id": str(asset.id), "acknowledged": dict(state.section_hashes or {}),
+        "next_report_at": at.isoformat().replace("+00:00", "Z") if at else None,
+    }  # fmt: skip
+
+
+def plan_sections(report: Any, stored: dict[str, str]) -> tuple[list[str], list[str], dict[str, str]]:
+    """(sections to apply, sections the server needs in full, the hashes after this report)."""
+    apply, required = [], []
+    hashes = dict(stored)
+    for name in SECTIONS:
+        section, claimed = getattr(report, name), report.hashes.get(name)
+        if section is None:
+            if claimed is not None and claimed != stored.get(name):
+                required.append(name)
+            continue
+        digest = claimed or section_hash(section)
+        if digest != stored.get(name):
+            apply.append(name)
+        hashes[name] = digest
+    return apply, required, hashes
+
+
+def write_history(session: Session, asset: Asset, applied: Any, *, first: bool) -> bool:
+    """Readable history events for what the report changed; one summary event on a machine's first report."""
+    if first:
+        counts = ", ".join(f"{n} {label}" for label, n in applied.counts.items())
+        record_change(
+            session,
+            "asset",
+            asset.id,
+            "inventoried",
+            summary=f"inventoried: {counts or 'identity only'}",
+            changes={"counts": applied.counts},
+        )
+        return True
+    for section, lines in applied.lines.items():
+        if len(lines) > MAX_EVENTS_PER_SECTION:
+            record_change(
+                session,
+                "asset",
+                asset.id,
+                "inventory_changed",
+                summary=f"{section}: {len(lines)} changes",
+                changes={section: lines},
+            )
+            continue
+        for line in lines:
+            record_change(
+                session, "asset", asset.id, "inventory_changed", summary=line, changes={section: [line]}
+            )
+    return bool(applied.lines)
+
+
+def update_asset(session: Session, asset: Asset, report: Any, *, first: bool) -> list[str]:
+    """Host name, serial and (on the first report) kind from the report; history lines for what changed."""
+    lines: list[str] = []
+    hostname = report.identity.hostname
+    if hostname and hostname != asset.hostname:
+        lines.append(f"hostname {asset.hostname or 'none'} → {hostname}")
+        if asset.name in (None, asset.hostname):
+            asset.name = hostname
+        asset.hostname, asset.hostname_key = hostname, hostname_key(hostname)
+    if first and report.system is not None and asset.kind in COMPUTER_KINDS:
+        kind = asset_kind(report.system)
+        if kind and kind != asset.kind:
+            asset.kind = kind
+    return lines
+
+
+def receive_report(
+    session: Session,
+    *,
+    node_key: str | None,
+    body: bytes,
+    settings: Any,
+    now: datetime,
+    request_id: str | None,
+) -> Outcome:
+    """Apply one report to the key's asset; raise the error answers of the protocol."""
+    collector, state, asset = authenticate(session, node_key)
+    report = parse_report(body)
+    collected_at = parse_time(report.collected_at)
+    if len(report.report_id) > 100 or not report.report_id:
+        raise Unprocessable(
+            "report_id: 1 to 100 characters",
+            code="validation_error",
+            errors=[{"field": "report_id", "message": "1 to 100 characters"}],
+        )
+    set_actor(
+        session,
+        Actor("collector", str(collector.id), report.identity.hostname or collector.prefix, request_id),
+    )
+    session.info["cause"] = Cause("report", report.report_id)
+    if collector.approved_at is None:
+        return Outcome(202, {**answer("pending_approval", asset, state), "acknowledged": {}})
+    if report.report_id == state.last_report_id:
+        return Outcome(200, answer("duplicate", asset, state))
+    skew = (now - collected_at).total_seconds()
+    if state.last_collected_at is not None and collected_at < state.last_collected_at:
+        trusted = (
+            state.clock_skew_seconds is None
+            or abs(state.clock_skew_seconds) <= settings.clock_skew_flag_seconds
+        )
+        if trusted:
+            return Outcome(200, answer("stale", asset, state))
+    identity = identity_digest(report.identity)
+    ids = report_ids(report.identity)
+    if identity != state.identity_hash and state.identity_hash is not None:
+        known = load_ids(session, [asset.id])[asset.id]
+        if identity_conflict(ids, known):
+            raise IdentityConflict(
+                asset.id, {"report": ids.pairs(), "asset": known.pairs(), "collector": str(collector.id)}
+            )
+    if state.last_received_at is not None and settings.report_min_interval_seconds:
+        wait = settings.report_min_interval_seconds - (now - state.last_received_at).total_seconds()
+        if wait > 0:
+            raise RateLimited(
+                f"this collector reported {int((now - state.last_received_at).total_seconds())} s ago; the minimum interval is {settings.report_min_interval_seconds} s",
+                int(wait) + 1,
+            )
+    stored = dict(state.section_hashes or {})
+    to_apply, required, hashes = plan_sections(report, stored)
+    if required:
+        raise Conflict(
+            f"the server's copy of {', '.join(required)} differs: send them in full",
+            code="sections_required",
+            sections=required,
+        )
+    first = state.report_count == 0 and not stored
+    lines = update_asset(session, asset, report, first=first)
+    applied = apply_sections(session, asset, report, to_apply, now=now, settings=settings)
+    applied.add("identity", lines)
+    if identity != state.identity_hash:
+        for kind, value, owner in sync_identifiers(session, asset.id, ids):
+            if owner != asset.id:
+                flag_asset(
+                    session, asset.id, "duplicate_identifier", {"identifiers": [[kind, value, str(owner)]]}
+                )
+    if write_history(session, asset, applied, first=first):
+        asset.version += 1  # the change sequence follows at commit (inventory_api/changeseq.py)
+        emit_event(
+            session,
+            "asset.inventory_changed",
+            "asset",
+            asset.id,
+            {"sections": sorted(applied.lines) if not first else to_apply, "report_id": report.report_id},
+        )
+    apply_status(session, asset, state, report, settings)
+    if asset.deleted_at is not None or asset.status in RETIRED:
+        flag_asset(
+            session,
+            asset.id,
+            "reported_while_retired",
+            {"status": asset.status, "deleted": asset.deleted_at is not None},
+        )
+    if abs(skew) > settings.clock_skew_flag_seconds:
+        flag_asset(session, asset.id, "clock_skew", {"skew_seconds": round(skew)})
+    if asset.first_seen is None:
+        asset.first_seen = now
+    # last_seen by a Core UPDATE: the ORM would count it as a change of the asset (ETag, change sequence).
+    session.execute(
+        update(Asset).where(Asset.id == asset.id).values(last_seen=now, updated_at=Asset.updated_at)
+    )
+    collector.last_contact_at = now
+    if collector.collector_version != report.collector_version:
+        collector.collector_version = report.collector_version
+    state.section_hashes = hashes
+    state.identity_hash = identity
+    state.last_report_id = report.report_id
+    state.last_collected_at = collected_at
+    state.last_received_at = now
+    state.clock_skew_seconds = skew
+    state.next_report_at = next_report_at(now, settings)
+    state.report_count = (state.report_count or 0) + 1
+    return Outcome(200, answer("applied", asset, state))

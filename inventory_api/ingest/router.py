@@ -1,0 +1,126 @@
+"""Collectors enroll and send reports; the hot path reads the body within limits and applies it in one transaction."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse
+from pydantic import TypeAdapter, ValidationError
+from starlette.concurrency import run_in_threadpool
+
+from collector.report import Identity
+from inventory_api.db import Database, utcnow
+from inventory_api.deps import DbDep, SessionDep, SettingsDep
+from inventory_api.errors import Unavailable, Unprocessable
+from inventory_api.history.service import Actor, set_actor
+from inventory_api.ingest import pipeline, service
+from inventory_api.ingest.body import check_headers, read_body
+from inventory_api.ingest.flags import flag_asset
+from inventory_api.ingest.schemas import EnrollRequest, EnrollResponse, InventoryAnswer
+from inventory_api.ratelimit import check_rate
+from inventory_api.routing import ERROR_RESPONSES, TransactionalRoute
+
+router = APIRouter(
+    prefix="/api/v1", tags=["ingest"], route_class=TransactionalRoute, responses=ERROR_RESPONSES
+)
+_identity = TypeAdapter(Identity)
+
+
+def client_address(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+@router.post("/collectors/enroll", response_model=EnrollResponse, status_code=201)
+def enroll(
+    body: EnrollRequest, request: Request, session: SessionDep, db: DbDep, settings: SettingsDep
+) -> EnrollResponse:
+    """Exchange an enroll secret and the machine's identity for a node key naming the machine's asset."""
+    check_rate(db, f"enroll:{client_address(request)}", limit=settings.enroll_rate_per_minute)
+    try:
+        identity = _identity.validate_python(body.identity)
+    except ValidationError as exc:
+        errors = [
+            {"field": "identity." + ".".join(map(str, e["loc"])), "message": e["msg"]}
+            for e in exc.errors(include_url=False)
+        ]
+        raise Unprocessable(
+            "; ".join(f"{e['field']}: {e['message']}" for e in errors), errors=errors
+        ) from None
+    set_actor(session, Actor("collector", None, identity.hostname, request.state.request_id))
+    result = service.enroll(
+        session, secret=body.secret, identity=identity, collector_version=body.collector_version, settings=settings,
+        client=client_address(request),
+    )  # fmt: skip
+    return EnrollResponse(
+        node_key=result.node_key, asset_id=result.asset.id, next_report_at=result.next_report_at
+    )
+
+
+def _slots(request: Request, settings: Any) -> asyncio.Semaphore:
+    slots = getattr(request.app.state, "ingest_slots", None)
+    if slots is None:
+        slots = request.app.state.ingest_slots = asyncio.Semaphore(settings.ingest_max_concurrent)
+    return slots
+
+
+def _flag_conflict(db: Database, exc: pipeline.IdentityConflict) -> None:
+    with db.transaction() as session:
+        set_actor(session, Actor("system", name="ingest"))
+        flag_asset(session, exc.asset_id, "identity_conflict", exc.conflict)
+
+
+@router.post(
+    "/inventory",
+    response_model=InventoryAnswer,
+    responses={413: ERROR_RESPONSES[400], 415: ERROR_RESPONSES[400], 503: ERROR_RESPONSES[400]},
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "description": "A report as defined by `collector/report.py` (JSON Schema: docs/report-schema.json), "
+            "usually with `Content-Encoding: gzip`. Authenticate with `Authorization: Bearer <node_key>`.",
+            "content": {"application/json": {"schema": {"type": "object"}}},
+        }
+    },
+)
+async def receive_inventory(
+    request: Request, session: SessionDep, db: DbDep, settings: SettingsDep
+) -> JSONResponse:
+    """Apply a collector's report (delta protocol: unchanged sections come as their hash only)."""
+    headers = request.headers
+    gzip = check_headers(
+        headers.get("content-type"),
+        headers.get("content-encoding"),
+        headers.get("content-length"),
+        settings.max_report_bytes,
+    )
+    body = await read_body(
+        request.stream(),
+        gzip=gzip,
+        limit=settings.max_report_bytes,
+        inflated_limit=settings.max_report_decompressed_bytes,
+    )
+    slots = _slots(request, settings)
+    try:
+        await asyncio.wait_for(slots.acquire(), timeout=settings.ingest_wait_seconds)
+    except TimeoutError:
+        raise Unavailable(
+            "the server is busy; keep the report and send it later",
+            code="overloaded",
+            headers={"Retry-After": "30"},
+        ) from None
+    try:
+        token = headers.get("authorization", "")
+        scheme, _, key = token.partition(" ")
+        outcome = await run_in_threadpool(
+            pipeline.receive_report, session, node_key=key.strip() if scheme.lower() == "bearer" else None, body=body,
+            settings=settings, now=utcnow(), request_id=request.state.request_id,
+        )  # fmt: skip
+    except pipeline.IdentityConflict as exc:
+        await run_in_threadpool(session.rollback)
+        await run_in_threadpool(_flag_conflict, db, exc)
+        raise
+    finally:
+        slots.release()
+    return JSONResponse(outcome.body, status_code=outcome.status_code)

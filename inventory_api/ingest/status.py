@@ -1,0 +1,65 @@
+"""The status section: written to the asset's current-status row, with history only when a threshold is crossed."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from inventory_api.history.service import record_change
+from inventory_api.ingest.models import InventoryState
+
+
+def full_volumes(volumes: list[Any], percent: int) -> dict[str, int]:
+    """Mount point → percent used, for the volumes over the threshold."""
+    out: dict[str, int] = {}
+    for v in volumes:
+        if v.size_bytes and v.free_bytes is not None and v.size_bytes > 0:
+            used = round(100 * (v.size_bytes - v.free_bytes) / v.size_bytes)
+            if used >= percent:
+                out[v.mount_point] = used
+    return out
+
+
+def apply_status(session: Session, asset: Any, state: InventoryState, report: Any, settings: Any) -> None:
+    """Store the facts that change every run; "disk / 93 % full" only when a volume crosses the threshold."""
+    status = report.status
+    state.uptime_seconds = status.uptime_seconds
+    state.logged_in_user = status.logged_in_user
+    state.logged_in_users = list(status.logged_in_users)
+    state.battery_percent = status.battery_percent
+    state.battery_charging = status.battery_charging
+    state.on_ac_power = status.on_ac_power
+    state.ip_addresses = list(status.ip_addresses)
+    state.volumes = [
+        {"mount_point": v.mount_point, "size_bytes": v.size_bytes, "free_bytes": v.free_bytes}
+        for v in status.volumes
+    ]
+    errors = [
+        {"section": e.section, "source": e.source, "message": e.message[:500]} for e in report.errors[:50]
+    ]
+    if errors != (state.errors or []):
+        state.errors = errors
+    over = full_volumes(status.volumes, settings.disk_full_percent)
+    before = set(state.full_volumes or [])
+    for mount, used in sorted(over.items()):
+        if mount not in before:
+            record_change(
+                session,
+                "asset",
+                asset.id,
+                "disk_full",
+                summary=f"disk {mount} {used} % full",
+                changes={"volume": mount, "used_percent": [None, used]},
+            )
+    for mount in sorted(before - over.keys()):
+        record_change(
+            session,
+            "asset",
+            asset.id,
+            "disk_ok",
+            summary=f"disk {mount} back under {settings.disk_full_percent} %",
+            changes={"volume": mount},
+        )
+    if sorted(over) != sorted(before):
+        state.full_volumes = sorted(over)

@@ -1,0 +1,192 @@
+"""Peripherals that are assets of their own (monitors, docks … with a real serial), linked to the host they are seen on."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from collector.junk import clean_serial
+from inventory_api.assets.models import Asset, AssetIdentifier
+from inventory_api.history.service import record_change
+from inventory_api.ingest.flags import flag_asset
+from inventory_api.inventory.models import PeripheralLink
+from inventory_api.inventory.sections import monitor_row, usb_row
+
+#: The collector's USB device kinds → asset kinds.
+USB_ASSET_KINDS = {"dock": "docking_station", "webcam": "webcam", "headset": "headset", "printer": "printer"}
+RETIRED = ("retired", "disposed")
+
+
+def split_peripherals(
+    section: Any, asset_kinds: list[str]
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """(peripherals that become assets, with their identifier; device rows that stay on the host)."""
+    promoted: list[dict[str, Any]] = []
+    rows: list[dict[str, Any]] = []
+    for monitor in section.monitors:
+        serial = clean_serial(monitor.serial)
+        row = monitor_row(monitor)
+        if serial and "monitor" in asset_kinds:
+            promoted.append(
+                {
+                    "kind": "monitor",
+                    "value": f"monitor:{monitor.manufacturer or ''}:{serial.upper()}",
+                    "row": row,
+                    "serial": serial,
+                }
+            )
+        else:
+            rows.append(row)
+    for device in section.usb_devices:
+        kind = USB_ASSET_KINDS.get(device.kind or "")
+        serial = clean_serial(device.serial)
+        row = usb_row(device)
+        if kind and serial and kind in asset_kinds:
+            promoted.append(
+                {
+                    "kind": kind,
+                    "value": f"{kind}:{device.vendor_id}:{device.product_id}:{serial.upper()}",
+                    "row": row,
+                    "serial": serial,
+                }
+            )
+        else:
+            rows.append(row)
+    return promoted, rows
+
+
+def _find(session: Session, values: list[str]) -> dict[str, uuid.UUID]:
+    if not values:
+        return {}
+    stmt = select(AssetIdentifier.value, AssetIdentifier.asset_id).where(
+        AssetIdentifier.kind == "peripheral", AssetIdentifier.value.in_(values)
+    )
+    return dict(session.execute(stmt).all())
+
+
+def _create(session: Session, host: Asset, item: dict[str, Any], now: datetime) -> uuid.UUID:
+    row = item["row"]
+    asset = Asset(
+        id=uuid.uuid4(), kind=item["kind"], status="deployed", name=row["model"] or row["name"], serial=item["serial"],
+        serial_key=item["serial"].upper().replace(" ", ""), site_id=host.site_id, location_id=host.location_id,
+        first_seen=now, last_seen=now, attributes={"manufacturer": row["manufacturer"], "model": row["model"]},
+    )  # fmt: skip
+    try:
+        with session.begin_nested():
+            session.add(asset)
+            session.flush()
+            session.add(AssetIdentifier(asset_id=asset.id, kind="peripheral", value=item["value"]))
+            session.flush()
+    except IntegrityError:  # another host's report created it at the same moment
+        return _find(session, [item["value"]])[item["value"]]
+    record_change(
+        session,
+        "asset",
+        asset.id,
+        "created",
+        summary=f"{item['kind'].replace('_', ' ')} found on {host.name or host.id}",
+    )
+    return asset.id
+
+
+def sync_peripheral_assets(
+    session: Session, host: Asset, promoted: list[dict[str, Any]], *, now: datetime, grace_days: int
+) -> list[str]:
+    """Link the seen peripheral assets to the host, move those seen elsewhere, unlink the long-missing ones."""
+    found = _find(session, [item["value"] for item in promoted])
+    seen: dict[uuid.UUID, dict[str, Any]] = {}
+    for item in promoted:
+        asset_id = found.get(item["value"]) or _create(session, host, item, now)
+        seen[asset_id] = item
+    links = {
+        link.peripheral_id: link
+        for link in session.scalars(
+            select(PeripheralLink).where(
+                (PeripheralLink.host_id == host.id) | PeripheralLink.peripheral_id.in_(list(seen))
+            )
+        )
+    }
+    lines: list[str] = []
+    host_name = host.name or host.hostname or str(host.id)
+    for asset_id, item in seen.items():
+        peripheral = session.get(Asset, asset_id)
+        label = f"{item['kind'].replace('_', ' ')} {peripheral.name or ''} ({item['serial']})".replace(
+            "  ", " "
+        )
+        peripheral.last_seen = now
+        if peripheral.deleted_at is not None or peripheral.status in RETIRED:
+            flag_asset(session, asset_id, "reported_while_retired", {"seen_on": str(host.id)})
+        link = links.get(asset_id)
+        if link is not None and link.host_id == host.id:
+            link.missing_since = None
+            continue
+        if link is not None:
+            old_host = session.get(Asset, link.host_id)
+            old_name = (old_host.name or old_host.hostname) if old_host else str(link.host_id)
+            record_change(
+                session,
+                "asset",
+                link.host_id,
+                "peripheral_removed",
+                summary=f"{label} moved to {host_name}",
+                changes={"peripheral": [str(asset_id), None]},
+            )
+            record_change(
+                session,
+                "asset",
+                asset_id,
+                "moved",
+                summary=f"moved from {old_name} to {host_name}",
+                changes={"parent_id": [str(link.host_id), str(host.id)]},
+            )
+            link.host_id, link.linked_at, link.missing_since = host.id, now, None
+        else:
+            session.add(PeripheralLink(peripheral_id=asset_id, host_id=host.id, linked_at=now))
+            record_change(
+                session,
+                "asset",
+                asset_id,
+                "linked",
+                summary=f"connected to {host_name}",
+                changes={
+                    "parent_id": [str(peripheral.parent_id) if peripheral.parent_id else None, str(host.id)]
+                },
+            )
+        peripheral.parent_id = host.id
+        peripheral.version += 1
+        lines.append(f"{label} connected")
+    grace = timedelta(days=grace_days)
+    for asset_id, link in links.items():
+        if asset_id in seen or link.host_id != host.id:
+            continue
+        if link.missing_since is None:
+            link.missing_since = now
+        elif now - link.missing_since >= grace:
+            lines.append(unlink(session, asset_id, host_name))
+    return lines
+
+
+def unlink(session: Session, peripheral_id: uuid.UUID, host_name: str) -> str:
+    """Unlink a peripheral from its host (missing past the grace period); the line for the host's history."""
+    peripheral = session.get(Asset, peripheral_id)
+    session.execute(delete(PeripheralLink).where(PeripheralLink.peripheral_id == peripheral_id))
+    label = f"{peripheral.kind.replace('_', ' ')} {peripheral.name or ''} ({peripheral.serial})".replace(
+        "  ", " "
+    )
+    if peripheral.parent_id is not None:
+        record_change(
+            session,
+            "asset",
+            peripheral_id,
+            "unlinked",
+            summary=f"no longer seen on {host_name}",
+            changes={"parent_id": [str(peripheral.parent_id), None]},
+        )
+        peripheral.parent_id = None
+        peripheral.version += 1
+    return f"{label} disconnected"

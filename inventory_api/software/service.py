@@ -1,0 +1,173 @@
+"""The software catalog: resolving reported packages to catalog rows, and diffing an asset's installations."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import delete, insert, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from inventory_api.db import utcnow
+from inventory_api.software.models import Installation, SoftwareTitle, SoftwareVersion
+from inventory_api.software.normalize import CatalogKey, catalog_key, normalize_architecture
+
+IN_CHUNK = 2000
+
+
+def insert_ignoring_conflicts(session: Session, table: Any, rows: Sequence[dict[str, Any]]) -> None:
+    """Bulk INSERT … ON CONFLICT DO NOTHING: a racing report that inserted the same row first is fine."""
+    if not rows:
+        return
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    session.execute(dialect.insert(table).on_conflict_do_nothing(), list(rows))
+
+
+def _chunks(values: Sequence[Any]) -> Iterable[Sequence[Any]]:
+    for start in range(0, len(values), IN_CHUNK):
+        yield values[start : start + IN_CHUNK]
+
+
+def resolve_catalog(session: Session, keys: Iterable[CatalogKey]) -> dict[str, tuple[uuid.UUID, int]]:
+    """version_key → (title id, version id); one IN query when every version is known, else insert the missing."""
+    wanted = {key.version_key: key for key in keys}
+    found: dict[str, tuple[uuid.UUID, int]] = {}
+
+    def load() -> None:
+        missing = [k for k in wanted if k not in found]
+        for chunk in _chunks(missing):
+            stmt = select(SoftwareVersion.key, SoftwareVersion.title_id, SoftwareVersion.id)
+            for vkey, title_id, version_id in session.execute(stmt.where(SoftwareVersion.key.in_(chunk))):
+                found[vkey] = (title_id, version_id)
+
+    load()
+    missing = [wanted[k] for k in wanted if k not in found]
+    if not missing:
+        return found
+    titles: dict[str, uuid.UUID] = {}
+    title_keys = sorted({key.title_key for key in missing})
+    for chunk in _chunks(title_keys):
+        titles.update(
+            session.execute(
+                select(SoftwareTitle.key, SoftwareTitle.id).where(SoftwareTitle.key.in_(chunk))
+            ).all()
+        )
+    new_titles: dict[str, dict[str, Any]] = {}
+    for key in missing:
+        if key.title_key not in titles and key.title_key not in new_titles:
+            new_titles[key.title_key] = {
+                "id": uuid.uuid4(), "key": key.title_key, "name": key.name, "publisher": key.publisher,
+                "created_at": utcnow(),
+            }  # fmt: skip
+    if new_titles:
+        insert_ignoring_conflicts(session, SoftwareTitle, sorted(new_titles.values(), key=lambda r: r["key"]))
+        for chunk in _chunks(sorted(new_titles)):  # re-read: a racing report may have won some of them
+            titles.update(
+                session.execute(
+                    select(SoftwareTitle.key, SoftwareTitle.id).where(SoftwareTitle.key.in_(chunk))
+                ).all()
+            )
+    rows = [
+        {"key": key.version_key, "title_id": titles[key.title_key], "version": key.version}
+        for key in sorted(missing, key=lambda k: k.version_key)
+    ]
+    insert_ignoring_conflicts(session, SoftwareVersion, rows)
+    load()
+    return found
+
+
+@dataclass(frozen=True, slots=True)
+class SoftwareChange:
+    """One readable difference in an asset's software."""
+
+    action: str  # "installed", "removed", "upgraded"
+    title: str
+    old_version: str | None
+    new_version: str | None
+
+    def summary(self) -> str:
+        if self.action == "upgraded":
+            return f"{self.title} {self.old_version or '?'} → {self.new_version or '?'}"
+        return f"{self.title} {self.new_version or self.old_version or ''} {self.action}".replace("  ", " ")
+
+
+def sync_installations(
+    session: Session, asset_id: uuid.UUID, packages: Sequence[Any]
+) -> tuple[int, list[SoftwareChange]]:
+    """Make the asset's installations equal the reported packages; the number now installed and what changed."""
+    keyed = [(catalog_key(p.name, p.version, p.publisher), p) for p in packages if p.name and p.name.strip()]
+    catalog = resolve_catalog(session, (key for key, _ in keyed))
+    wanted: dict[tuple[int, str, str], dict[str, Any]] = {}
+    names: dict[uuid.UUID, str] = {}
+    versions: dict[int, str] = {}
+    for key, package in keyed:
+        title_id, version_id = catalog[key.version_key]
+        names[title_id] = key.name
+        versions[version_id] = key.version
+        scope = package.scope if package.scope in ("system", "user") else "system"
+        ident = (version_id, normalize_architecture(package.architecture), scope)
+        wanted[ident] = {
+            "asset_id": asset_id, "title_id": title_id, "version_id": version_id, "architecture": ident[1],
+            "scope": scope, "install_date": package.install_date, "source": package.source,
+            "is_system_component": bool(package.is_system_component), "is_update": bool(package.is_update),
+        }  # fmt: skip
+    stored = {
+        (row.version_id, row.architecture, row.scope): row
+        for row in session.execute(
+            select(
+                Installation.id, Installation.version_id, Installation.architecture, Installation.scope,
+                Installation.title_id, Installation.install_date, Installation.source,
+            ).where(Installation.asset_id == asset_id)
+        )
+    }  # fmt: skip
+    added = [wanted[k] for k in wanted.keys() - stored.keys()]
+    removed = [stored[k] for k in stored.keys() - wanted.keys()]
+    if removed:
+        ids = [row.id for row in removed]
+        for chunk in _chunks(ids):
+            session.execute(delete(Installation).where(Installation.id.in_(chunk)))
+    if added:
+        now = utcnow()
+        session.execute(insert(Installation), [{**row, "first_seen": now} for row in added])
+    if removed:
+        missing_versions = {row.version_id for row in removed} - versions.keys()
+        if missing_versions:
+            stmt = select(
+                SoftwareVersion.id, SoftwareVersion.version, SoftwareTitle.id, SoftwareTitle.name
+            ).join(SoftwareTitle, SoftwareTitle.id == SoftwareVersion.title_id)
+            for vid, version, tid, name in session.execute(
+                stmt.where(SoftwareVersion.id.in_(missing_versions))
+            ):
+                versions[vid] = version
+                names[tid] = name
+    return len(wanted), pair_changes(added, removed, names, versions)
+
+
+def pair_changes(
+    added: Sequence[dict[str, Any]],
+    removed: Sequence[Any],
+    names: dict[uuid.UUID, str],
+    versions: dict[int, str],
+) -> list[SoftwareChange]:
+    """An upgrade is a removed version of a title paired with an added version of the same title."""
+    gone: dict[tuple[uuid.UUID, str, str], list[Any]] = {}
+    for row in removed:
+        gone.setdefault((row.title_id, row.architecture, row.scope), []).append(row)
+    changes: list[SoftwareChange] = []
+    for row in sorted(added, key=lambda r: (names[r["title_id"]], versions[r["version_id"]])):
+        name, new = names[row["title_id"]], versions[row["version_id"]] or None
+        previous = gone.get((row["title_id"], row["architecture"], row["scope"]))
+        if previous:
+            old = previous.pop(0)
+            changes.append(SoftwareChange("upgraded", name, versions.get(old.version_id) or None, new))
+        else:
+            changes.append(SoftwareChange("installed", name, None, new))
+    for rows in gone.values():
+        for row in rows:
+            changes.append(
+                SoftwareChange("removed", names[row.title_id], versions.get(row.version_id) or None, None)
+            )
+    return changes
