@@ -95,6 +95,28 @@ def cmd_quickstart(args: argparse.Namespace) -> None:
     quickstart.run(host=args.host, port=args.port)
 
 
+def cmd_purge(args: argparse.Namespace) -> None:
+    """Really delete assets soft-deleted more than N days ago, each in its own transaction."""
+    from sqlalchemy import select
+
+    from inventory_api.assets import service as assets
+    from inventory_api.assets.models import Asset
+
+    db = _db()
+    cutoff = utcnow() - timedelta(days=args.older_than_days)
+    with db.sessions() as session:
+        ids = list(session.scalars(select(Asset.id).where(Asset.deleted_at < cutoff)))
+    for asset_id in ids:
+        if args.dry_run:
+            print(f"would purge {asset_id}")
+            continue
+        with db.transaction() as session:
+            set_actor(session, Actor("system", name="purge"))
+            assets.purge_asset(session, session.get(Asset, asset_id))
+        print(f"purged {asset_id}")
+    print(f"{len(ids)} asset(s) deleted before {cutoff:%Y-%m-%d}", file=sys.stderr)
+
+
 def cmd_worker(_: argparse.Namespace) -> None:
     worker = importlib.import_module("inventory_api.webhooks.worker")
     worker.run_forever(_db(), get_settings())
@@ -119,6 +141,11 @@ def _parser() -> argparse.ArgumentParser:
         p.add_argument("--port", type=int)
     serve.add_argument("--workers", type=int)
     add("worker", cmd_worker, "deliver webhooks and run periodic checks")
+    purge = add(
+        "purge", cmd_purge, "really delete assets that were soft-deleted long ago (their history stays)"
+    )
+    purge.add_argument("--older-than-days", type=int, required=True)
+    purge.add_argument("--dry-run", action="store_true")
 
     user = sub.add_parser("user", help="manage users").add_subparsers(dest="user_command", required=True)
     create = user.add_parser("create", help="create a user (password from a prompt or stdin)")
