@@ -49,9 +49,11 @@ def format_mac(value: str | None) -> str | None:
 
 
 def prefix_length(netmask: str | None) -> int | None:
-    """The prefix length of a dotted IPv4 or colon IPv6 netmask; None when not a contiguous mask."""
+    """The prefix length of a netmask (dotted IPv4, colon IPv6, or already a length such as WMI's "64")."""
     if not netmask:
         return None
+    if netmask.isdigit():
+        return int(netmask) if int(netmask) <= 128 else None
     try:
         mask = ipaddress.ip_address(netmask)
     except ValueError:

@@ -35,7 +35,8 @@ def test_iso_utc() -> None:
 
 
 @pytest.mark.parametrize(
-    ("mask", "length"), [("255.255.255.0", 24), ("ffff:ffff:ffff:ffff::", 64), (None, None)]
+    ("mask", "length"),
+    [("255.255.255.0", 24), ("ffff:ffff:ffff:ffff::", 64), ("64", 64), ("255.0.255.0", None), (None, None)],
 )
 def test_prefix_length(mask: str | None, length: int | None) -> None:
     assert common.prefix_length(mask) == length
