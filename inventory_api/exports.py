@@ -55,9 +55,16 @@ def csv_response(
     session: Session, stmt: Select[Any], schema: type[BaseModel], filename: str
 ) -> StreamingResponse:
     """Stream every row of `stmt` as CSV, reading from the database in batches."""
-    rows = session.scalars(stmt.execution_options(yield_per=1000))
+    bind = session.get_bind()
+
+    def rows() -> Iterator[Any]:
+        # Its own session: the request's one commits before the body streams, which on PostgreSQL would close
+        # the server-side cursor that `yield_per` reads from.
+        with Session(bind) as own:
+            yield from own.scalars(stmt.execution_options(yield_per=1000))
+
     return StreamingResponse(
-        csv_lines(rows, schema),
+        csv_lines(rows(), schema),
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="{filename}.csv"'},
     )

@@ -3,6 +3,7 @@
 from inventory_api import changeseq, idempotency
 from inventory_api.assets import models as assets
 from inventory_api.auth import models as auth
+from inventory_api.cabling import models as cabling
 from inventory_api.catalog import models as catalog
 from inventory_api.db import Base
 from inventory_api.events import models as events
@@ -10,11 +11,12 @@ from inventory_api.history import models as history
 from inventory_api.ingest import models as ingest
 from inventory_api.inventory import models as inventory
 from inventory_api.locations import models as locations
+from inventory_api.numbers import models as numbers
 from inventory_api.people import models as people
+from inventory_api.services import models as services
 from inventory_api.sla import models as sla
 from inventory_api.software import models as software
 from inventory_api.workorders import models as workorders
 
 __all__ = ["Base", "assets", "auth", "catalog", "events", "history", "locations", "people"]
-__all__ += ["changeseq", "idempotency", "sla", "workorders"]  # work orders, SLA, sync, idempotency
-__all__ += ["ingest", "inventory", "software"]  # collectors, reported components, software catalog
+__all__ += ["cabling", "numbers", "services"]  # voice/data, services, numbers

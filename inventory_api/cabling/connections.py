@@ -1,0 +1,179 @@
+"""Where assets are plugged in: recorded by hand at a jack, or seen by LLDP at a switch port."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from inventory_api.assets.models import Asset, AssetFlag, AssetIdentifier
+from inventory_api.cabling.devices import normalise_mac
+from inventory_api.cabling.models import AssetConnection, Jack, PatchPanelPort, SwitchPort
+from inventory_api.cabling.ports import normalise_port_name
+from inventory_api.cabling.service import find_switch_port
+from inventory_api.db import utcnow
+from inventory_api.history.service import plain, record_change
+
+SWITCH_KINDS = ("switch", "router")
+#: Devices a PC can be daisy-chained behind: LLDP from the PC names the phone, not the switch.
+PASS_THROUGH_KINDS = ("ip_phone", "ata", "video_unit")
+SEEN_ELSEWHERE = "seen_at_another_location"
+
+
+def get_connection(session: Session, asset_id: uuid.UUID) -> AssetConnection | None:
+    return session.get(AssetConnection, asset_id)
+
+
+def jack_behind(session: Session, switch_port_id: uuid.UUID) -> Jack | None:
+    """The jack cross-connected, through a panel port, to a switch port."""
+    stmt = (
+        select(Jack)
+        .join(PatchPanelPort, Jack.panel_port_id == PatchPanelPort.id)
+        .where(PatchPanelPort.switch_port_id == switch_port_id, Jack.deleted_at.is_(None))
+    )
+    return session.scalar(stmt)
+
+
+def switch_port_of_jack(session: Session, jack: Jack) -> SwitchPort | None:
+    if jack.panel_port_id is None:
+        return None
+    panel_port = session.get(PatchPanelPort, jack.panel_port_id)
+    return (
+        session.get(SwitchPort, panel_port.switch_port_id)
+        if panel_port and panel_port.switch_port_id
+        else None
+    )
+
+
+def find_neighbour(
+    session: Session, chassis_id: str, system_name: str | None, site_id: uuid.UUID
+) -> Asset | None:
+    """The switch or phone an LLDP chassis id (usually a MAC) or system name names."""
+    kinds = SWITCH_KINDS + PASS_THROUGH_KINDS
+    mac = normalise_mac(chassis_id)
+    by_identifier = (
+        select(Asset)
+        .join(AssetIdentifier, AssetIdentifier.asset_id == Asset.id)
+        .where(
+            AssetIdentifier.value.in_({mac, chassis_id}), Asset.kind.in_(kinds), Asset.deleted_at.is_(None)
+        )
+    )
+    found = session.scalar(by_identifier)
+    if found is not None:
+        return found
+    names = {n.strip().lower().split(".")[0] for n in (system_name, chassis_id) if n}
+    by_name = select(Asset).where(
+        Asset.hostname_key.in_(names), Asset.kind.in_(kinds), Asset.deleted_at.is_(None)
+    )
+    found = session.scalar(by_name)
+    if found is not None:
+        return found
+    # Devices entered by hand carry their MAC only in their attributes: look among this site's devices.
+    candidates = select(Asset).where(
+        Asset.site_id == site_id, Asset.kind.in_(kinds), Asset.deleted_at.is_(None)
+    )
+    for device in session.scalars(candidates):
+        attrs = device.attributes or {}
+        if mac in (attrs.get("mac"), attrs.get("chassis_id")) or (device.name or "").lower() in names:
+            return device
+    return None
+
+
+def _upsert(session: Session, asset: Asset, **values: Any) -> AssetConnection:
+    connection = session.get(AssetConnection, asset.id)
+    if connection is None:
+        connection = AssetConnection(asset_id=asset.id)
+        session.add(connection)
+    for field, value in values.items():
+        setattr(connection, field, value)
+    session.flush()
+    return connection
+
+
+def connect_at_jack(session: Session, asset: Asset, jack: Jack) -> AssetConnection:
+    """Record by hand that an asset is plugged into a jack."""
+    switch_port = switch_port_of_jack(session, jack)
+    connection = _upsert(session, asset, jack_id=jack.id, switch_port_id=switch_port.id if switch_port else None,
+                         via_asset_id=None, source="manual", seen_at=utcnow())  # fmt: skip
+    record_change(session, "asset", asset.id, "connected", summary=f"plugged into jack {jack.label}")
+    return connection
+
+
+def link_lldp_neighbour(
+    session: Session,
+    asset: Asset,
+    chassis_id: str,
+    port_id: str,
+    *,
+    system_name: str | None = None,
+    seen_at: datetime | None = None,
+) -> AssetConnection | None:
+    """Link an asset to the switch port its LLDP neighbour names, and so to a jack and a room.
+
+    Behind an IP phone, the neighbour is the phone: the asset then shares the phone's own switch port. When the
+    jack's room is not the asset's recorded location, the asset is flagged "seen at another location" (and a
+    phone's numbers get a stale emergency location). Returns None when the neighbour is not a known device.
+    """
+    neighbour = find_neighbour(session, chassis_id, system_name, asset.site_id)
+    if neighbour is None or neighbour.id == asset.id:
+        return None
+    via: Asset | None = None
+    if neighbour.kind in PASS_THROUGH_KINDS:
+        via = neighbour
+        phone_connection = session.get(AssetConnection, neighbour.id)
+        switch_port = (
+            session.get(SwitchPort, phone_connection.switch_port_id)
+            if phone_connection and phone_connection.switch_port_id
+            else None
+        )
+    else:
+        switch_port = find_switch_port(session, neighbour.id, port_id)
+        if switch_port is None:  # a port the switch has but nobody entered yet
+            switch_port = SwitchPort(switch_id=neighbour.id, site_id=neighbour.site_id,
+                                     name=normalise_port_name(port_id), oper_state="up")  # fmt: skip
+            session.add(switch_port)
+            session.flush()
+    jack = jack_behind(session, switch_port.id) if switch_port else None
+    previous = session.get(AssetConnection, asset.id)
+    moved = previous is None or previous.switch_port_id != (switch_port.id if switch_port else None)
+    connection = _upsert(session, asset, switch_port_id=switch_port.id if switch_port else None,
+                         jack_id=jack.id if jack else None, via_asset_id=via.id if via else None,
+                         source="lldp", seen_at=seen_at or utcnow())  # fmt: skip
+    if moved:
+        where = f"{neighbour.name} {switch_port.name}" if switch_port else f"behind {neighbour.name}"
+        record_change(session, "asset", asset.id, "connected", summary=f"LLDP: seen at {where}")
+    if jack is not None:
+        check_location(session, asset, jack, switch_port)
+    return connection
+
+
+def check_location(session: Session, asset: Asset, jack: Jack, switch_port: SwitchPort | None) -> None:
+    """Flag an asset seen at a jack outside its recorded room; clear the flag once they agree again."""
+    from inventory_api.services.emergency import check_numbers_location
+
+    open_flag = session.scalar(
+        select(AssetFlag).where(
+            AssetFlag.asset_id == asset.id, AssetFlag.kind == SEEN_ELSEWHERE, AssetFlag.resolved_at.is_(None)
+        )
+    )
+    detail = {
+        "recorded_location_id": plain(asset.location_id),
+        "seen_location_id": plain(jack.room_id),
+        "jack": jack.label,
+        "switch_port_id": plain(switch_port.id) if switch_port else None,
+    }
+    if asset.location_id is not None and asset.location_id != jack.room_id:
+        if open_flag is None:
+            session.add(AssetFlag(asset_id=asset.id, kind=SEEN_ELSEWHERE, detail=detail))
+            record_change(session, "asset", asset.id, "flagged", summary=f"seen at jack {jack.label}, "
+                          "outside its recorded location", changes={"flag": [None, SEEN_ELSEWHERE]})  # fmt: skip
+        elif open_flag.detail != detail:
+            open_flag.detail = detail
+    elif open_flag is not None:
+        open_flag.resolved_at = utcnow()
+        open_flag.resolved_by = "system"
+    check_numbers_location(session, asset, jack)
+    session.flush()

@@ -1,0 +1,144 @@
+"""Emergency calling: the dispatchable location of every extension and DID, and when it is out of date.
+
+Kari's Law and RAY BAUM'S Act ask a multi-line telephone system to send a 911 call a dispatchable location: the
+civic address plus building, floor and room. Ours is the room of the service (or of its phone) and its site.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from inventory_api.assets.models import Asset
+from inventory_api.cabling.models import Jack
+from inventory_api.cabling.registry import Sites, location_chain
+from inventory_api.db import utcnow
+from inventory_api.events.service import emit_event
+from inventory_api.history.service import plain, record_change
+from inventory_api.services.models import NUMBER_TYPES, Service, ServiceAsset
+
+PHONE_KINDS = ("ip_phone", "ata", "video_unit", "analog_phone")
+STALE = "emergency location out of date"
+
+
+def _phones(session: Session, service: Service) -> list[Asset]:
+    stmt = (
+        select(Asset)
+        .join(ServiceAsset, ServiceAsset.asset_id == Asset.id)
+        .where(ServiceAsset.service_id == service.id, Asset.kind.in_(PHONE_KINDS), Asset.deleted_at.is_(None))
+    )
+    return list(session.scalars(stmt))
+
+
+def _extension_of(session: Session, service: Service) -> Service | None:
+    """The extension a DID rings."""
+    if service.type != "did":
+        return None
+    stmt = select(Service).where(
+        Service.type == "extension", Service.site_id == service.site_id,
+        Service.number == service.details.get("extension"), Service.status != "disconnected",
+        Service.deleted_at.is_(None),
+    )  # fmt: skip
+    return session.scalar(stmt)
+
+
+def recorded_room(session: Session, service: Service) -> uuid.UUID | None:
+    """The room a number is recorded in: its own, its phone's, or (a DID) its extension's."""
+    if service.location_id is not None:
+        return service.location_id
+    for phone in _phones(session, service):
+        if phone.location_id is not None:
+            return phone.location_id
+    extension = _extension_of(session, service)
+    return recorded_room(session, extension) if extension is not None else None
+
+
+def dispatchable_location(session: Session, service: Service) -> dict[str, Any]:
+    """Civic address, building, floor and room of a number, and whether it is ok, missing or stale."""
+    room_id = recorded_room(session, service)
+    chain = location_chain(session, room_id) if room_id else []
+    by_kind = {loc.kind: loc for loc in chain}
+    site = chain[0] if chain else None
+    leaf = chain[-1] if chain and chain[-1].kind not in ("site", "building", "floor") else None
+    stale = service.emergency_location_stale or bool(
+        (extension := _extension_of(session, service)) and extension.emergency_location_stale
+    )
+    complete = site is not None and bool(site.address) and leaf is not None
+    return {
+        "service_id": service.id,
+        "type": service.type,
+        "number": service.number,
+        "person_id": service.person_id,
+        "location_id": room_id,
+        "address": site.address if site else None,
+        "city": site.city if site else None,
+        "region": site.region if site else None,
+        "postal_code": site.postal_code if site else None,
+        "country": site.country if site else None,
+        "building": by_kind["building"].name if "building" in by_kind else None,
+        "floor": by_kind["floor"].name if "floor" in by_kind else None,
+        "room": leaf.name if leaf else None,
+        "state": "stale" if stale else ("ok" if complete else "missing"),
+        "stale_detail": service.emergency_detail if service.emergency_location_stale else None,
+    }
+
+
+def number_services(session: Session, sites: Sites) -> list[Service]:
+    stmt = select(Service).where(
+        Service.type.in_(NUMBER_TYPES), Service.status != "disconnected", Service.deleted_at.is_(None)
+    )
+    if sites is not None:
+        stmt = stmt.where(Service.site_id.in_(sites))
+    return list(session.scalars(stmt.order_by(Service.number)))
+
+
+def emergency_locations(session: Session, sites: Sites, *, state: str | None = None) -> list[dict[str, Any]]:
+    """Every live extension and DID with its dispatchable location; `state` keeps only ok, missing or stale."""
+    rows = [dispatchable_location(session, s) for s in number_services(session, sites)]
+    if state == "problem":
+        return [r for r in rows if r["state"] != "ok"]
+    return [r for r in rows if state is None or r["state"] == state]
+
+
+def _mark(session: Session, service: Service, stale: bool, detail: dict[str, Any] | None) -> None:
+    if service.emergency_location_stale == stale and (not stale or service.emergency_detail == detail):
+        return
+    changes = {"emergency_location_stale": [service.emergency_location_stale, stale]}
+    service.emergency_location_stale, service.emergency_detail = stale, detail if stale else None
+    service.version += 1
+    summary = f"{service.number}: {STALE}" if stale else f"{service.number}: emergency location confirmed"
+    record_change(session, "service", service.id, "flagged" if stale else "unflagged", changes=changes,
+                  summary=summary)  # fmt: skip
+    emit_event(session, "service.changed", "service", service.id,
+               {"id": str(service.id), "type": service.type, "number": service.number, "changes": changes})  # fmt: skip
+
+
+def check_numbers_location(session: Session, asset: Asset, jack: Jack) -> None:
+    """A phone seen at a jack outside its numbers' recorded room flags those numbers; back in place clears them."""
+    if asset.kind not in PHONE_KINDS:
+        return
+    stmt = (
+        select(Service)
+        .join(ServiceAsset, ServiceAsset.service_id == Service.id)
+        .where(ServiceAsset.asset_id == asset.id, Service.type.in_(NUMBER_TYPES),
+               Service.status != "disconnected", Service.deleted_at.is_(None))
+    )  # fmt: skip
+    for service in session.scalars(stmt):
+        room_id = recorded_room(session, service)
+        stale = room_id != jack.room_id
+        detail = {"recorded_location_id": plain(room_id), "seen_location_id": plain(jack.room_id),
+                  "jack": jack.label, "phone_asset_id": str(asset.id), "seen_at": plain(utcnow())}  # fmt: skip
+        _mark(session, service, stale, detail)
+
+
+def confirm_location(session: Session, service: Service, location_id: uuid.UUID | None) -> Service:
+    """A technician confirms (or corrects) the room of a number: the stale flag goes."""
+    if location_id is not None and location_id != service.location_id:
+        record_change(session, "service", service.id, "updated",
+                      changes={"location_id": [plain(service.location_id), plain(location_id)]})  # fmt: skip
+        service.location_id = location_id
+    _mark(session, service, False, None)
+    return service

@@ -1,0 +1,88 @@
+"""API shapes of user services and their emergency locations."""
+
+import uuid
+from datetime import date
+from typing import Any, Literal
+
+from pydantic import Field
+
+from inventory_api.schemas import ApiModel, InputModel, UtcDateTime
+
+ServiceType = Literal[
+    "extension", "did", "voicemail", "data_port", "remote_access", "mobile_line", "conference_bridge",
+    "shared_line", "generic",
+]  # fmt: skip
+ServiceStatus = Literal["requested", "active", "suspended", "disconnected"]
+
+
+class ServiceCreate(InputModel):
+    type: ServiceType
+    status: Literal["requested", "active"] = "requested"
+    person_id: uuid.UUID | None = None
+    site_id: uuid.UUID | None = Field(None, description="defaults to the person's site")
+    location_id: uuid.UUID | None = Field(None, description="the room it is used in (emergency location)")
+    start_date: date | None = None
+    end_date: date | None = None
+    cost_centre: str | None = Field(None, max_length=50)
+    notes: str | None = None
+    details: dict[str, Any] = Field(
+        default_factory=dict, description="the fields of the type; docs/voice-data.md lists them"
+    )
+    asset_ids: list[uuid.UUID] = Field(default_factory=list)
+
+
+class ServiceUpdate(InputModel):
+    status: ServiceStatus | None = None
+    person_id: uuid.UUID | None = None
+    location_id: uuid.UUID | None = None
+    start_date: date | None = None
+    end_date: date | None = None
+    cost_centre: str | None = Field(None, max_length=50)
+    notes: str | None = None
+    details: dict[str, Any] | None = None
+    asset_ids: list[uuid.UUID] | None = None
+
+
+class ServiceRead(ApiModel):
+    id: uuid.UUID
+    type: str
+    status: str
+    person_id: uuid.UUID | None
+    site_id: uuid.UUID
+    location_id: uuid.UUID | None
+    number: str | None
+    dial_plan: str
+    start_date: date | None
+    end_date: date | None
+    cost_centre: str | None
+    notes: str | None
+    details: dict[str, Any]
+    asset_ids: list[uuid.UUID] = Field(default_factory=list)
+    emergency_location_stale: bool
+    version: int
+    created_at: UtcDateTime
+    updated_at: UtcDateTime
+
+
+class EmergencyLocation(ApiModel):
+    """A number's dispatchable location; `state` is ok, missing (no room or no civic address) or stale."""
+
+    service_id: uuid.UUID
+    type: str
+    number: str | None
+    person_id: uuid.UUID | None
+    location_id: uuid.UUID | None
+    address: str | None
+    city: str | None
+    region: str | None
+    postal_code: str | None
+    country: str | None
+    building: str | None
+    floor: str | None
+    room: str | None
+    state: Literal["ok", "missing", "stale"]
+    stale_detail: dict[str, Any] | None = None
+
+
+class ConfirmLocation(InputModel):
+    location_id: uuid.UUID | None = Field(None, description="the right room, when it changed")

@@ -1,0 +1,214 @@
+"""User services: create, change, disconnect; each change is history and an outbox event."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+from typing import Any
+
+from sqlalchemy import Select, select
+from sqlalchemy.orm import Session
+
+from inventory_api.assets.models import Asset
+from inventory_api.cabling import service as cabling
+from inventory_api.cabling.registry import (
+    Sites,
+    require_asset,
+    require_location,
+    require_person,
+    site_of,
+    visible,
+)
+from inventory_api.errors import Conflict, NotFound, Unprocessable
+from inventory_api.events.service import emit_event
+from inventory_api.history.service import diff_fields, plain, record_change
+from inventory_api.numbers import claims
+from inventory_api.services.models import NUMBER_TYPES, STATUS_TRANSITIONS, Service, ServiceAsset
+from inventory_api.services.types import NUMBER_FIELD, validate_details
+
+#: An asset in one of these statuses cannot carry a service.
+GONE_STATUSES = ("retired", "disposed")
+
+
+def require_service(session: Session, service_id: uuid.UUID, sites: Sites = None) -> Service:
+    service = session.get(Service, service_id)
+    if service is None or service.deleted_at is not None or not visible(sites, service.site_id):
+        raise NotFound("service", service_id)
+    return service
+
+
+def live(stmt: Select[Any]) -> Select[Any]:
+    return stmt.where(Service.deleted_at.is_(None), Service.status != "disconnected")
+
+
+def find_live(session: Session, service_type: str, number: str, *, site_id: uuid.UUID | None = None,
+              dial_plan: str | None = None) -> Service | None:  # fmt: skip
+    """The live service of a type with this number (in a site and dial plan, unless a DID)."""
+    stmt = live(select(Service).where(Service.type == service_type, Service.number == number))
+    if site_id is not None:
+        stmt = stmt.where(Service.site_id == site_id)
+    if dial_plan is not None:
+        stmt = stmt.where(Service.dial_plan == dial_plan)
+    return session.scalar(stmt)
+
+
+def service_assets(session: Session, service: Service) -> list[uuid.UUID]:
+    stmt = select(ServiceAsset.asset_id).where(ServiceAsset.service_id == service.id)
+    return sorted(session.scalars(stmt), key=str)
+
+
+def _check_assets(session: Session, asset_ids: list[uuid.UUID], sites: Sites) -> list[Asset]:
+    assets = [require_asset(session, asset_id, sites) for asset_id in dict.fromkeys(asset_ids)]
+    for asset in assets:
+        if asset.status in GONE_STATUSES:
+            raise Conflict(f"asset {asset.name or asset.id} is {asset.status}; a service cannot use it",
+                           code="asset_retired", asset_id=str(asset.id))  # fmt: skip
+    return assets
+
+
+def _check_type(session: Session, service: Service, sites: Sites) -> None:
+    """The rules of each type that need the database: unique numbers, an existing extension, a jack."""
+    details = service.details
+    if service.status == "disconnected":
+        return
+    if service.type in ("extension", "voicemail", "did") and service.number:
+        scope = {} if service.type == "did" else {"site_id": service.site_id, "dial_plan": service.dial_plan}
+        other = find_live(session, service.type, service.number, **scope)
+        if other is not None and other.id != service.id:
+            raise Conflict(f"{service.type} {service.number} is already in use", code="duplicate_number",
+                           service_id=str(other.id))  # fmt: skip
+    if (
+        details.get("extension")
+        and service.type in ("did", "voicemail", "shared_line")
+        and find_live(session, "extension", details["extension"], site_id=service.site_id) is None
+    ):
+        raise Unprocessable(
+            f"no live extension {details['extension']} at this site", code="unknown_extension"
+        )
+    if service.type == "data_port":
+        jack = cabling.require_jack(session, uuid.UUID(details["jack_id"]), sites)
+        if jack.site_id != service.site_id:
+            raise Unprocessable("the jack is at another site", code="other_site")
+        stmt = live(select(Service).where(Service.type == "data_port", Service.id != service.id))
+        for other in session.scalars(stmt):
+            if other.details.get("jack_id") == details["jack_id"]:
+                raise Conflict(f"jack {jack.label} already has an active data port", code="jack_in_use")
+
+
+def _apply_details(service: Service, details: dict[str, Any]) -> None:
+    service.details = validate_details(service.type, details)
+    field = NUMBER_FIELD.get(service.type)
+    service.number = service.details.get(field) if field else None
+    service.dial_plan = service.details.get("dial_plan", "default")
+
+
+def _claim(session: Session, service: Service) -> None:
+    if service.type in NUMBER_TYPES and service.number and service.status != "disconnected":
+        claims.claim_number(session, kind=service.type, site_id=service.site_id, dial_plan=service.dial_plan,
+                            number=service.number, service_id=service.id)  # fmt: skip
+
+
+def _event(
+    session: Session, event_type: str, service: Service, changes: dict[str, Any] | None = None
+) -> None:
+    payload = {"id": str(service.id), "type": service.type, "status": service.status, "number": service.number,
+               "person_id": plain(service.person_id), "site_id": str(service.site_id), "version": service.version}  # fmt: skip
+    if changes:
+        payload["changes"] = changes
+    emit_event(session, event_type, "service", service.id, payload)
+
+
+def create_service(session: Session, data: dict[str, Any], sites: Sites = None) -> Service:
+    """A new service; its number taken from the pool, its assets checked (none retired)."""
+    data = dict(data)
+    asset_ids = data.pop("asset_ids", [])
+    details = data.pop("details", {})
+    person = require_person(session, data["person_id"], sites) if data.get("person_id") else None
+    if data.get("site_id") is None:
+        if person is None:
+            raise Unprocessable("a service needs a site_id or a person_id", code="no_site")
+        data["site_id"] = person.site_id
+    site = require_location(session, data["site_id"], sites)
+    data["site_id"] = site_of(site)
+    if data.get("location_id"):
+        require_location(session, data["location_id"], sites)
+    service = Service(**data)
+    _apply_details(service, details)
+    assets = _check_assets(session, asset_ids, sites)
+    _check_type(session, service, sites)
+    session.add(service)
+    session.flush()
+    session.add_all(ServiceAsset(service_id=service.id, asset_id=a.id) for a in assets)
+    _claim(session, service)
+    what = f"{service.type} {service.number or ''}".strip()
+    record_change(session, "service", service.id, "created", summary=f"{what} created")
+    _event(session, "service.created", service)
+    return service
+
+
+def update_service(
+    session: Session,
+    service: Service,
+    data: dict[str, Any],
+    *,
+    sites: Sites = None,
+    quarantine_days: int = 90,
+) -> Service:
+    """Change a service; disconnecting it sends its number to quarantine."""
+    data = dict(data)
+    changes: dict[str, Any] = {}
+    if data.get("status", service.status) not in (service.status, *STATUS_TRANSITIONS[service.status]):
+        raise Conflict(f"a {service.status} service cannot become {data['status']}", code="invalid_transition",
+                       allowed=list(STATUS_TRANSITIONS[service.status]))  # fmt: skip
+    if data.get("person_id"):
+        require_person(session, data["person_id"], sites)
+    if data.get("location_id"):
+        require_location(session, data["location_id"], sites)
+    old_number, old_details = service.number, service.details
+    if "details" in data:
+        _apply_details(service, data.pop("details"))
+        if service.details != old_details:
+            changes["details"] = [old_details, service.details]
+    if "asset_ids" in data:
+        new_ids = [a.id for a in _check_assets(session, data.pop("asset_ids"), sites)]
+        old_ids = service_assets(session, service)
+        if sorted(new_ids, key=str) != old_ids:
+            session.execute(ServiceAsset.__table__.delete().where(ServiceAsset.service_id == service.id))
+            session.add_all(ServiceAsset(service_id=service.id, asset_id=a) for a in new_ids)
+            changes["asset_ids"] = [[str(a) for a in old_ids], sorted(str(a) for a in new_ids)]
+    if data.get("status") == "disconnected" and service.end_date is None and "end_date" not in data:
+        data["end_date"] = date.today()
+    changes |= diff_fields(service, data)
+    if not changes:
+        return service
+    _check_type(session, service, sites)
+    if service.status == "disconnected":
+        claims.quarantine_number(session, service.id, days=quarantine_days)
+    elif service.number != old_number:
+        claims.release_service_number(session, service.id)
+        _claim(session, service)
+    else:
+        _claim(session, service)
+    service.version += 1
+    session.flush()
+    record_change(session, "service", service.id, "updated", changes=changes)
+    _event(session, "service.changed", service, changes)
+    return service
+
+
+def services_query(sites: Sites, **filters: Any) -> Select[Any]:
+    stmt = select(Service).where(Service.deleted_at.is_(None))
+    if sites is not None:
+        stmt = stmt.where(Service.site_id.in_(sites))
+    for field in ("site_id", "person_id", "type", "status", "number", "cost_centre", "location_id"):
+        if filters.get(field) is not None:
+            stmt = stmt.where(getattr(Service, field) == filters[field])
+    if filters.get("asset_id") is not None:
+        stmt = stmt.where(
+            Service.id.in_(
+                select(ServiceAsset.service_id).where(ServiceAsset.asset_id == filters["asset_id"])
+            )
+        )
+    if filters.get("emergency_location_stale") is not None:
+        stmt = stmt.where(Service.emergency_location_stale == filters["emergency_location_stale"])
+    return stmt
