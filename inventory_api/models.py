@@ -19,4 +19,6 @@ from inventory_api.software import models as software
 from inventory_api.workorders import models as workorders
 
 __all__ = ["Base", "assets", "auth", "catalog", "events", "history", "locations", "people"]
+__all__ += ["changeseq", "idempotency", "sla", "workorders"]  # work orders, SLA, sync, idempotency
 __all__ += ["cabling", "numbers", "services"]  # voice/data, services, numbers
+__all__ += ["ingest", "inventory", "software"]  # collectors, reported components, software catalog
