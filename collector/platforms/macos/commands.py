@@ -8,6 +8,7 @@ import plistlib
 import subprocess
 from pathlib import Path
 from typing import Any
+from xml.parsers.expat import ExpatError
 
 TIMEOUT_SECONDS = 60
 PROFILER_TYPES = (
@@ -90,7 +91,7 @@ def read_app_bundles() -> list[dict[str, Any]]:
         for info in sorted(Path(folder).glob("*.app/Contents/Info.plist")):
             try:
                 plist = plistlib.loads(info.read_bytes())
-            except (OSError, plistlib.InvalidFileException, ValueError):
+            except (OSError, plistlib.InvalidFileException, ExpatError, ValueError):
                 plist = None  # a damaged bundle is reported by the parser as nameless, not fatal
             bundles.append({"path": str(info.parents[1]), "info": plist if isinstance(plist, dict) else {}})
     return bundles
@@ -102,7 +103,7 @@ def read_receipts() -> list[dict[str, Any]]:
     for path in sorted(Path(RECEIPTS_DIR).glob("*.plist")):
         try:
             plist = plistlib.loads(path.read_bytes())
-        except (OSError, plistlib.InvalidFileException, ValueError):
+        except (OSError, plistlib.InvalidFileException, ExpatError, ValueError):
             continue
         if isinstance(plist, dict):
             receipts.append(plist)

@@ -48,7 +48,7 @@ def parse_profiler_monitors(profile: dict[str, Any]) -> list[Monitor]:
                 Monitor(
                     connector=clean_string(display.get("spdisplays_connection_type")),
                     manufacturer=maker,
-                    manufacturer_name=PNP_VENDORS.get(maker or "") or ("Apple" if vendor == 0x610 else None),
+                    manufacturer_name=PNP_VENDORS.get(maker or ""),
                     model=clean_string(display.get("_name")),
                     product_code=_hex(display.get("_spdisplays_display-product-id")),
                     serial=clean_serial(str(serial)) if serial else None,
@@ -60,7 +60,7 @@ def parse_profiler_monitors(profile: dict[str, Any]) -> list[Monitor]:
 
 
 def _pnp(vendor: int | None) -> str | None:
-    """The PNP id of a display vendor number (macOS prints the packed EDID word; Apple's is 0x610)."""
+    """The PNP id of a display vendor number: macOS prints the packed EDID word (Apple's "APP" is 0x610)."""
     if vendor is None:
         return None
     try:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import plistlib
 from collections.abc import Iterator
 from typing import Any
+from xml.parsers.expat import ExpatError
 
 from collector.edid import PNP_VENDORS, monitor_from_edid
 from collector.junk import clean_serial, clean_string, clean_uuid
@@ -17,7 +18,7 @@ def load_plist(data: bytes) -> Any:
     """The plist document; ValueError for truncated or garbled output."""
     try:
         return plistlib.loads(data)
-    except (plistlib.InvalidFileException, ValueError, TypeError) as exc:  # expat errors subclass ValueError
+    except (plistlib.InvalidFileException, ExpatError, ValueError, TypeError) as exc:
         raise ValueError(f"ioreg output is not a plist: {exc}") from exc
 
 
