@@ -51,7 +51,7 @@ def parse_adapter(adapter: dict[str, Any], config: dict[str, Any]) -> NetworkInt
     return NetworkInterface(
         name=str(adapter["NetConnectionID"]),
         mac=format_mac(adapter.get("MACAddress")),
-        kind="wireless" if any(word in label for word in WIRELESS_WORDS) else "ethernet",
+        kind=_kind(label),
         is_physical=physical,
         virtual_kind=None if physical else _virtual_kind(label),
         state=state,
@@ -71,6 +71,13 @@ def parse_addresses(addresses: list[str], subnets: list[str]) -> list[IpAddress]
         prefix = prefix_length(str(subnet)) if subnet is not None else None
         parsed.append(IpAddress(address=text, prefix_length=prefix, family=family))
     return parsed
+
+
+def _kind(label: str) -> str:
+    """Wireless, other (Bluetooth PAN) or Ethernet, from the adapter's names."""
+    if any(word in label for word in WIRELESS_WORDS):
+        return "wireless"
+    return "other" if "bluetooth" in label else "ethernet"
 
 
 def _family(address: str) -> str:

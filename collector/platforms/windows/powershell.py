@@ -11,15 +11,18 @@ TIMEOUT_SECONDS = 60
 
 # Each query runs in its own try block so one missing namespace (SecurityCenter2 on Server, root\wmi
 # battery classes on desktops) costs one entry under "_errors", not the whole document. Dates are
-# turned into ISO 8601 UTC strings here: Windows PowerShell 5.1 would print them as "\/Date(ms)\/";
-# stdout is switched to UTF-8, as a redirected 5.1 console otherwise writes the OEM code page.
+# turned into ISO 8601 UTC strings here, in the invariant culture (no Buddhist-calendar years, no "."
+# time separators): Windows PowerShell 5.1 would print them as "\/Date(ms)\/". Stdout is switched to
+# UTF-8, as a redirected 5.1 console otherwise writes the OEM code page. The firewall profiles come
+# from the active store, so a policy pushed by GPO counts.
 SCRIPT = r"""
 $ErrorActionPreference = 'Stop'
 [Console]::OutputEncoding = [System.Text.Encoding]::UTF8
 $ProgressPreference = 'SilentlyContinue'
 $out = [ordered]@{}
 $errs = [ordered]@{}
-function D($d) { if ($d) { $d.ToUniversalTime().ToString('yyyy-MM-ddTHH:mm:ssZ') } }
+$inv = [Globalization.CultureInfo]::InvariantCulture
+function D($d) { if ($d) { $d.ToUniversalTime().ToString("yyyy-MM-dd'T'HH':'mm':'ss'Z'", $inv) } }
 function Q([string]$key, [scriptblock]$block) {
   try { $out[$key] = @(& $block) } catch { $errs[$key] = $_.Exception.Message }
 }
@@ -30,7 +33,7 @@ function C([string]$ns, [string]$class, [string[]]$props, [string]$filter) {
 }
 Q ComputerSystem { C root\cimv2 Win32_ComputerSystem Name,DNSHostName,Domain,PartOfDomain,Manufacturer,Model,SystemFamily,SystemSKUNumber,TotalPhysicalMemory,NumberOfProcessors,UserName,HypervisorPresent,PCSystemType }
 Q ComputerSystemProduct { C root\cimv2 Win32_ComputerSystemProduct UUID,IdentifyingNumber,Vendor,Name,Version }
-Q BIOS { Get-CimInstance Win32_BIOS | Select-Object Manufacturer,SMBIOSBIOSVersion,SerialNumber,@{n='ReleaseDate';e={if ($_.ReleaseDate) { $_.ReleaseDate.ToString('yyyy-MM-dd') }}} }
+Q BIOS { Get-CimInstance Win32_BIOS | Select-Object Manufacturer,SMBIOSBIOSVersion,SerialNumber,@{n='ReleaseDate';e={if ($_.ReleaseDate) { $_.ReleaseDate.ToString('yyyy-MM-dd', $inv) }}} }
 Q SystemEnclosure { C root\cimv2 Win32_SystemEnclosure ChassisTypes,SerialNumber }
 Q BaseBoard { C root\cimv2 Win32_BaseBoard Manufacturer,Product,SerialNumber }
 Q OperatingSystem { Get-CimInstance Win32_OperatingSystem | Select-Object Caption,Version,BuildNumber,OSArchitecture,@{n='InstallDate';e={D $_.InstallDate}},@{n='LastBootUpTime';e={D $_.LastBootUpTime}},@{n='LocalDateTime';e={D $_.LocalDateTime}} }
@@ -53,7 +56,7 @@ Q Printer { C root\cimv2 Win32_Printer Name,DriverName,PortName,Location,Comment
 Q AntiVirusProduct { C root\SecurityCenter2 AntiVirusProduct displayName,productState }
 Q FirewallProduct { C root\SecurityCenter2 FirewallProduct displayName,productState }
 Q EncryptableVolume { C root\cimv2\Security\MicrosoftVolumeEncryption Win32_EncryptableVolume DriveLetter,ProtectionStatus,ConversionStatus,EncryptionMethod }
-Q NetFirewallProfile { C root\StandardCimv2 MSFT_NetFirewallProfile Name,Enabled }
+Q NetFirewallProfile { Get-NetFirewallProfile -PolicyStore ActiveStore | Select-Object Name,@{n='Enabled';e={[int]$_.Enabled}} }
 Q SecureBoot { Confirm-SecureBootUEFI }
 Q Tpm { C root\cimv2\Security\MicrosoftTpm Win32_Tpm SpecVersion,IsEnabled_InitialValue }
 Q WmiMonitorID { C root\wmi WmiMonitorID InstanceName,Active,ManufacturerName,ProductCodeID,SerialNumberID,UserFriendlyName,YearOfManufacture,WeekOfManufacture }

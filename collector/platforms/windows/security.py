@@ -88,7 +88,7 @@ def parse_firewall(snapshot: dict[str, Any]) -> tuple[bool | None, str | None]:
     profiles = rows(snapshot, "NetFirewallProfile")
     if not profiles:
         return None, None
-    # MSFT_NetFirewallProfile.Enabled is a GpoBoolean: 0 false, 1 true, 2 not configured (= on by default)
+    # The profile's Enabled is a GpoBoolean: 0 false, 1 true, 2 not configured (= on by default)
     return all(row.get("Enabled") in (1, 2, True) for row in profiles), DEFENDER_FIREWALL
 
 

@@ -8,8 +8,8 @@ import pytest
 
 import collector.platforms.windows as windows
 from collector.platforms.common import hostname
-from collector.platforms.windows.collect import Sources
-from collector.platforms.windows.powershell import parse_cim_snapshot, powershell_command
+from collector.platforms.windows.collect import QUERIES, Sources
+from collector.platforms.windows.powershell import SCRIPT, parse_cim_snapshot, powershell_command
 from collector.report import (
     HardwareSection,
     Identity,
@@ -138,3 +138,10 @@ def test_document_is_decoded_as_is() -> None:
 def test_command_is_one_encoded_powershell_call() -> None:
     argv = powershell_command("Write-Output 1")
     assert argv[0] == "powershell.exe" and argv[-2] == "-EncodedCommand"
+
+
+@pytest.mark.parametrize(
+    "key", sorted({key for keys in QUERIES.values() for key in keys} | {"BatteryStatus", "TimeZone"})
+)
+def test_every_query_the_parsers_read_is_in_the_script(key: str) -> None:
+    assert f"\nQ {key} " in SCRIPT

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from collector.platforms.windows.network import parse_network
+from collector.platforms.windows.network import parse_adapter, parse_network
 from collector.report import Gateway, IpAddress, NetworkInterface
 
 from .loaders import cim
@@ -81,3 +81,16 @@ def test_dashed_mac_and_host_prefix() -> None:
         IpAddress(address="10.99.0.7", prefix_length=32, family="ipv4")
     ]
     assert interfaces["corp-vpn"].mtu == 1420
+
+
+def test_bluetooth_pan_is_not_ethernet() -> None:
+    adapter = {
+        "Index": 5,
+        "Name": "Bluetooth Device (Personal Area Network)",
+        "NetConnectionID": "Bluetooth Network Connection",
+        "MACAddress": "A4:C3:F0:11:22:37",
+        "PhysicalAdapter": True,
+        "NetConnectionStatus": 7,
+        "PNPDeviceID": "BTH\\MS_BTHPAN\\6&2A1B3C4D&0&2",
+    }
+    assert (parse_adapter(adapter, {}).kind, parse_adapter(adapter, {}).state) == ("other", "down")
