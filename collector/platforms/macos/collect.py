@@ -43,27 +43,23 @@ READERS: dict[str, Callable[[], Any]] = {
 }
 
 
-class SourceFailed(RuntimeError):
-    """A source that could not be read this run."""
-
-
 class Sources:
     """The run's readers by name, each called at most once; tests pass fakes."""
 
     def __init__(self, readers: dict[str, Callable[[], Any]] | None = None) -> None:
         self._readers = {**READERS, **(readers or {})}
-        self._results: dict[str, tuple[Any, str | None]] = {}
+        self._results: dict[str, tuple[Any, Exception | None]] = {}
 
     def read(self, name: str) -> Any:
-        """The source's value; SourceFailed (again) if it failed earlier in this run."""
+        """The source's value; its exception again if it failed earlier in this run."""
         if name not in self._results:
             try:
                 self._results[name] = (self._readers[name](), None)
             except Exception as exc:  # remembered, so a failed command is not re-run by every section
-                self._results[name] = (None, f"{type(exc).__name__}: {exc}")
+                self._results[name] = (None, exc)
         value, failure = self._results[name]
         if failure is not None:
-            raise SourceFailed(failure)
+            raise failure.with_traceback(None)
         return value
 
 

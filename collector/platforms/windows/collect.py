@@ -46,10 +46,6 @@ QUERIES = {
 }
 
 
-class SourceFailed(RuntimeError):
-    """A source that could not be read this run."""
-
-
 class Sources:
     """The run's two readers, each called at most once: one PowerShell process, one registry walk."""
 
@@ -60,7 +56,7 @@ class Sources:
         read_registry: Callable[[], dict[str, Any]] = read_registry,
     ) -> None:
         self._readers = {"powershell": run_cim, "registry": read_registry}
-        self._results: dict[str, tuple[dict[str, Any] | None, str | None]] = {}
+        self._results: dict[str, tuple[Any, Exception | None]] = {}
 
     def cim(self) -> dict[str, Any]:
         """The decoded PowerShell document."""
@@ -75,10 +71,10 @@ class Sources:
             try:
                 self._results[name] = (self._readers[name](), None)
             except Exception as exc:  # remembered, so a failed source is not retried by every section
-                self._results[name] = (None, f"{type(exc).__name__}: {exc}")
+                self._results[name] = (None, exc)
         value, failure = self._results[name]
-        if value is None:
-            raise SourceFailed(failure)
+        if failure is not None:
+            raise failure.with_traceback(None)
         return value
 
 
