@@ -126,13 +126,15 @@ def rule_allows(rule: str, report: Ids, asset: Ids) -> bool:
         return hardware_match(report, asset)
     if hardware_conflict(report, asset):
         return False
+    disjoint_macs = bool(report.macs and asset.macs and not report.macs & asset.macs)
     if rule == "machine_id":
-        return report.machine_id is not None and report.machine_id == asset.machine_id
+        # A cloned image without readable SMBIOS (unprivileged, some VMs) shares the machine id: other NICs split it.
+        return report.machine_id is not None and report.machine_id == asset.machine_id and not disjoint_macs
     if _differs(report.machine_id, asset.machine_id):
         return False
     if rule == "mac":
         return bool(report.macs & asset.macs)
-    if report.macs and asset.macs and not report.macs & asset.macs:
+    if disjoint_macs:
         return False
     return rule == "hostname"
 

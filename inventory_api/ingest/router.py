@@ -12,7 +12,7 @@ from starlette.concurrency import run_in_threadpool
 
 from collector.report import Identity
 from inventory_api.db import Database, utcnow
-from inventory_api.deps import DbDep, SessionDep, SettingsDep
+from inventory_api.deps import DbDep, SettingsDep
 from inventory_api.errors import Unavailable, Unprocessable
 from inventory_api.history.service import Actor, set_actor
 from inventory_api.ingest import pipeline, service
@@ -33,9 +33,7 @@ def client_address(request: Request) -> str:
 
 
 @router.post("/collectors/enroll", response_model=EnrollResponse, status_code=201)
-def enroll(
-    body: EnrollRequest, request: Request, session: SessionDep, db: DbDep, settings: SettingsDep
-) -> EnrollResponse:
+def enroll(body: EnrollRequest, request: Request, db: DbDep, settings: SettingsDep) -> EnrollResponse:
     """Exchange an enroll secret and the machine's identity for a node key naming the machine's asset."""
     check_rate(db, f"enroll:{client_address(request)}", limit=settings.enroll_rate_per_minute)
     try:
@@ -48,14 +46,17 @@ def enroll(
         raise Unprocessable(
             "; ".join(f"{e['field']}: {e['message']}" for e in errors), errors=errors
         ) from None
-    set_actor(session, Actor("collector", None, identity.hostname, request.state.request_id))
-    result = service.enroll(
-        session, secret=body.secret, identity=identity, collector_version=body.collector_version, settings=settings,
-        client=client_address(request),
-    )  # fmt: skip
-    return EnrollResponse(
-        node_key=result.node_key, asset_id=result.asset.id, next_report_at=result.next_report_at
-    )
+    # Its own transaction, committed in this thread: a commit that waited for a free worker thread behind
+    # requests waiting for its lock would deadlock under a burst of enrollments.
+    with db.transaction() as session:
+        set_actor(session, Actor("collector", None, identity.hostname, request.state.request_id))
+        result = service.enroll(
+            session, secret=body.secret, identity=identity, collector_version=body.collector_version,
+            settings=settings, client=client_address(request),
+        )  # fmt: skip
+        return EnrollResponse(
+            node_key=result.node_key, asset_id=result.asset.id, next_report_at=result.next_report_at
+        )
 
 
 def _slots(request: Request, settings: Any) -> asyncio.Semaphore:
@@ -84,23 +85,19 @@ def _flag_conflict(db: Database, exc: pipeline.IdentityConflict) -> None:
         }
     },
 )
-async def receive_inventory(
-    request: Request, session: SessionDep, db: DbDep, settings: SettingsDep
-) -> JSONResponse:
+async def receive_inventory(request: Request, db: DbDep, settings: SettingsDep) -> JSONResponse:
     """Apply a collector's report (delta protocol: unchanged sections come as their hash only)."""
     headers = request.headers
     gzip = check_headers(
-        headers.get("content-type"),
-        headers.get("content-encoding"),
-        headers.get("content-length"),
+        headers.get("content-type"), headers.get("content-encoding"), headers.get("content-length"),
         settings.max_report_bytes,
-    )
+    )  # fmt: skip
     body = await read_body(
-        request.stream(),
-        gzip=gzip,
-        limit=settings.max_report_bytes,
+        request.stream(), gzip=gzip, limit=settings.max_report_bytes,
         inflated_limit=settings.max_report_decompressed_bytes,
-    )
+    )  # fmt: skip
+    scheme, _, key = headers.get("authorization", "").partition(" ")
+    node_key = key.strip() if scheme.lower() == "bearer" else None
     slots = _slots(request, settings)
     try:
         await asyncio.wait_for(slots.acquire(), timeout=settings.ingest_wait_seconds)
@@ -111,16 +108,21 @@ async def receive_inventory(
             headers={"Retry-After": "30"},
         ) from None
     try:
-        token = headers.get("authorization", "")
-        scheme, _, key = token.partition(" ")
-        outcome = await run_in_threadpool(
-            pipeline.receive_report, session, node_key=key.strip() if scheme.lower() == "bearer" else None, body=body,
-            settings=settings, now=utcnow(), request_id=request.state.request_id,
-        )  # fmt: skip
-    except pipeline.IdentityConflict as exc:
-        await run_in_threadpool(session.rollback)
-        await run_in_threadpool(_flag_conflict, db, exc)
-        raise
+        outcome = await run_in_threadpool(_apply, db, settings, node_key, body, request.state.request_id)
     finally:
         slots.release()
     return JSONResponse(outcome.body, status_code=outcome.status_code)
+
+
+def _apply(
+    db: Database, settings: Any, node_key: str | None, body: bytes, request_id: str
+) -> pipeline.Outcome:
+    """The report in its own transaction, committed in the worker thread while the request holds its slot."""
+    try:
+        with db.transaction() as session:
+            return pipeline.receive_report(
+                session, node_key=node_key, body=body, settings=settings, now=utcnow(), request_id=request_id
+            )
+    except pipeline.IdentityConflict as exc:
+        _flag_conflict(db, exc)
+        raise

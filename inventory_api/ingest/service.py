@@ -19,7 +19,7 @@ from inventory_api.db import utcnow
 from inventory_api.errors import NotFound, Unauthorized, Unavailable, Unprocessable
 from inventory_api.history.service import record_change
 from inventory_api.ingest.flags import flag_asset
-from inventory_api.ingest.matching import Match, find_match, hostname_key, report_ids
+from inventory_api.ingest.matching import Match, find_match, hostname_key, report_ids, sync_identifiers
 from inventory_api.ingest.models import Collector, EnrollSecret, InventoryState
 from inventory_api.locations.models import Location
 
@@ -190,6 +190,10 @@ def enroll(
             summary=f"collector enrolled; matched by {match.rule}",
             changes={"matched_by": [None, match.rule]},
         )
+        for kind, value, owner in sync_identifiers(session, asset.id, report_ids(identity)):
+            flag_asset(
+                session, asset.id, "duplicate_identifier", {"identifiers": [[kind, value, str(owner)]]}
+            )
         if asset.deleted_at is not None or asset.status in RETIRED:
             flag_asset(
                 session,
@@ -231,6 +235,7 @@ def enroll(
         )
     else:
         state.section_hashes = {}  # the new collector starts without acknowledged hashes: resend everything
+        state.identity_hash = None
     session.flush()
     return Enrolled(collector, plain, asset, next_report_at(now, settings, soon=True))
 
