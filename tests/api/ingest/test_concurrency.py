@@ -26,8 +26,8 @@ def fleet(n):
             serial=f"SN{i:05d}",
             machine_id=f"{i:032x}",
             macs=(f"3c:52:82:00:{i // 256:02x}:{i % 256:02x}",),
-            packages=common + [(f"own-{i}", "1.0")],
-        )  # fmt: skip
+            packages=[*common, (f"own-{i}", "1.0")],
+        )
         for i in range(n)
     ]
 
