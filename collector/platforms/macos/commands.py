@@ -84,10 +84,10 @@ def read_plist(path: str) -> dict[str, Any] | None:
     return loaded if isinstance(loaded, dict) else None
 
 
-def read_app_bundles() -> list[dict[str, Any]]:
+def read_app_bundles(folders: tuple[str, ...] = APP_DIRS) -> list[dict[str, Any]]:
     """{"path": bundle path, "info": Info.plist} for each .app directly in the application folders."""
     bundles = []
-    for folder in APP_DIRS:
+    for folder in folders:
         for info in sorted(Path(folder).glob("*.app/Contents/Info.plist")):
             try:
                 plist = plistlib.loads(info.read_bytes())
@@ -97,10 +97,10 @@ def read_app_bundles() -> list[dict[str, Any]]:
     return bundles
 
 
-def read_receipts() -> list[dict[str, Any]]:
+def read_receipts(folder: str = RECEIPTS_DIR) -> list[dict[str, Any]]:
     """The installer receipts (one plist per package)."""
     receipts = []
-    for path in sorted(Path(RECEIPTS_DIR).glob("*.plist")):
+    for path in sorted(Path(folder).glob("*.plist")):
         try:
             plist = plistlib.loads(path.read_bytes())
         except (OSError, plistlib.InvalidFileException, ExpatError, ValueError):
@@ -110,10 +110,10 @@ def read_receipts() -> list[dict[str, Any]]:
     return receipts
 
 
-def read_homebrew() -> list[dict[str, str]]:
+def read_homebrew(prefixes: tuple[str, ...] = BREW_PREFIXES) -> list[dict[str, str]]:
     """{"kind": "formula"|"cask", "name", "version", "prefix"} from the Cellar and Caskroom folders."""
     found = []
-    for prefix in BREW_PREFIXES:
+    for prefix in prefixes:
         for kind, folder in (("formula", "Cellar"), ("cask", "Caskroom")):
             for version_dir in sorted(Path(prefix, folder).glob("*/*")):
                 if version_dir.is_dir() and not version_dir.name.startswith("."):

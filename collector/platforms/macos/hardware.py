@@ -136,7 +136,13 @@ def parse_memory(profile: dict[str, Any]) -> tuple[int | None, list[MemoryModule
 
 def _maker(value: Any) -> str | None:
     text = clean_string(value) if isinstance(value, str) else None
-    return JEDEC_MAKERS.get(text.upper().replace("0X", "0x"), text) if text else None
+    return (jedec_maker(text) or text) if text else None
+
+
+def jedec_maker(code: str) -> str | None:
+    """Memory maker of a JEDEC id as SPD tools print it: "0x80CE" (macOS) or "80CE000080CE" (Windows)."""
+    match = re.fullmatch(r"(?:0x)?([0-9A-Fa-f]{4})(?:[0-9A-Fa-f]{8})?", code.strip())
+    return JEDEC_MAKERS.get(f"0x{match.group(1).upper()}") if match else None
 
 
 def hex_text(value: Any) -> str | None:

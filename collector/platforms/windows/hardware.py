@@ -6,6 +6,7 @@ import re
 from typing import Any
 
 from collector.junk import clean_serial, clean_string
+from collector.platforms.macos.hardware import jedec_maker
 from collector.platforms.windows.powershell import as_int
 from collector.report import Cpu, Disk, Gpu, MemoryModule, Volume
 
@@ -82,10 +83,16 @@ def parse_memory_module(row: dict[str, Any]) -> MemoryModule:
         form_factor=FORM_FACTORS.get(row.get("FormFactor")),
         speed_mts=speed or None,
         configured_speed_mts=configured or None,
-        manufacturer=clean_string(row.get("Manufacturer")),
+        manufacturer=_maker(row.get("Manufacturer")),
         part_number=clean_string(row.get("PartNumber")),
         serial=clean_serial(row.get("SerialNumber")),
     )
+
+
+def _maker(value: Any) -> str | None:
+    """The module maker; older SMBIOS tables give the JEDEC id instead ("80CE000080CE")."""
+    text = clean_string(value)
+    return (jedec_maker(text) or text) if text else None
 
 
 def parse_disks(drives: list[dict[str, Any]], physical: list[dict[str, Any]]) -> list[Disk]:

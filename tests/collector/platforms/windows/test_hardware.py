@@ -44,7 +44,7 @@ MEMORY_CASES = [
             form_factor="DIMM",
             speed_mts=3200,
             configured_speed_mts=2933,
-            manufacturer="80CE000080CE",
+            manufacturer="Samsung",
             part_number="M378A2G43AB3-CWE",
             serial="S1A2B3C4",
         ),
