@@ -5,19 +5,35 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+import math
 import types
 import typing
+from json.encoder import encode_basestring as _encode_string  # json.dumps(ensure_ascii=False)
 from typing import Any
+
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+_SORTED_NAMES: dict[type, tuple[str, ...]] = {}
+_SCALAR_TYPES = (str, int, float, bool, type(None))
+
+
+def _field_names(cls: type) -> tuple[str, ...]:
+    names = _FIELD_NAMES.get(cls)
+    if names is None:
+        names = _FIELD_NAMES[cls] = tuple(f.name for f in dataclasses.fields(cls))
+        _SORTED_NAMES[cls] = tuple(sorted(names))
+    return names
 
 
 def to_dict(obj: Any) -> Any:
     """Turn a report (or any part of it) into plain JSON-ready values."""
-    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
-        return {f.name: to_dict(getattr(obj, f.name)) for f in dataclasses.fields(obj)}
+    if isinstance(obj, _SCALAR_TYPES):
+        return obj
     if isinstance(obj, list | tuple):
         return [to_dict(item) for item in obj]
     if isinstance(obj, dict):
         return {str(key): to_dict(value) for key, value in obj.items()}
+    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+        return {name: to_dict(getattr(obj, name)) for name in _field_names(type(obj))}
     return obj
 
 
@@ -36,10 +52,37 @@ def canonical_json(value: Any) -> str:
     return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
 
 
+def canonical_text(value: Any) -> str:
+    """canonical_json(canonical(to_dict(value))) in one pass: each element is encoded once, then sorted."""
+    if isinstance(value, str):
+        return _encode_string(value)
+    if value is None:
+        return "null"
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if isinstance(value, int):
+        return int.__repr__(value)
+    if isinstance(value, float):
+        if value != value or value in (math.inf, -math.inf):
+            raise ValueError(f"out of range float value {value!r} is not JSON")
+        return float.__repr__(value)
+    if isinstance(value, list | tuple):
+        return "[" + ",".join(sorted(canonical_text(item) for item in value)) + "]"
+    if isinstance(value, dict):
+        items = sorted((str(key), item) for key, item in value.items())
+        return "{" + ",".join(f"{_encode_string(key)}:{canonical_text(item)}" for key, item in items) + "}"
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        _field_names(type(value))
+        names = _SORTED_NAMES[type(value)]
+        return "{" + ",".join(f'"{name}":{canonical_text(getattr(value, name))}' for name in names) + "}"
+    raise TypeError(f"{type(value).__name__} is not JSON serialisable")
+
+
 def digest(value: Any) -> str:
     """SHA-256 hex of a value's canonical JSON, with every list in a stable order."""
-    data = canonical(to_dict(value))
-    return hashlib.sha256(canonical_json(data).encode("utf-8")).hexdigest()
+    return hashlib.sha256(canonical_text(value).encode("utf-8")).hexdigest()
 
 
 def _hints(cls: type) -> dict[str, Any]:

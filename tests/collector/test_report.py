@@ -103,3 +103,30 @@ def test_server_side_pydantic_accepts_the_report() -> None:
     pydantic = pytest.importorskip("pydantic")
     adapter = pydantic.TypeAdapter(r.Report)
     assert adapter.validate_python(r.to_dict(_report())) == _report()
+
+
+def test_one_pass_canonical_text_equals_the_reference_definition() -> None:
+    from collector.report_codec import canonical, canonical_text
+
+    section = r.PeripheralsSection(
+        batteries=[
+            r.Battery(name="BAT1", design_capacity_wh=52.5, health_percent=89.2),
+            r.Battery(name="BAT0"),
+        ],
+        usb_devices=[
+            r.UsbDevice(
+                vendor_id="046d", product_id="085e", product="Caméra ☃", interface_classes=["0e", "01"]
+            ),
+            r.UsbDevice(vendor_id="0b0e", product_id="245e", product='Quote " and \\ back', serial="\x01"),
+        ],
+    )
+    reference = r.canonical_json(canonical(r.to_dict(section)))
+    assert canonical_text(section) == reference
+    assert canonical_text({"b": [3, 1.5, None, True], "a": {"z": "é"}}) == r.canonical_json(
+        canonical({"b": [3, 1.5, None, True], "a": {"z": "é"}})
+    )
+
+
+def test_nan_is_not_hashable() -> None:
+    with pytest.raises(ValueError):
+        r.section_hash(r.PeripheralsSection(batteries=[r.Battery(health_percent=float("nan"))]))

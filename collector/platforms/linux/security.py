@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import os
 import re
 from pathlib import Path
 
@@ -58,13 +60,24 @@ def parse_updates_available(text: str) -> int | None:
     return 0 if "0 updates" in text or "No updates" in text else None
 
 
-def unit_enabled(unit: str, roots: tuple[Path, ...] = SYSTEMD_WANTS) -> bool:
-    """Whether a systemd unit is linked into any *.wants directory (enabled), without calling systemctl."""
+@functools.lru_cache(maxsize=8)
+def enabled_units(roots: tuple[Path, ...] = SYSTEMD_WANTS) -> frozenset[str]:
+    """Units linked into any *.wants directory (enabled), without calling systemctl."""
+    units: set[str] = set()
     for root in roots:
-        for wants in list_dir(root):
-            if wants.name.endswith(".wants") and (wants / unit).exists():
-                return True
-    return False
+        try:
+            entries = list(os.scandir(root))
+        except (FileNotFoundError, NotADirectoryError):
+            continue
+        for entry in entries:
+            if entry.name.endswith(".wants") and entry.is_dir():
+                units.update(os.listdir(entry.path))
+    return frozenset(units)
+
+
+def unit_enabled(unit: str, roots: tuple[Path, ...] = SYSTEMD_WANTS) -> bool:
+    """Whether a systemd unit is enabled in any of the unit directories."""
+    return unit in enabled_units(roots)
 
 
 def read_firewall() -> tuple[bool | None, str | None]:
