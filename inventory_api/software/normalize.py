@@ -37,7 +37,7 @@ _LEGAL_SUFFIX = re.compile(
 )
 #: Trailing decorations of Windows display names: "(x64 en-US)", "(64-bit)", "- en-us", an embedded version.
 _TITLE_RULES: tuple[tuple[re.Pattern[str], str], ...] = (
-    (re.compile(r"\s*\((?:x64|x86|arm64|64-bit|32-bit|64 bit|32 bit)(?:\s+[a-z]{2}(?:-[A-Za-z]{2})?)?\)\s*$", re.I), ""),
+    (re.compile(r"\s*\((?:(?:x64|x86|arm64|64-bit|32-bit|64 bit|32 bit)\s*)+(?:[a-z]{2}(?:-[A-Za-z]{2})?)?\)\s*$", re.I), ""),
     (re.compile(r"\s*\([a-z]{2}-[A-Za-z]{2}\)\s*$"), ""),
     (re.compile(r"\s+-\s+[a-z]{2}(?:-[A-Za-z]{2})?$"), ""),
     (re.compile(r"\s+(?:x64|x86|64-bit|32-bit)$", re.I), ""),

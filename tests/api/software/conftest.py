@@ -1,0 +1,3 @@
+from tests.api.ingest.conftest import settings
+
+__all__ = ["settings"]
