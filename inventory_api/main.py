@@ -31,6 +31,8 @@ ROUTERS = (
     "inventory_api.services.router",
     "inventory_api.numbers.router",
     "inventory_api.web.router",
+    "inventory_api.services.people_router",
+    "inventory_api.assignments.router",
 )
 
 

@@ -2,6 +2,7 @@
 
 from inventory_api import changeseq, idempotency
 from inventory_api.assets import models as assets
+from inventory_api.assignments import models as assignments
 from inventory_api.auth import models as auth
 from inventory_api.cabling import models as cabling
 from inventory_api.catalog import models as catalog
@@ -20,5 +21,5 @@ from inventory_api.workorders import models as workorders
 
 __all__ = ["Base", "assets", "auth", "catalog", "events", "history", "locations", "people"]
 __all__ += ["changeseq", "idempotency", "sla", "workorders"]  # work orders, SLA, sync, idempotency
-__all__ += ["cabling", "numbers", "services"]  # voice/data, services, numbers
 __all__ += ["ingest", "inventory", "software"]  # collectors, reported components, software catalog
+__all__ += ["assignments", "cabling", "numbers", "services"]  # voice/data, services, numbers

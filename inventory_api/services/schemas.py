@@ -6,6 +6,7 @@ from typing import Any, Literal
 
 from pydantic import Field
 
+from inventory_api.cabling.schemas import PathRead
 from inventory_api.schemas import ApiModel, InputModel, UtcDateTime
 
 ServiceType = Literal[
@@ -86,3 +87,61 @@ class EmergencyLocation(ApiModel):
 
 class ConfirmLocation(InputModel):
     location_id: uuid.UUID | None = Field(None, description="the right room, when it changed")
+
+
+class PersonBrief(ApiModel):
+    id: uuid.UUID
+    name: str
+    email: str | None
+    employee_id: str | None
+    department: str | None
+    site_id: uuid.UUID
+    location_id: uuid.UUID | None
+    active: bool
+
+
+class AssetBrief(ApiModel):
+    id: uuid.UUID
+    kind: str
+    status: str
+    name: str | None
+    asset_tag: str | None
+    serial: str | None
+    site_id: uuid.UUID
+    location_id: uuid.UUID | None
+
+
+class AssetWithPath(ApiModel):
+    asset: AssetBrief
+    path: PathRead
+
+
+class CheckoutBrief(ApiModel):
+    id: uuid.UUID
+    asset_id: uuid.UUID
+    checked_out_at: UtcDateTime
+    expected_return: date | None
+
+
+class PersonOverview(ApiModel):
+    person: PersonBrief
+    assets: list[AssetWithPath]
+    services: list[ServiceRead]
+    checkouts: list[CheckoutBrief]
+
+
+class OffboardRequest(InputModel):
+    disconnect_services: bool = Field(
+        False, description="also disconnect every live service (numbers to quarantine)"
+    )
+
+
+class OffboardResult(ApiModel):
+    """What to reclaim from a leaver, and what was disconnected."""
+
+    person: PersonBrief
+    assets: list[AssetBrief]
+    checkouts: list[CheckoutBrief]
+    services: list[ServiceRead]
+    disconnected_service_ids: list[uuid.UUID]
+    quarantined_numbers: list[str | None]

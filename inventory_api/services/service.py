@@ -212,3 +212,9 @@ def services_query(sites: Sites, **filters: Any) -> Select[Any]:
     if filters.get("emergency_location_stale") is not None:
         stmt = stmt.where(Service.emergency_location_stale == filters["emergency_location_stale"])
     return stmt
+
+
+def read_fields(session: Session, service: Service) -> dict[str, Any]:
+    """A service as the API shows it, with the ids of the assets it uses."""
+    fields = {c.key: getattr(service, c.key) for c in Service.__table__.columns}
+    return fields | {"asset_ids": service_assets(session, service)}
