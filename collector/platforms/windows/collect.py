@@ -241,7 +241,7 @@ def collect_identity(errors: list[ReportError], sources: Sources | None = None) 
     )
     macs = [item.mac for item in interfaces if item.is_physical and item.mac]
     identity = attempt(
-        errors, "identity", "cim", lambda: system.parse_identity(snapshot, registry, macs), Identity()
+        errors, "identity", "cim", lambda: system.parse_identity(snapshot, registry, macs=macs), Identity()
     )
     identity.hostname = identity.hostname or attempt(errors, "identity", "socket", hostname, None)
     return identity

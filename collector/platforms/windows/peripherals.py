@@ -108,7 +108,7 @@ def parse_usb_devices(entities: list[dict[str, Any]]) -> list[UsbDevice]:
                 serial=None if "&" in instance else clean_serial(instance),
                 device_class=own[0] if own else None,
                 interface_classes=classes,
-                kind=usb_kind(own[0] if own else None, classes, name),
+                kind=usb_kind(own[0] if own else None, classes, name=name),
             )
         )
     return parsed
@@ -124,7 +124,7 @@ def _classes(row: dict[str, Any]) -> list[str]:
     return found
 
 
-def usb_kind(device_class: str | None, interface_classes: list[str], name: str | None) -> str | None:
+def usb_kind(device_class: str | None, interface_classes: list[str], *, name: str | None) -> str | None:
     """What a USB device is, from its class codes and, for docks, its name."""
     classes = set(interface_classes) | ({device_class} if device_class else set())
     if "dock" in (name or "").lower():

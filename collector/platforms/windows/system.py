@@ -116,7 +116,7 @@ def parse_operating_system(snapshot: dict[str, Any], registry: dict[str, Any]) -
     )
 
 
-def parse_identity(snapshot: dict[str, Any], registry: dict[str, Any], macs: list[str]) -> Identity:
+def parse_identity(snapshot: dict[str, Any], registry: dict[str, Any], *, macs: list[str]) -> Identity:
     """Identity: host names, MachineGuid, SMBIOS UUID and serial, and the physical NICs' MACs."""
     computer = first(snapshot, "ComputerSystem")
     hostname = clean_string(computer.get("DNSHostName")) or clean_string(computer.get("Name"))

@@ -121,7 +121,7 @@ def test_parse_usb_devices(machine: str, expected: list[tuple]) -> None:
     ],
 )
 def test_usb_kind(device_class: str, interfaces: list[str], name: str, kind: str | None) -> None:
-    assert usb_kind(device_class, interfaces, name) == kind
+    assert usb_kind(device_class, interfaces, name=name) == kind
 
 
 def test_parse_printers() -> None:

@@ -95,7 +95,9 @@ def test_parse_operating_system(machine: str, expected: OperatingSystem) -> None
 
 @pytest.mark.parametrize(("machine", "expected"), IDENTITY_CASES.items())
 def test_parse_identity(machine: str, expected: tuple) -> None:
-    identity = parse_identity(cim(machine), registry(machine), ["aa:bb:cc:dd:ee:01", "aa:bb:cc:dd:ee:01"])
+    identity = parse_identity(
+        cim(machine), registry(machine), macs=["aa:bb:cc:dd:ee:01", "aa:bb:cc:dd:ee:01"]
+    )
     assert (identity.hostname, identity.fqdn, identity.machine_id) == expected
     assert identity.physical_macs == ["aa:bb:cc:dd:ee:01"]
 
