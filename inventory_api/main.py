@@ -27,6 +27,7 @@ ROUTERS = (
     "inventory_api.workorders.router",
     "inventory_api.sla.router",
     "inventory_api.changeseq",
+    "inventory_api.webhooks.router",
     "inventory_api.cabling.router",
     "inventory_api.services.router",
     "inventory_api.numbers.router",

@@ -17,9 +17,10 @@ from inventory_api.people import models as people
 from inventory_api.services import models as services
 from inventory_api.sla import models as sla
 from inventory_api.software import models as software
+from inventory_api.webhooks import models as webhooks
 from inventory_api.workorders import models as workorders
 
 __all__ = ["Base", "assets", "auth", "catalog", "events", "history", "locations", "people"]
-__all__ += ["changeseq", "idempotency", "sla", "workorders"]  # work orders, SLA, sync, idempotency
+__all__ += ["changeseq", "idempotency", "sla", "webhooks", "workorders"]  # work orders, SLA, sync, idempotency
 __all__ += ["ingest", "inventory", "software"]  # collectors, reported components, software catalog
 __all__ += ["assignments", "cabling", "numbers", "services"]  # voice/data, services, numbers
