@@ -83,10 +83,10 @@ def powershell_command(script: str = SCRIPT) -> list[str]:
     ]
 
 
-def run_cim_snapshot() -> dict[str, Any]:
-    """Run the script once and decode its JSON document; OSError or ValueError when it fails."""
+def run_cim_snapshot(argv: list[str] | None = None) -> dict[str, Any]:
+    """Run the script once (or `argv`) and decode its JSON document; OSError or ValueError when it fails."""
     completed = subprocess.run(
-        powershell_command(),
+        argv or powershell_command(),
         capture_output=True,
         timeout=TIMEOUT_SECONDS,
         check=False,

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import plistlib
+import sys
 from pathlib import Path
 
-from collector.platforms.macos.commands import read_app_bundles, read_homebrew, read_plist, read_receipts
+import pytest
+
+from collector.platforms.macos.commands import read_app_bundles, read_homebrew, read_plist, read_receipts, run
 
 
 def write_plist(path: Path, value: object) -> None:
@@ -59,3 +62,9 @@ def test_read_plist(tmp_path: Path) -> None:
     write_plist(tmp_path / "com.apple.alf.plist", {"globalstate": 1})
     assert read_plist(str(tmp_path / "com.apple.alf.plist")) == {"globalstate": 1}
     assert read_plist(str(tmp_path / "absent.plist")) is None
+
+
+def test_run_returns_stdout_and_refuses_a_failed_command() -> None:
+    assert run([sys.executable, "-c", "print('FileVault is On.')"]) == b"FileVault is On.\n"
+    with pytest.raises(OSError, match="exited with 3"):
+        run([sys.executable, "-c", "import sys; sys.stderr.write('no'); sys.exit(3)"])

@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 import json
+import sys
 
 import pytest
 
 import collector.platforms.windows as windows
 from collector.platforms.common import hostname
 from collector.platforms.windows.collect import QUERIES, Sources
-from collector.platforms.windows.powershell import SCRIPT, parse_cim_snapshot, powershell_command
+from collector.platforms.windows.powershell import (
+    SCRIPT,
+    parse_cim_snapshot,
+    powershell_command,
+    run_cim_snapshot,
+)
 from collector.report import (
     HardwareSection,
     Identity,
@@ -148,3 +154,19 @@ def test_command_is_one_encoded_powershell_call() -> None:
 )
 def test_every_query_the_parsers_read_is_in_the_script(key: str) -> None:
     assert f"\nQ {key} " in SCRIPT
+
+
+def python_printing(text: str, *, exit_code: int = 0) -> list[str]:
+    """An argv standing in for powershell.exe: prints raw bytes, exits with a code."""
+    code = f"import sys; sys.stdout.buffer.write({text.encode('utf-8-sig')!r}); sys.exit({exit_code})"
+    return [sys.executable, "-c", code]
+
+
+def test_run_decodes_utf8_with_a_byte_order_mark() -> None:
+    document = run_cim_snapshot(python_printing('{"Printer": [{"Name": "Drucker Büro"}], "_errors": {}}'))
+    assert document == {"Printer": [{"Name": "Drucker Büro"}], "_errors": {}}
+
+
+def test_run_failure_is_an_os_error() -> None:
+    with pytest.raises(OSError, match="exited with 1"):
+        run_cim_snapshot(python_printing("", exit_code=1))
