@@ -183,8 +183,11 @@ def main() -> int:
     if fusion:
         children["fusioninventory"] = count_children(fusion, env)
 
-    cpus = os.cpu_count()
-    print(f"# collector benchmark — {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, {cpus} CPUs")
+    load = ", ".join(f"{value:.2f}" for value in os.getloadavg())
+    stamp = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
+    print(
+        f"# collector benchmark — {stamp}, {os.cpu_count()} CPUs, load average {load} (other work skews wall)"
+    )
     print(f"collector: {' '.join(collector)}")
     if fusion:
         print(f"fusion:    {' '.join(fusion)}")

@@ -195,7 +195,6 @@ def collect_identity(errors: list[ReportError]) -> Identity:
     """Host name, machine id, SMBIOS identity and the MACs of physical NICs."""
     name = attempt(errors, "identity", "hostname", common.hostname, None)
     _, facts = read_dmi_facts(errors, "identity")
-    interfaces = attempt(errors, "identity", "sysfs net", network.read_interfaces, [])
     return Identity(
         hostname=name,
         fqdn=attempt(errors, "identity", "resolver", lambda: fqdn(os.uname().nodename), None),
@@ -204,5 +203,5 @@ def collect_identity(errors: list[ReportError]) -> Identity:
         serial=facts.get("serial"),
         manufacturer=facts.get("manufacturer"),
         product=facts.get("product"),
-        physical_macs=sorted({i.mac for i in interfaces if i.is_physical and i.mac}),
+        physical_macs=attempt(errors, "identity", "sysfs net", network.read_physical_macs, []),
     )

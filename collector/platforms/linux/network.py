@@ -148,6 +148,28 @@ def read_interface(net_dir: Path, addresses: list[IpAddress]) -> NetworkInterfac
     )
 
 
+def stable_mac(net_dir: Path) -> str | None:
+    """The burned-in MAC of a physical interface: a bond slave's permanent address, and nothing for a
+    randomised or user-set one (addr_assign_type 1 or 3: Wi-Fi privacy MACs change per network)."""
+    permanent = format_mac(read_text(net_dir / "bonding_slave" / "perm_hwaddr"))
+    if permanent:
+        return permanent
+    if read_int(net_dir / "addr_assign_type") in (1, 3):
+        return None
+    return format_mac(read_text(net_dir / "address"))
+
+
+def read_physical_macs(sys_net: Path = SYS_NET) -> list[str]:
+    """Stable MACs of the physical interfaces, which the server matches assets on."""
+    macs = set()
+    for entry in list_dir(sys_net):
+        if (entry / "device").exists() and "/virtual/" not in os.path.realpath(entry):
+            mac = stable_mac(entry)
+            if mac:
+                macs.add(mac)
+    return sorted(macs)
+
+
 def read_interfaces(sys_net: Path = SYS_NET) -> list[NetworkInterface]:
     """Every interface with its IPv4 (psutil) and non-temporary IPv6 (/proc/net/if_inet6) addresses."""
     ipv4 = {name: [a for a in found if a.family == "ipv4"] for name, found in interface_addresses().items()}

@@ -71,3 +71,20 @@ def test_unknown_section_is_refused() -> None:
         gather.enabled_sections({"hardware", "gpu"})
     assert gather.enabled_sections(None) == SECTIONS
     assert gather.enabled_sections(["software", "system"]) == ("system", "software")
+
+
+def test_collector_version_is_the_installed_distribution_version() -> None:
+    from importlib import metadata
+
+    try:
+        installed = metadata.version("endpoint-inventory")
+    except metadata.PackageNotFoundError:
+        pytest.skip("the project is not installed")
+    assert gather.collector_version() == installed
+
+
+def test_report_ids_are_random_version_4_uuids() -> None:
+    ids = {gather.new_report_id() for _ in range(100)}
+    assert len(ids) == 100
+    assert {uuid.UUID(value).version for value in ids} == {4}
+    assert all(uuid.UUID(value).variant == uuid.RFC_4122 for value in ids)

@@ -89,8 +89,11 @@ def test_fqdn_needs_a_dotted_canonical_name() -> None:
     assert collect.fqdn(None) is None
 
 
-def test_identity_lists_physical_macs_only() -> None:
+def test_identity_lists_stable_physical_macs() -> None:
     identity = collect.collect_identity([])
-    physical = {i.mac for i in network.read_interfaces() if i.is_physical and i.mac}
+    physical = {
+        network.stable_mac(network.SYS_NET / i.name) for i in network.read_interfaces() if i.is_physical
+    }
+    physical.discard(None)
     assert identity.physical_macs == sorted(physical)
     assert all(mac == mac.lower() and len(mac) == 17 for mac in identity.physical_macs)

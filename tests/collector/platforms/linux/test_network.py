@@ -111,3 +111,19 @@ def test_virtual_kind(tmp_path: Path, name: str, marker: str | None, expected: s
     if marker:
         (tmp_path / marker).mkdir()
     assert network.virtual_kind(name, tmp_path, None) == expected
+
+
+@pytest.mark.parametrize(
+    ("files", "expected"),
+    [
+        ({"address": "3c:52:82:aa:bb:cc\n", "addr_assign_type": "0\n"}, "3c:52:82:aa:bb:cc"),
+        ({"address": "da:11:22:33:44:55\n", "addr_assign_type": "1\n"}, None),  # randomised Wi-Fi MAC
+        ({"address": "02:00:00:00:00:01\n", "addr_assign_type": "3\n"}, None),  # set by the user
+        (
+            {"address": "3c:52:82:aa:bb:cc\n", "bonding_slave/perm_hwaddr": "3c:52:82:aa:bb:dd\n"},
+            "3c:52:82:aa:bb:dd",
+        ),
+    ],
+)
+def test_stable_mac(tmp_path: Path, files: dict[str, str], expected: str | None) -> None:
+    assert network.stable_mac(write_tree(tmp_path, files)) == expected
