@@ -186,15 +186,15 @@ def collect_security(errors: list[ReportError], sources: Sources | None = None) 
     firewall = _get(errors, "security", src, "firewall", None)
     updates = _get(errors, "security", src, "software_update", None) or {}
     automatic = updates.get("AutomaticCheckEnabled")
+    encryption = []
+    if filevault is not None:
+        encryption = [VolumeEncryption(volume="/", encrypted=filevault, method="filevault", status=status)]
+    enabled = None
+    if firewall is not None:
+        enabled = attempt(errors, "security", "firewall", lambda: software.parse_firewall(firewall), None)
     return SecuritySection(
-        disk_encryption=[]
-        if filevault is None
-        else [VolumeEncryption(volume="/", encrypted=filevault, method="filevault", status=status)],
-        firewall_enabled=attempt(
-            errors, "security", "firewall", lambda: software.parse_firewall(firewall), None
-        )
-        if firewall is not None
-        else None,
+        disk_encryption=encryption,
+        firewall_enabled=enabled,
         firewall_product="macOS Application Firewall" if firewall is not None else None,
         auto_updates=automatic if isinstance(automatic, bool) else None,
     )
