@@ -113,33 +113,18 @@ def collect_hardware(errors: list[ReportError], sources: Sources | None = None) 
         {},
     )
 
-    def part(source: str, parse: Callable[[], Any], default: Any) -> Any:
-        return attempt(errors, "hardware", f"cim:{source}", parse, default)
+    def part(source: str, parse: Callable[[dict[str, Any]], list[Any]]) -> list[Any]:
+        return attempt(errors, "hardware", f"cim:{source}", lambda: parse(snapshot), [])
 
-    total = as_int(system.first(snapshot, "ComputerSystem").get("TotalPhysicalMemory"))
     return HardwareSection(
-        cpus=part(
-            "Processor",
-            lambda: [hardware.parse_cpu(i, r) for i, r in enumerate(rows(snapshot, "Processor"))],
-            [],
-        ),
-        memory_total_bytes=total,
-        memory_modules=part(
-            "PhysicalMemory",
-            lambda: [hardware.parse_memory_module(r) for r in rows(snapshot, "PhysicalMemory")],
-            [],
-        ),
-        disks=part(
-            "DiskDrive",
-            lambda: hardware.parse_disks(rows(snapshot, "DiskDrive"), rows(snapshot, "PhysicalDisk")),
-            [],
-        ),
+        cpus=part("Processor", hardware.parse_cpus),
+        memory_total_bytes=as_int(system.first(snapshot, "ComputerSystem").get("TotalPhysicalMemory")),
+        memory_modules=part("PhysicalMemory", hardware.parse_memory_modules),
+        disks=part("DiskDrive", hardware.parse_disk_drives),
         volumes=part(
-            "LogicalDisk", lambda: hardware.parse_volumes(rows(snapshot, "LogicalDisk"), encrypted), []
+            "LogicalDisk", lambda found: hardware.parse_volumes(rows(found, "LogicalDisk"), encrypted)
         ),
-        gpus=part(
-            "VideoController", lambda: [hardware.parse_gpu(r) for r in rows(snapshot, "VideoController")], []
-        ),
+        gpus=part("VideoController", hardware.parse_gpus),
     )
 
 

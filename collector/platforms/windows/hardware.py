@@ -7,7 +7,7 @@ from typing import Any
 
 from collector.junk import clean_serial, clean_string
 from collector.platforms.macos.hardware import jedec_maker
-from collector.platforms.windows.powershell import as_int
+from collector.platforms.windows.powershell import as_int, rows
 from collector.report import Cpu, Disk, Gpu, MemoryModule, Volume
 
 # SMBIOS type 17 memory types (DSP0134 7.18.2), as Win32_PhysicalMemory.SMBIOSMemoryType reports them.
@@ -51,6 +51,26 @@ MEDIA_KINDS = {3: "hdd", 4: "ssd"}  # MSFT_PhysicalDisk.MediaType; 0 is "unspeci
 LOCAL_DRIVE_TYPES = {2, 3}  # Win32_LogicalDisk.DriveType: removable, local fixed
 CPU_DESCRIPTION = re.compile(r"Family (\d+) Model (\d+) Stepping (\d+)")
 PCI_IDS = re.compile(r"VEN_([0-9A-Fa-f]{4})&DEV_([0-9A-Fa-f]{4})")
+
+
+def parse_cpus(snapshot: dict[str, Any]) -> list[Cpu]:
+    """One record per Win32_Processor row (per socket)."""
+    return [parse_cpu(socket, row) for socket, row in enumerate(rows(snapshot, "Processor"))]
+
+
+def parse_memory_modules(snapshot: dict[str, Any]) -> list[MemoryModule]:
+    """One record per populated slot."""
+    return [parse_memory_module(row) for row in rows(snapshot, "PhysicalMemory")]
+
+
+def parse_disk_drives(snapshot: dict[str, Any]) -> list[Disk]:
+    """Physical disks, Win32_DiskDrive joined with MSFT_PhysicalDisk."""
+    return parse_disks(rows(snapshot, "DiskDrive"), rows(snapshot, "PhysicalDisk"))
+
+
+def parse_gpus(snapshot: dict[str, Any]) -> list[Gpu]:
+    """One record per Win32_VideoController row."""
+    return [parse_gpu(row) for row in rows(snapshot, "VideoController")]
 
 
 def parse_cpu(socket: int, row: dict[str, Any]) -> Cpu:

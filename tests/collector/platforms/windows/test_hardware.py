@@ -6,8 +6,10 @@ import pytest
 
 from collector.platforms.windows.hardware import (
     parse_cpu,
+    parse_disk_drives,
     parse_disks,
     parse_gpu,
+    parse_gpus,
     parse_memory_module,
     parse_volumes,
 )
@@ -123,7 +125,7 @@ DISK_CASES = [
 @pytest.mark.parametrize(("machine", "expected"), DISK_CASES)
 def test_parse_disks(machine: str, expected: list[Disk]) -> None:
     snapshot = cim(machine)
-    assert parse_disks(rows(snapshot, "DiskDrive"), rows(snapshot, "PhysicalDisk")) == expected
+    assert parse_disk_drives(snapshot) == expected
 
 
 def test_usb_stick_is_removable() -> None:
@@ -187,7 +189,7 @@ GPU_CASES = [
 
 @pytest.mark.parametrize(("machine", "expected"), GPU_CASES)
 def test_parse_gpus(machine: str, expected: list[Gpu]) -> None:
-    assert [parse_gpu(row) for row in rows(cim(machine), "VideoController")] == expected
+    assert parse_gpus(cim(machine)) == expected
 
 
 def test_saturated_adapter_ram_is_unknown() -> None:
