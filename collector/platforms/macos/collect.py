@@ -9,7 +9,7 @@ from typing import Any
 import psutil
 
 from collector.platforms.common import attempt, cpu_count, hostname, iso_utc
-from collector.platforms.macos import commands, devices, hardware, ioreg, network, software
+from collector.platforms.macos import commands, devices, hardware, ioreg, network, software, storage
 from collector.platforms.windows.status import psutil_status
 from collector.report import (
     HardwareSection,
@@ -123,7 +123,7 @@ def collect_hardware(errors: list[ReportError], sources: Sources | None = None) 
         errors, "hardware", "SPMemoryDataType", lambda: hardware.parse_memory(profile), (None, [])
     )
     disks, volumes = attempt(
-        errors, "hardware", "SPStorageDataType", lambda: hardware.parse_storage(profile, filevault), ([], [])
+        errors, "hardware", "SPStorageDataType", lambda: storage.parse_storage(profile, filevault), ([], [])
     )
     return HardwareSection(
         cpus=[cpu] if cpu else [],

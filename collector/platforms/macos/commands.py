@@ -21,6 +21,8 @@ PROFILER_TYPES = (
     "SPStorageDataType",
     "SPPrintersDataType",
     "SPMemoryDataType",
+    "SPNVMeDataType",  # drive size, firmware and BSD name, in the same run
+    "SPSerialATADataType",
 )
 APP_DIRS = (
     "/Applications",

@@ -1,4 +1,4 @@
-"""Parse system, CPU, memory, storage and GPU facts out of `system_profiler -json` output."""
+"""Parse system, CPU, memory and GPU facts out of `system_profiler -json` output."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import re
 from typing import Any
 
 from collector.junk import clean_serial, clean_string
-from collector.report import Cpu, Disk, Gpu, MemoryModule, OperatingSystem, SystemSection, Volume
+from collector.report import Cpu, Gpu, MemoryModule, OperatingSystem, SystemSection
 
 # JEDEC manufacturer ids as Intel Macs print them in SPMemoryDataType.
 JEDEC_MAKERS = {
@@ -152,55 +152,6 @@ def hex_text(value: Any) -> str | None:
         decoded = bytes.fromhex(text[2:]).decode("ascii", "replace")
         return clean_string(decoded.replace("\ufffd", ""))
     return text
-
-
-def parse_storage(profile: dict[str, Any], filevault_on: bool | None) -> tuple[list[Disk], list[Volume]]:
-    """Physical drives (once each) and mounted volumes; FileVault covers the boot volume group."""
-    disks: dict[str, Disk] = {}
-    volumes = []
-    for record in items(profile, "SPStorageDataType"):
-        drive = record.get("physical_drive") if isinstance(record.get("physical_drive"), dict) else {}
-        name = clean_string(drive.get("device_name"))
-        if name and name not in disks:
-            medium = str(drive.get("medium_type") or "")
-            disks[name] = Disk(
-                name=name,
-                model=name,
-                kind={"ssd": "ssd", "rotational": "hdd"}.get(medium),
-                bus=_bus(drive.get("protocol")),
-                removable=drive.get("is_internal_disk") == "no" if "is_internal_disk" in drive else None,
-                rotational={"ssd": False, "rotational": True}.get(medium),
-            )
-        mount = record.get("mount_point")
-        if not isinstance(mount, str):
-            continue
-        boot = mount == "/" or mount == "/System/Volumes/Data"
-        size = record.get("size_in_bytes")
-        volumes.append(
-            Volume(
-                mount_point=mount,
-                device=clean_string(record.get("bsd_name")),
-                filesystem=clean_string(record.get("file_system")),
-                size_bytes=size if isinstance(size, int) else None,
-                encrypted=filevault_on if boot else None,
-                encryption="filevault" if boot and filevault_on else None,
-            )
-        )
-    return list(disks.values()), volumes
-
-
-def _bus(protocol: Any) -> str | None:
-    text = str(protocol or "").lower()
-    for needle, bus in (
-        ("nvme", "nvme"),
-        ("pci", "nvme"),
-        ("fabric", "apple_fabric"),
-        ("sata", "sata"),
-        ("usb", "usb"),
-    ):
-        if needle in text:
-            return bus
-    return clean_string(text) if text else None
 
 
 def parse_gpus(profile: dict[str, Any]) -> list[Gpu]:

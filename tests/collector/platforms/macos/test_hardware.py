@@ -9,11 +9,11 @@ from collector.platforms.macos.hardware import (
     parse_cpu,
     parse_gpus,
     parse_memory,
-    parse_storage,
     parse_system,
     size_bytes,
 )
 from collector.platforms.macos.ioreg import parse_platform
+from collector.platforms.macos.storage import parse_storage
 from collector.report import Cpu, Disk, Gpu, MemoryModule, OperatingSystem, Volume
 
 from .loaders import fixture_bytes, profile
@@ -149,8 +149,10 @@ def test_parse_storage_apple_silicon() -> None:
     disks, volumes = parse_storage(profile("macbook-pro-m2"), filevault_on=True)
     assert disks == [
         Disk(
-            name="APPLE SSD AP0512Z",
+            name="disk0",  # from SPNVMeDataType, with the exact size; mini detail hides the serial
             model="APPLE SSD AP0512Z",
+            firmware="874.100.2",
+            size_bytes=500277790720,
             kind="ssd",
             bus="apple_fabric",
             removable=False,
@@ -174,9 +176,9 @@ def test_parse_storage_apple_silicon() -> None:
 
 def test_parse_storage_intel_with_unmounted_hdd() -> None:
     disks, volumes = parse_storage(profile("imac-intel-2019"), filevault_on=False)
-    assert [(d.name, d.kind, d.bus) for d in disks] == [
-        ("APPLE SSD AP0032M", "ssd", "nvme"),
-        ("APPLE HDD ST1000DM003", "hdd", "sata"),
+    assert [(d.name, d.model, d.serial, d.size_bytes, d.kind, d.bus) for d in disks] == [
+        ("disk0", "APPLE SSD AP0032M", "S3MENX0K123456", 28000000000, "ssd", "nvme"),
+        ("disk1", "APPLE HDD ST1000DM003", None, 1000204886016, "hdd", "sata"),
     ]
     assert volumes[0] == Volume(
         mount_point="/", device="disk1s5s1", filesystem="APFS", size_bytes=2000796545024, encrypted=False
