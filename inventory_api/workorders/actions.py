@@ -13,6 +13,7 @@ from inventory_api.events.service import emit_event
 from inventory_api.history.service import Cause, diff_fields, record_change
 from inventory_api.locations.models import Location
 from inventory_api.people.models import Person
+from inventory_api.workorders import service_actions
 from inventory_api.workorders.actions_vocab import ACTION_SPECS
 from inventory_api.workorders.models import WorkOrder, WorkOrderItem
 
@@ -33,7 +34,14 @@ def check_params(action: str, params: dict[str, Any]) -> str | None:
                 return f"{name} is not a UUID"
     if action == "change_asset_status" and params["status"] not in ASSET_STATUSES:
         return f"status must be one of {', '.join(ASSET_STATUSES)}"
+    for name in ("vlan", "voice_vlan"):
+        if params.get(name) is not None and not (isinstance(params[name], int) and 1 <= params[name] <= 4094):
+            return f"{name} must be a VLAN number 1–4094"
     return None
+
+
+def subject_type_of(action: str) -> str:
+    return ACTION_SPECS[action][0]
 
 
 def _live_asset(session: Session, asset_id: uuid.UUID) -> Asset | None:
@@ -46,6 +54,8 @@ def check_item(session: Session, order: WorkOrder, item: WorkOrderItem) -> str |
     reason = check_params(item.action, item.params)
     if reason:
         return reason
+    if item.subject_type != "asset":
+        return service_actions.check_item(session, order, item)
     asset = _live_asset(session, item.subject_id)
     if asset is None:
         return f"asset {item.subject_id} does not exist (or was deleted)"
@@ -84,8 +94,12 @@ def _asset_values(item: WorkOrderItem) -> dict[str, Any]:
     }.get(item.action, dict)()
 
 
-def apply_item(session: Session, order: WorkOrder, item: WorkOrderItem) -> None:
-    """Carry out one (already checked) item: change the asset, write its history naming the order."""
+def apply_item(session: Session, order: WorkOrder, item: WorkOrderItem, *, quarantine_days: int = 90) -> None:
+    """Carry out one (already checked) item: change the record, write its history naming the order."""
+    if item.subject_type != "asset":
+        service_actions.apply_item(session, order, item, quarantine_days=quarantine_days)
+        item.status, item.applied_at = "applied", utcnow()
+        return
     cause = Cause("work_order", str(order.id))
     asset = session.get(Asset, item.subject_id)
     assert asset is not None  # check_item ran in this transaction

@@ -9,6 +9,10 @@ ACTION_SPECS: dict[str, tuple[str, tuple[str, ...]]] = {
     "change_asset_status": ("asset", ("status",)),
     "replace_component": ("asset", ("component",)),
     "note": ("asset", ()),
+    "assign_service": ("service", ("person_id",)),
+    "activate_service": ("service", ()),
+    "disconnect_service": ("service", ()),
+    "activate_jack": ("jack", ("vlan",)),
 }
 ACTIONS = tuple(ACTION_SPECS)
 ITEM_STATUSES = ("pending", "applied")

@@ -14,7 +14,7 @@ State = Literal["new", "assigned", "in_progress", "on_hold", "resolved", "closed
 HoldReason = Literal["waiting_user", "waiting_vendor", "waiting_parts", "other"]
 Action = Literal[
     "move_asset", "assign_asset", "unassign_asset", "retire_asset", "change_asset_status",
-    "replace_component", "note",
+    "replace_component", "note", "assign_service", "activate_service", "disconnect_service", "activate_jack",
 ]  # fmt: skip
 
 
@@ -22,12 +22,15 @@ class ItemCreate(InputModel):
     """A linked record and the action completing the order applies to it."""
 
     action: Action
-    subject_type: Literal["asset"] = "asset"
+    subject_type: Literal["asset", "service", "jack"] | None = Field(
+        None, description="implied by the action (asset, service or jack)"
+    )
     subject_id: uuid.UUID
     params: dict[str, Any] = Field(
         default_factory=dict,
         description="move_asset: location_id; assign_asset: person_id; change_asset_status: status; "
-        "replace_component: component (and note); any action: note",
+        "replace_component: component (and note); assign_service: person_id; activate_jack: vlan "
+        "(and voice_vlan); any action: note",
     )
 
 

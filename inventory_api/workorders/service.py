@@ -19,7 +19,7 @@ from inventory_api.history.service import current_actor, diff_fields, plain, rec
 from inventory_api.locations.models import Location
 from inventory_api.people.models import Person
 from inventory_api.sla import service as sla
-from inventory_api.workorders import actions
+from inventory_api.workorders import actions, service_actions
 from inventory_api.workorders.models import WorkOrder, WorkOrderItem, WorkOrderStateChange
 from inventory_api.workorders.states import OPEN_STATES, check_transition
 
@@ -96,13 +96,24 @@ def add_item(session: Session, order: WorkOrder, data: dict[str, Any]) -> WorkOr
         raise Conflict(
             f"items can be added only to an open work order (it is {order.state})", code="order_not_open"
         )
-    reason = actions.check_params(data["action"], data.get("params") or {})
+    data = {**data, "params": data.get("params") or {}}
+    reason = actions.check_params(data["action"], data["params"])
     if reason:
         raise Unprocessable(reason, code="invalid_action", action=data["action"])
-    asset = session.get(Asset, data["subject_id"])
-    if asset is None or asset.deleted_at is not None or asset.site_id != order.site_id:
+    kind = actions.subject_type_of(data["action"])
+    if data.get("subject_type") not in (None, kind):
         raise Unprocessable(
-            f"asset {data['subject_id']} does not exist on the work order's site", code="unknown_reference"
+            f"{data['action']} acts on a {kind}", code="invalid_action", action=data["action"]
+        )
+    data["subject_type"] = kind
+    if kind == "asset":
+        asset = session.get(Asset, data["subject_id"])
+        found = asset is not None and asset.deleted_at is None and asset.site_id == order.site_id
+    else:
+        found = service_actions.exists_on_site(session, kind, data["subject_id"], order.site_id)
+    if not found:
+        raise Unprocessable(
+            f"{kind} {data['subject_id']} does not exist on the work order's site", code="unknown_reference"
         )
     position = len(list_items(session, order)) + 1
     item = WorkOrderItem(work_order_id=order.id, position=position, **data)
