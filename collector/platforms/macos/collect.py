@@ -216,13 +216,18 @@ def collect_software(errors: list[ReportError], sources: Sources | None = None) 
 
 
 def collect_status(errors: list[ReportError], sources: Sources | None = None) -> Status:
-    """psutil's status, with charging state from SPPowerDataType."""
+    """psutil's status, with charging state and console user from system_profiler."""
     status = psutil_status(errors, keep_mount=keep_macos_mount)
     profile = _profile(errors, "status", sources or SHARED)
     _, state = attempt(errors, "status", "SPPowerDataType", lambda: devices.parse_battery(profile), ([], {}))
     status.battery_charging = state.get("charging")
     if state.get("on_ac_power") is not None:
         status.on_ac_power = state["on_ac_power"]
+    console = attempt(
+        errors, "status", "SPSoftwareDataType", lambda: hardware.parse_operating_system(profile), None
+    )
+    if console is not None and console.last_user:
+        status.logged_in_user = console.last_user  # SPSoftwareDataType's user is the console user
     return status
 
 

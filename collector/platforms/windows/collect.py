@@ -205,7 +205,7 @@ def collect_software(errors: list[ReportError], sources: Sources | None = None) 
 
 
 def collect_status(errors: list[ReportError], sources: Sources | None = None) -> Status:
-    """Uptime, users, volume usage and battery from psutil, charging state from root\\wmi BatteryStatus."""
+    """Uptime, users, volumes and battery from psutil; console user and charging state from CIM."""
     status = psutil_status(errors, keep_mount=keep_windows_mount)
     snapshot = attempt(errors, "status", "powershell", (sources or SHARED).cim, {})
     charging = [
@@ -214,6 +214,9 @@ def collect_status(errors: list[ReportError], sources: Sources | None = None) ->
         if isinstance(row.get("Charging"), bool)
     ]
     status.battery_charging = any(charging) if charging else None
+    console = system.first(snapshot, "ComputerSystem").get("UserName")
+    if isinstance(console, str) and console:
+        status.logged_in_user = console  # the console session's user, of all the sessions psutil lists
     return status
 
 

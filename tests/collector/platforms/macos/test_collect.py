@@ -156,3 +156,12 @@ def test_truncated_system_profiler_output_gives_errors_not_a_crash() -> None:
     sources = fixture_sources("macbook-pro-m2", system_profiler=lambda: json.loads(text))
     hardware, errors = collect("hardware", sources)
     assert hardware.cpus == [] and ("hardware", "system_profiler") in [(e.section, e.source) for e in errors]
+
+
+def test_status_takes_charging_and_console_user_from_system_profiler() -> None:
+    errors: list[ReportError] = []
+    laptop = macos.collect_status(errors, fixture_sources("macbook-pro-m2"))
+    imac = macos.collect_status(errors, fixture_sources("imac-intel-2019"))
+    assert (laptop.battery_charging, laptop.on_ac_power) == (True, True)
+    assert (imac.battery_charging, imac.logged_in_user) == (None, "frontdesk")
+    assert not [error for error in errors if error.source == "system_profiler"]

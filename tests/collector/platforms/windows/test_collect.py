@@ -170,3 +170,10 @@ def test_run_decodes_utf8_with_a_byte_order_mark() -> None:
 def test_run_failure_is_an_os_error() -> None:
     with pytest.raises(OSError, match="exited with 1"):
         run_cim_snapshot(python_printing("", exit_code=1))
+
+
+def test_status_takes_console_user_and_charging_from_cim() -> None:
+    errors: list[ReportError] = []
+    status = windows.collect_status(errors, fixture_sources("lenovo-thinkpad-t14"))
+    assert (status.logged_in_user, status.battery_charging) == ("NB-0077\\maria", True)
+    assert not [error for error in errors if error.source == "powershell"]
