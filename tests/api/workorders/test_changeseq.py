@@ -1,0 +1,43 @@
+"""The change sequence follows commit order, even when transactions commit out of start order."""
+
+import pytest
+
+from inventory_api.assets.models import Asset
+from inventory_api.changeseq import changes_after
+
+
+def test_positions_are_taken_at_commit_so_a_late_commit_gets_a_later_position(db, world):
+    if db.is_sqlite:
+        pytest.skip("SQLite has one writer at a time: transactions cannot interleave")
+    first, second = db.write_sessions(), db.write_sessions()
+    try:
+        first.get(Asset, world.desktop).name = "started first"
+        first.flush()  # its row is written, but it commits last
+        second.get(Asset, world.phone).name = "started second"
+        second.commit()
+        first.commit()
+    finally:
+        first.close()
+        second.close()
+    with db.sessions() as s:
+        desktop, phone = s.get(Asset, world.desktop), s.get(Asset, world.phone)
+        assert phone.change_seq < desktop.change_seq
+
+
+def test_every_change_moves_a_record_to_the_end_and_rollbacks_take_nothing(db, session, world):
+    with db.sessions() as s:
+        before = {c.id: c.change_seq for c in changes_after(s, None, 0, 100)}
+    assert set(before) == {world.desktop, world.phone, world.old_pc}
+    session.get(Asset, world.old_pc).notes = "rolled back"
+    session.flush()
+    session.rollback()
+    session.get(Asset, world.desktop).notes = "changed"
+    session.commit()
+    with db.sessions() as s:
+        after = changes_after(s, None, max(before.values()), 100)
+        assert [(c.id, c.change_seq) for c in after] == [(world.desktop, max(before.values()) + 1)]
+        assert changes_after(s, {world.other_site}, 0, 100) == []
+    session.get(Asset, world.desktop).notes = "changed"  # no real change: no new position
+    session.commit()
+    with db.sessions() as s:
+        assert s.get(Asset, world.desktop).change_seq == max(before.values()) + 1
