@@ -46,6 +46,11 @@ QUERIES = {
 }
 
 
+# root\wmi classes answer "Not supported" on machines without the device; Confirm-SecureBootUEFI on legacy
+# BIOS, where Secure Boot is then reported off.
+ABSENT_WHEN_NOT_SUPPORTED = {"BatteryStaticData", "WmiMonitorID", "SecureBoot"}
+
+
 class Sources:
     """The run's two readers, each called at most once: one PowerShell process, one registry walk."""
 
@@ -85,8 +90,8 @@ def _snapshot(errors: list[ReportError], section: str, sources: Sources) -> dict
     """The CIM snapshot, with this section's failed queries reported; {} when PowerShell failed."""
     snapshot = attempt(errors, section, "powershell", sources.cim, {})
     for key, message in query_errors(snapshot, QUERIES.get(section, ())):
-        if key == "SecureBoot" and "not supported" in message.lower():
-            continue  # legacy BIOS: Secure Boot is reported off, not unknown
+        if key in ABSENT_WHEN_NOT_SUPPORTED and "not supported" in message.lower():
+            continue  # no battery, no monitor (VMs), legacy BIOS: an answer, not a failure
         errors.append(ReportError(section=section, source=f"cim:{key}", message=message))
     return snapshot
 

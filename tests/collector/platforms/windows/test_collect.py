@@ -59,8 +59,6 @@ EXPECTED_ERRORS = {
     ],
     "hyperv-server-2022": [
         ("hardware", "cim:PhysicalDisk"),
-        ("peripherals", "cim:WmiMonitorID"),
-        ("peripherals", "cim:BatteryStaticData"),
         ("security", "cim:AntiVirusProduct"),
         ("security", "cim:EncryptableVolume"),
         ("security", "cim:Tpm"),
@@ -177,3 +175,13 @@ def test_status_takes_console_user_and_charging_from_cim() -> None:
     status = windows.collect_status(errors, fixture_sources("lenovo-thinkpad-t14"))
     assert (status.logged_in_user, status.battery_charging) == ("NB-0077\\maria", True)
     assert not [error for error in errors if error.source == "powershell"]
+
+
+@pytest.mark.parametrize(
+    ("message", "reported"), [("Not supported ", False), ("Access denied ", True), ("Invalid class ", True)]
+)
+def test_not_supported_monitor_class_means_no_monitor(message: str, reported: bool) -> None:
+    snapshot = {"WmiMonitorID": None, "_errors": {"WmiMonitorID": message}}
+    sources = Sources(run_cim=lambda: snapshot, read_registry=lambda: {"displays": []})
+    _, errors = collect("peripherals", sources)
+    assert (("peripherals", "cim:WmiMonitorID") in [(e.section, e.source) for e in errors]) is reported
