@@ -42,7 +42,9 @@ from collector.report import (
     SoftwareSection,
     Status,
     SystemSection,
+    Volume,
     VolumeEncryption,
+    VolumeUsage,
 )
 
 MACHINE_ID = Path("/etc/machine-id")
@@ -163,30 +165,39 @@ def _console_user(users: list[tuple[str, str]]) -> str | None:
 
 def collect_status(errors: list[ReportError]) -> Status:
     """Uptime, users, free space, battery charge and current addresses."""
-    import psutil
-
     status = Status()
     uptime = attempt(errors, "status", "uptime", lambda: read_text(Path("/proc/uptime")), None)
     status.uptime_seconds = int(float(uptime.split()[0])) if uptime else None
-    sessions = attempt(
-        errors, "status", "users", lambda: [(u.name, u.terminal or "") for u in psutil.users()], []
-    )
+    sessions = attempt(errors, "status", "utmp", osinfo.read_sessions, [])
     status.logged_in_user = _console_user(sessions)
     status.logged_in_users = sorted({name for name, _ in sessions})
     mounts = attempt(errors, "status", "mounts", storage.read_volumes, [])
-    status.volumes = common.volume_usage(v.mount_point for v in mounts)
+    status.volumes = [usage for usage in map(_usage, mounts) if usage is not None]
     supplies = attempt(errors, "status", "power_supply", power.read_power_supplies, [])
     status.battery_percent, status.battery_charging, status.on_ac_power = power.battery_status(supplies)
-    addresses = attempt(errors, "status", "addresses", common.interface_addresses, {})
-    status.ip_addresses = common.status_ip_addresses(a for found in addresses.values() for a in found)
+    addresses = attempt(errors, "status", "addresses", network.read_current_addresses, [])
+    status.ip_addresses = common.status_ip_addresses(addresses)
     return status
+
+
+def _usage(volume: Volume) -> VolumeUsage | None:
+    try:
+        stat = os.statvfs(volume.mount_point)
+    except OSError:
+        return None  # unmounted since it was listed, or an automount that does not answer
+    return VolumeUsage(
+        mount_point=volume.mount_point,
+        size_bytes=stat.f_blocks * stat.f_frsize,
+        free_bytes=stat.f_bavail * stat.f_frsize,
+    )
 
 
 def fqdn(hostname: str | None) -> str | None:
     """The canonical name from the resolver (hosts file first), if it is a dotted, non-localhost name."""
     if not hostname:
         return None
-    found = socket.getaddrinfo(hostname, None, flags=socket.AI_CANONNAME)
+    # bytes: a str host name would load the idna codec (4 ms) to encode it
+    found = socket.getaddrinfo(hostname.encode(), None, flags=socket.AI_CANONNAME)
     canonical = found[0][3] if found else ""
     return canonical if "." in canonical and not canonical.startswith("localhost") else None
 

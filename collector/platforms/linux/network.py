@@ -8,11 +8,13 @@ import re
 import socket
 from pathlib import Path
 
-from collector.platforms.common import format_mac, interface_addresses
+from collector.platforms.common import format_mac
 from collector.platforms.linux.files import list_dir, read_int, read_raw, read_text
+from collector.platforms.linux.netlink import read_ipv4_addresses
 from collector.report import Gateway, IpAddress, NetworkInterface
 
 SYS_NET = Path("/sys/class/net")
+IF_INET6 = Path("/proc/net/if_inet6")
 RESOLV_CONF = Path("/etc/resolv.conf")
 RESOLVED_UPSTREAM = Path("/run/systemd/resolve/resolv.conf")  # when resolv.conf names the 127.0.0.53 stub
 IFA_F_TEMPORARY = 0x01  # RFC 4941 privacy addresses rotate daily: they are status, not inventory
@@ -33,8 +35,8 @@ KNOWN_VIRTUAL_PREFIXES = (
 )
 
 
-def parse_if_inet6(text: str) -> dict[str, list[IpAddress]]:
-    """Non-temporary IPv6 addresses per interface; raises ValueError on a malformed line."""
+def parse_if_inet6(text: str, *, temporary: bool = False) -> dict[str, list[IpAddress]]:
+    """IPv6 addresses per interface, temporary ones only if asked; raises ValueError on a malformed line."""
     result: dict[str, list[IpAddress]] = {}
     for line in text.splitlines():
         parts = line.split()
@@ -43,7 +45,7 @@ def parse_if_inet6(text: str) -> dict[str, list[IpAddress]]:
         if len(parts) != 6 or len(parts[0]) != 32:
             raise ValueError(f"not an if_inet6 line: {line!r}")
         address = str(ipaddress.IPv6Address(bytes.fromhex(parts[0])))
-        if int(parts[4], 16) & IFA_F_TEMPORARY:
+        if int(parts[4], 16) & IFA_F_TEMPORARY and not temporary:
             continue
         entry = IpAddress(address=address, prefix_length=int(parts[2], 16), family="ipv6")
         result.setdefault(parts[5], []).append(entry)
@@ -171,13 +173,20 @@ def read_physical_macs(sys_net: Path = SYS_NET) -> list[str]:
 
 
 def read_interfaces(sys_net: Path = SYS_NET) -> list[NetworkInterface]:
-    """Every interface with its IPv4 (psutil) and non-temporary IPv6 (/proc/net/if_inet6) addresses."""
-    ipv4 = {name: [a for a in found if a.family == "ipv4"] for name, found in interface_addresses().items()}
-    ipv6 = parse_if_inet6(read_raw(Path("/proc/net/if_inet6")) or "")
+    """Every interface with its IPv4 (rtnetlink) and non-temporary IPv6 (/proc/net/if_inet6) addresses."""
+    ipv4 = read_ipv4_addresses()
+    ipv6 = parse_if_inet6(read_raw(IF_INET6) or "")
     return [
         read_interface(entry, ipv4.get(entry.name, []) + ipv6.get(entry.name, []))
         for entry in list_dir(sys_net)
     ]
+
+
+def read_current_addresses() -> list[IpAddress]:
+    """Every address now, IPv6 privacy addresses included (for status)."""
+    ipv6 = parse_if_inet6(read_raw(IF_INET6) or "", temporary=True)
+    found = [*read_ipv4_addresses().values(), *ipv6.values()]
+    return [address for addresses in found for address in addresses]
 
 
 def read_gateways() -> list[Gateway]:

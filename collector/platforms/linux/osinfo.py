@@ -66,6 +66,26 @@ def parse_last_user(wtmp: bytes) -> str | None:
     return None
 
 
+def parse_utmp_sessions(utmp: bytes) -> list[tuple[str, str]]:
+    """(user, terminal line) of each user session in a utmp file; nothing about hosts or times."""
+    size = _UTMP.size
+    sessions = []
+    for offset in range(0, len(utmp) - len(utmp) % size, size):
+        record = _UTMP.unpack_from(utmp, offset)
+        user = record[5].split(b"\x00", 1)[0].decode("utf-8", errors="replace")
+        if record[0] == USER_PROCESS and user:
+            sessions.append((user, record[3].split(b"\x00", 1)[0].decode("utf-8", errors="replace")))
+    return sessions
+
+
+def read_sessions(utmp: Path = Path("/run/utmp")) -> list[tuple[str, str]]:
+    """Current user sessions; none when utmp does not exist (containers, minimal systems)."""
+    try:
+        return parse_utmp_sessions(utmp.read_bytes())
+    except FileNotFoundError:
+        return []
+
+
 def timezone_name(
     localtime: Path = Path("/etc/localtime"), etc_timezone: Path = Path("/etc/timezone")
 ) -> str | None:

@@ -74,3 +74,18 @@ def test_install_date_is_the_oldest_marker(tmp_path: Path) -> None:
     os.utime(new, (1_750_000_000, 1_750_000_000))
     assert osinfo.read_install_date((tmp_path / "absent", new, old)) == "2023-11-14T22:13:20Z"
     assert osinfo.read_install_date((tmp_path / "absent",)) is None
+
+
+def test_parse_utmp_sessions_keeps_user_and_line_only() -> None:
+    def record(kind: int, user: str, line: str) -> bytes:
+        return osinfo._UTMP.pack(
+            kind, 0, 7, line.encode(), b"", user.encode(), b"10.0.0.9", 0, 0, 0, 1, 2, 0, 0, 0, 0, b""
+        )
+
+    utmp = (
+        record(2, "reboot", "~")
+        + record(osinfo.USER_PROCESS, "dana", "tty2")
+        + record(osinfo.USER_PROCESS, "lee", "pts/0")
+    )
+    assert osinfo.parse_utmp_sessions(utmp) == [("dana", "tty2"), ("lee", "pts/0")]
+    assert osinfo.read_sessions(Path("/nonexistent/utmp")) == []
