@@ -133,15 +133,20 @@ def summary(name: str, samples: list[Sample], children: int | None) -> str:
 
 
 def verdict(samples: list[Sample], children: int | None) -> str:
-    """Which targets the worst run meets."""
-    worst_wall = max(s.wall_s for s in samples)
+    """Which targets the median and the worst run meet (the worst one shows contention from other work)."""
+
+    def mark(value: float, limit: float) -> str:
+        return "ok" if value <= limit else "MISSED"
+
+    walls = [s.wall_s for s in samples]
     worst_rss = max(max(s.maxrss_mib, s.tree_rss_mib) for s in samples)
-    checks = [
-        f"wall {'ok' if worst_wall <= TARGETS['wall_s'] else 'MISSED'}",
-        f"rss {'ok' if worst_rss <= TARGETS['peak_mib'] else 'MISSED'}",
-        f"children {'ok' if children is not None and children <= TARGETS['children'] else 'MISSED'}",
-    ]
-    return ", ".join(checks)
+    return ", ".join(
+        [
+            f"wall median {mark(statistics.median(walls), TARGETS['wall_s'])}, worst {mark(max(walls), TARGETS['wall_s'])}",
+            f"rss {mark(worst_rss, TARGETS['peak_mib'])}",
+            f"children {mark(children if children is not None else 1e9, TARGETS['children'])}",
+        ]
+    )
 
 
 def main() -> int:
