@@ -28,6 +28,7 @@ ROUTERS = (
     "inventory_api.assets.router",
     "inventory_api.assets.admin_router",
     "inventory_api.workorders.router",
+    "inventory_api.workorders.campaign_router",
     "inventory_api.sla.router",
     "inventory_api.changeseq",
     "inventory_api.webhooks.router",

@@ -4,7 +4,17 @@ import uuid
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Index, Integer, String, Text, text
+from sqlalchemy import (
+    BigInteger,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from inventory_api.db import Base, BigIntPK, SoftDelete, Timestamps, UUIDPk, Versioned, utcnow
@@ -139,3 +149,17 @@ class Campaign(UUIDPk, Timestamps, Base):
     site_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("locations.id"))
     query: Mapped[dict[str, Any]] = mapped_column(default=dict)
     created_by: Mapped[str | None] = mapped_column(String(200))
+
+
+class OsSupportDate(UUIDPk, Base):
+    """When an operating system version leaves vendor support (imported from a table the admin keeps)."""
+
+    __tablename__ = "os_support_dates"
+    __table_args__ = (UniqueConstraint("os_name", "os_version"),)
+
+    #: Matched case-insensitively against the OS name the collector reports ("Windows 10 Pro").
+    os_name: Mapped[str] = mapped_column(String(200))
+    #: The reported version ("22H2", "12.7"); empty = every version of that OS.
+    os_version: Mapped[str] = mapped_column(String(100), default="")
+    end_of_support: Mapped[date]
+    source: Mapped[str | None] = mapped_column(String(300))
