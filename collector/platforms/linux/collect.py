@@ -47,8 +47,6 @@ from collector.report import (
     VolumeUsage,
 )
 
-MACHINE_ID = Path("/etc/machine-id")
-
 
 def read_dmi_facts(
     errors: list[ReportError], section: str, read: Callable[[], dmi.DmiValues] = dmi.read_dmi
@@ -209,7 +207,7 @@ def collect_identity(errors: list[ReportError]) -> Identity:
     return Identity(
         hostname=name,
         fqdn=attempt(errors, "identity", "resolver", lambda: fqdn(os.uname().nodename), None),
-        machine_id=attempt(errors, "identity", "machine-id", lambda: read_text(MACHINE_ID) or None, None),
+        machine_id=attempt(errors, "identity", "machine-id", osinfo.read_machine_id, None),
         system_uuid=facts.get("system_uuid"),
         serial=facts.get("serial"),
         manufacturer=facts.get("manufacturer"),

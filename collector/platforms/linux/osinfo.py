@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import os
 import struct
 from pathlib import Path
@@ -18,8 +20,28 @@ INSTALL_MARKERS = (
     Path("/etc/machine-id"),  # first boot, on images without an installer log
 )
 
+# The collector's application id for app-specific machine ids (`systemd-id128 machine-id --app-specific=…`).
+COLLECTOR_APP_ID = "2b7c0170aafb4ea7a8ce48411bc8986e"
 _UTMP = struct.Struct("<hhi32s4s32s256shhiii4i20s")  # struct utmp on 64-bit Linux, 384 bytes
 USER_PROCESS = 7
+
+
+def app_specific_machine_id(machine_id: str, app_id: str = COLLECTOR_APP_ID) -> str:
+    """The machine id as systemd's sd_id128_get_machine_app_specific() derives it: machine-id(5) asks
+    applications never to send the raw id, so the report carries HMAC-SHA256(machine id, app id) as a v4 id."""
+    key = bytes.fromhex(machine_id.strip())
+    if len(key) != 16:
+        raise ValueError("a machine id is 32 hex digits")
+    digest = bytearray(hmac.new(key, bytes.fromhex(app_id), hashlib.sha256).digest()[:16])
+    digest[6] = (digest[6] & 0x0F) | 0x40
+    digest[8] = (digest[8] & 0x3F) | 0x80
+    return digest.hex()
+
+
+def read_machine_id(path: Path = Path("/etc/machine-id")) -> str | None:
+    """This machine's collector-specific id, or None without /etc/machine-id (or an empty one, first boot)."""
+    text = read_text(path)
+    return app_specific_machine_id(text) if text else None
 
 
 def parse_os_release(text: str) -> dict[str, str]:

@@ -89,3 +89,17 @@ def test_parse_utmp_sessions_keeps_user_and_line_only() -> None:
     )
     assert osinfo.parse_utmp_sessions(utmp) == [("dana", "tty2"), ("lee", "pts/0")]
     assert osinfo.read_sessions(Path("/nonexistent/utmp")) == []
+
+
+def test_app_specific_machine_id_is_systemds_derivation() -> None:
+    # Vector from `systemd-id128 machine-id --app-specific=2b7c0170aafb4ea7a8ce48411bc8986e` on the build VM.
+    derived = osinfo.app_specific_machine_id("3d1219c7c4c5404aaa1f6d2a48adfda4\n")
+    assert derived == "8d1651ada13247878b008ae1e0044287"
+    with pytest.raises(ValueError):
+        osinfo.app_specific_machine_id("3d1219c7")
+
+
+def test_missing_or_empty_machine_id(tmp_path: Path) -> None:
+    assert osinfo.read_machine_id(tmp_path / "machine-id") is None
+    (tmp_path / "machine-id").write_text("\n")  # first boot, not yet initialised
+    assert osinfo.read_machine_id(tmp_path / "machine-id") is None

@@ -10,6 +10,7 @@ import json
 import shutil
 import subprocess
 import sys
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -129,3 +130,10 @@ def test_virtualization_matches_lscpu() -> None:
     if vendor not in names:
         pytest.skip(f"no mapping for hypervisor vendor {vendor!r}")
     assert collect_system([]).virtualization == names[vendor]
+
+
+def test_machine_id_matches_systemd_id128() -> None:
+    if not Path("/etc/machine-id").exists() or not Path("/etc/machine-id").read_text().strip():
+        pytest.skip("no machine id on this system")
+    expected = _run("systemd-id128", "machine-id", f"--app-specific={osinfo.COLLECTOR_APP_ID}").strip()
+    assert osinfo.read_machine_id() == expected
