@@ -38,6 +38,7 @@ ROUTERS = (
     "inventory_api.web.router",
     "inventory_api.services.people_router",
     "inventory_api.assignments.router",
+    "inventory_api.imports.router",
 )
 
 

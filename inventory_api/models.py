@@ -9,6 +9,7 @@ from inventory_api.catalog import models as catalog
 from inventory_api.db import Base
 from inventory_api.events import models as events
 from inventory_api.history import models as history
+from inventory_api.imports import models as imports
 from inventory_api.ingest import models as ingest
 from inventory_api.inventory import models as inventory
 from inventory_api.locations import models as locations
@@ -23,4 +24,4 @@ from inventory_api.workorders import models as workorders
 __all__ = ["Base", "assets", "auth", "catalog", "events", "history", "locations", "people"]
 __all__ += ["changeseq", "idempotency", "sla", "webhooks", "workorders"]  # work orders, SLA, sync, idempotency
 __all__ += ["ingest", "inventory", "software"]  # collectors, reported components, software catalog
-__all__ += ["assignments", "cabling", "numbers", "services"]  # voice/data, services, numbers
+__all__ += ["assignments", "cabling", "imports", "numbers", "services"]  # voice/data, services, numbers
