@@ -179,6 +179,8 @@ def collect_status(errors: list[ReportError]) -> Status:
 
 
 def _usage(volume: Volume) -> VolumeUsage | None:
+    if volume.size_bytes is None:
+        return None  # a network share (never statvfs'ed: a dead server would hang the run) or unreadable
     try:
         stat = os.statvfs(volume.mount_point)
     except OSError:

@@ -165,11 +165,13 @@ def read_volumes(mounts_file: Path = Path("/proc/self/mounts")) -> list[Volume]:
     """Mounted volumes with size and encryption."""
     volumes = []
     for mount in volume_mounts(parse_mounts(read_raw(mounts_file) or "")):
-        try:
-            stat = os.statvfs(mount.mount_point)
-            size = stat.f_blocks * stat.f_frsize
-        except OSError:
-            size = None
+        size = None
+        if mount.filesystem not in NETWORK_FILESYSTEMS:  # statvfs on a hard-mounted dead NFS server hangs
+            try:
+                stat = os.statvfs(mount.mount_point)
+                size = stat.f_blocks * stat.f_frsize
+            except OSError:
+                size = None
         encrypted, method = mount_encryption(mount)
         volumes.append(
             Volume(
