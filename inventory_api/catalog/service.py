@@ -177,6 +177,10 @@ def normalise_model(
 
 
 def update_model(session: Session, model: Model, values: dict[str, Any]) -> Model:
+    """Change a model; its maker and name stay required and unique together."""
+    for field in ("manufacturer_id", "name"):
+        if field in values and values[field] is None:
+            raise Unprocessable(f"{field}: must not be null", code=f"{field}_required")
     if "name" in values:
         values["name"] = display_name(values["name"])
     target = values.get("manufacturer_id", model.manufacturer_id)
