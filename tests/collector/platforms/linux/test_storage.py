@@ -114,3 +114,12 @@ def test_luks_under_lvm(tmp_path: Path) -> None:
 
 def test_network_share_encryption_is_unknown() -> None:
     assert storage.mount_encryption(Mount("fileserver:/export", "/mnt/x", "nfs4")) == (None, None)
+
+
+def test_network_shares_are_never_statvfsed(tmp_path: Path) -> None:
+    mounts = tmp_path / "mounts"
+    mounts.write_text(f"/dev/vda {tmp_path} ext4 rw 0 0\nfiler:/x /nonexistent/hung-nfs nfs4 rw 0 0\n")
+    local, share = storage.read_volumes(mounts)
+    assert (local.mount_point, share.mount_point) == (str(tmp_path), "/nonexistent/hung-nfs")
+    assert local.size_bytes and local.size_bytes > 0
+    assert (share.size_bytes, share.encrypted) == (None, None)
