@@ -12,16 +12,33 @@ from inventory_api.db import Database
 from inventory_api.errors import install_error_handlers
 from inventory_api.settings import Settings, get_settings
 from inventory_api.system.metrics import Metrics, RequestContextMiddleware
+from inventory_api.web import router as web
 
 #: Each domain's router, in the order they appear in the OpenAPI document.
 ROUTERS = (
     "inventory_api.system.router",
     "inventory_api.auth.router",
+    "inventory_api.ingest.router",
+    "inventory_api.ingest.admin_router",
+    "inventory_api.inventory.router",
+    "inventory_api.software.router",
     "inventory_api.locations.router",
     "inventory_api.people.router",
     "inventory_api.catalog.router",
     "inventory_api.assets.router",
     "inventory_api.assets.admin_router",
+    "inventory_api.workorders.router",
+    "inventory_api.workorders.campaign_router",
+    "inventory_api.sla.router",
+    "inventory_api.changeseq",
+    "inventory_api.webhooks.router",
+    "inventory_api.cabling.router",
+    "inventory_api.services.router",
+    "inventory_api.numbers.router",
+    "inventory_api.web.router",
+    "inventory_api.services.people_router",
+    "inventory_api.assignments.router",
+    "inventory_api.imports.router",
 )
 
 
@@ -38,6 +55,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     app.state.db = db or Database(settings.database_url, pool_size=settings.database_pool_size)
     app.state.metrics = Metrics()
     install_error_handlers(app)
+    web.install(app)
     for name in ROUTERS:
         app.include_router(importlib.import_module(name).router)
     app.add_middleware(RequestContextMiddleware, metrics=app.state.metrics)
