@@ -119,7 +119,7 @@ def test_network_share_encryption_is_unknown() -> None:
 def test_network_shares_are_never_statvfsed(tmp_path: Path) -> None:
     mounts = tmp_path / "mounts"
     mounts.write_text(f"/dev/vda {tmp_path} ext4 rw 0 0\nfiler:/x /nonexistent/hung-nfs nfs4 rw 0 0\n")
-    local, share = storage.read_volumes(mounts)
+    share, local = storage.read_volumes(mounts)  # sorted by mount point
     assert (local.mount_point, share.mount_point) == (str(tmp_path), "/nonexistent/hung-nfs")
     assert local.size_bytes and local.size_bytes > 0
     assert (share.size_bytes, share.encrypted) == (None, None)
