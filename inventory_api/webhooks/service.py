@@ -19,8 +19,10 @@ from inventory_api.webhooks.ssrf import Network, UnsafeUrl, resolve
 
 #: The event types a subscription can ask for (prefix patterns like "asset.*" and "*" also work).
 EVENT_TYPES = (
-    "asset.created", "asset.changed", "asset.retired", "inventory.changed", "service.changed",
+    "asset.created", "asset.changed", "asset.retired", "asset.deleted", "asset.flagged", "asset.checked_out",
+    "asset.checked_in", "asset.inventory_changed", "inventory.changed", "service.created", "service.changed",
     "work_order.created", "work_order.changed", "work_order.state_changed", "sla.at_risk", "sla.breached",
+    "import.finished",
 )  # fmt: skip
 #: Only one worker fans out at a time (PostgreSQL advisory lock), so deliveries are created in outbox order.
 FAN_OUT_LOCK = 7_402_113

@@ -7,10 +7,13 @@ from fastapi import APIRouter, Header, Query, Request, Response
 
 from inventory_api.db import utcnow
 from inventory_api.deps import ReadDep, SessionDep, SettingsDep, WriteDep
+from inventory_api.errors import NotFound
 from inventory_api.exports import csv_response, wants_csv
 from inventory_api.idempotency import IdempotentRoute
 from inventory_api.pagination import Page, PageDep, paginate
 from inventory_api.routing import ERROR_RESPONSES
+from inventory_api.sla.router import clocks_answer
+from inventory_api.sla.schemas import SlaRead
 from inventory_api.workorders import schemas, service, worklog
 from inventory_api.workorders.models import WorkOrder
 
@@ -77,7 +80,7 @@ def read_by_ref(system: str, external_id: str, response: Response, session: Sess
     order = service.get_by_ref(session, system, external_id)
     order = order and service.get_work_order(session, principal, order.id)
     if order is None:
-        raise service.NotFound("work order", f"{system}/{external_id}")
+        raise NotFound("work order", f"{system}/{external_id}")
     _etag(response, order)
     return _detail(session, order)
 
@@ -187,10 +190,8 @@ def activity(
     return worklog.activity(session, order, after=after, limit=limit)
 
 
-@router.get("/work-orders/{order_id}/sla")
+@router.get("/work-orders/{order_id}/sla", response_model=SlaRead)
 def read_sla(order_id: uuid.UUID, session: SessionDep, principal: ReadDep, settings: SettingsDep) -> dict:
-    """The response and resolution clocks now: due time, time left, at risk, breached."""
-    from inventory_api.sla.router import clocks_answer
-
+    """The response and resolution clocks now: due time, time left, at risk, breached (null without a policy)."""
     order = service.require_work_order(session, principal, order_id)
     return clocks_answer(session, order, utcnow(), settings.sla_at_risk_percent)

@@ -254,7 +254,7 @@ def upsert_by_ref(
     """Create the order with this external reference, or update the fields sent; True when created."""
     order = get_by_ref(session, system, external_id)
     if order is None:
-        if if_match is not None and if_match.strip() != "*":
+        if if_match is not None:
             raise PreconditionFailed("no work order has this external reference yet")
         data = {**data, "external_system": system, "external_id": external_id}
         return create_work_order(session, principal, data, now=now), True
