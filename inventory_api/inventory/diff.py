@@ -7,8 +7,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
+
+from inventory_api.inventory.bulk import bulk_insert
 
 
 def human_bytes(value: int | None) -> str:
@@ -79,7 +81,7 @@ def sync_components(
         session.execute(delete(model).where(model.id.in_([row.id for row in gone])))
         lines += [f"{spec.label} {spec.describe(row._asdict())} removed" for row in gone]
     if new:
-        session.execute(insert(model), [{**row, "asset_id": asset_id} for row in new])
+        bulk_insert(session, model, [{**row, "asset_id": asset_id} for row in new])
         lines += [f"{spec.label} {spec.describe(row)} added" for row in new]
     for key in sorted(wanted.keys() & stored.keys()):
         old, row = stored[key], wanted[key]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 #: Publisher spellings seen in Windows Uninstall keys, Info.plist and package metadata → one name.
 PUBLISHER_ALIASES: dict[str, str] = {
@@ -111,6 +112,7 @@ def normalize_architecture(value: str | None) -> str:
     return _ARCH_ALIASES.get(text, text)[:30]
 
 
+@lru_cache(maxsize=200_000)  # a fleet reports the same few thousand packages over and over
 def catalog_key(name: str, version: str | None, publisher: str | None) -> CatalogKey:
     """The catalog identity of a reported package."""
     title = normalize_title(name)

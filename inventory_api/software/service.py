@@ -2,20 +2,22 @@
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import String, bindparam, delete, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from inventory_api.db import utcnow
+from inventory_api.inventory.bulk import bulk_insert
 from inventory_api.software.models import Installation, SoftwareTitle, SoftwareVersion
 from inventory_api.software.normalize import CatalogKey, catalog_key, normalize_architecture
 
-IN_CHUNK = 2000
+IN_CHUNK = 5000
 
 
 def insert_ignoring_conflicts(session: Session, table: Any, rows: Sequence[dict[str, Any]]) -> None:
@@ -23,7 +25,16 @@ def insert_ignoring_conflicts(session: Session, table: Any, rows: Sequence[dict[
     if not rows:
         return
     dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    session.execute(dialect.insert(table).on_conflict_do_nothing(), list(rows))
+    session.execute(dialect.insert(table.__table__).on_conflict_do_nothing(), list(rows))
+
+
+def among(session: Session, column: Any, values: Sequence[str]) -> Any:
+    """`column IN values` with one bind parameter (an array, or JSON on SQLite): no per-value compile cost."""
+    if session.get_bind().dialect.name == "postgresql":
+        # A semi-join on unnest() probes the unique index per value; `= ANY($1)` under a generic plan scans.
+        return column.in_(select(func.unnest(bindparam(None, list(values), type_=postgresql.ARRAY(String)))))
+    table = func.json_each(bindparam(None, json.dumps(list(values)), type_=String)).table_valued("value")
+    return column.in_(select(table.c.value))
 
 
 def _chunks(values: Sequence[Any]) -> Iterable[Sequence[Any]]:
@@ -40,7 +51,9 @@ def resolve_catalog(session: Session, keys: Iterable[CatalogKey]) -> dict[str, t
         missing = [k for k in wanted if k not in found]
         for chunk in _chunks(missing):
             stmt = select(SoftwareVersion.key, SoftwareVersion.title_id, SoftwareVersion.id)
-            for vkey, title_id, version_id in session.execute(stmt.where(SoftwareVersion.key.in_(chunk))):
+            for vkey, title_id, version_id in session.execute(
+                stmt.where(among(session, SoftwareVersion.key, chunk))
+            ):
                 found[vkey] = (title_id, version_id)
 
     load()
@@ -131,7 +144,7 @@ def sync_installations(
             session.execute(delete(Installation).where(Installation.id.in_(chunk)))
     if added:
         now = utcnow()
-        session.execute(insert(Installation), [{**row, "first_seen": now} for row in added])
+        bulk_insert(session, Installation, [{**row, "first_seen": now} for row in added])
     if removed:
         missing_versions = {row.version_id for row in removed} - versions.keys()
         if missing_versions:
