@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import uuid
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -82,8 +83,15 @@ def search_condition(session: Session, q: str) -> ColumnElement[bool]:
 
 
 def ip_asset_ids(session: Session, q: str) -> list[uuid.UUID]:
-    """Assets with this IP address. The addresses table belongs to inventory and is not there yet."""
-    return []
+    """Assets that reported this IP address (any notation of it), from inventory's address table."""
+    from inventory_api.inventory.models import IpAddress  # inventory builds on assets; only its table is read
+
+    try:
+        address = ipaddress.ip_address(q.split("%", 1)[0])
+    except ValueError:
+        return []
+    stmt = select(IpAddress.asset_id).where(IpAddress.address == address.compressed.lower()).distinct()
+    return list(session.scalars(stmt))
 
 
 def assets_query(

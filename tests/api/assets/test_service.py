@@ -10,6 +10,7 @@ from inventory_api.assets.queries import AssetFilters, assets_query
 from inventory_api.errors import Conflict, NotFound, Unprocessable
 from inventory_api.events.models import OutboxEvent
 from inventory_api.history.models import ChangeEvent
+from inventory_api.inventory.models import IpAddress
 from tests.api.locations.helpers import make_person, make_site
 
 
@@ -144,6 +145,8 @@ def test_search_finds_by_every_identity(session, site):
     )
     make(session, site, asset_tag="INV-8", serial="OTHER")
     assets.add_identifier(session, asset, "mac", "AA-BB-CC-DD-EE-01")
+    session.add(IpAddress(asset_id=asset.id, key="eth0/10.1.2.3", address="10.1.2.3"))
+    session.add(IpAddress(asset_id=asset.id, key="eth0/fe80::1", address="fe80::1"))
     session.flush()
 
     def found(q):
