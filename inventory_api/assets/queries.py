@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, exists, false, or_, select
+from sqlalchemy import ColumnElement, Select, exists, false, or_, select, union
 from sqlalchemy.orm import Session
 
 from inventory_api.assets import custom_fields
@@ -55,31 +55,31 @@ class AssetFilters:
 def search_condition(session: Session, q: str) -> ColumnElement[bool]:
     """Exact tag, serial, hostname, MAC or IP, or prefix of the assigned person's name or e-mail.
 
-    Each branch is an index look-up; MACs and people are resolved first so the asset query is an OR of
-    equality / IN tests on indexed columns (a bitmap OR on PostgreSQL, a multi-index OR on SQLite)."""
+    Every branch is its own index look-up (a UNION of ids, not one OR the planner may turn into a scan):
+    tag, serial and hostname by their live/key indexes, MACs and IPs by the identifier and address
+    tables, people by their prefix indexes and then assets by `assigned_person_id`."""
     q = q.strip()
-    branches: list[ColumnElement[bool]] = [Asset.asset_tag == q]
+    live = Asset.deleted_at.is_(None)
+    branches: list[Any] = [select(Asset.id).where(Asset.asset_tag == q, live)]
     serial = normalise_serial(q)
     if serial:
-        branches.append(Asset.serial_key == serial)
+        branches.append(select(Asset.id).where(Asset.serial_key == serial, live))
     hostname = normalise_hostname(q)
     if hostname:
-        branches.append(Asset.hostname_key == hostname)
-    ids: list[uuid.UUID] = []
+        branches.append(select(Asset.id).where(Asset.hostname_key == hostname, live))
     mac = normalise_mac(q)
     if mac:
-        ids += session.scalars(
+        branches.append(
             select(AssetIdentifier.asset_id).where(
                 AssetIdentifier.kind == "mac", AssetIdentifier.value == mac
             )
         )
-    ids += ip_asset_ids(session, q)
-    if ids:
-        branches.append(Asset.id.in_(ids))
+    ip_ids = ip_asset_ids(session, q)
     person_ids = people.people_ids_by_prefix(session, q, limit=PERSON_PREFIX_LIMIT)
     if person_ids:
-        branches.append(Asset.assigned_person_id.in_(person_ids))
-    return or_(*branches)
+        branches.append(select(Asset.id).where(Asset.assigned_person_id.in_(person_ids), live))
+    condition = Asset.id.in_(union(*branches)) if len(branches) > 1 else Asset.id.in_(branches[0])
+    return or_(condition, Asset.id.in_(ip_ids)) if ip_ids else condition
 
 
 def ip_asset_ids(session: Session, q: str) -> list[uuid.UUID]:
