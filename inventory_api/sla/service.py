@@ -11,10 +11,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from inventory_api.errors import NotFound, Unprocessable
-from inventory_api.events.service import emit_event
-from inventory_api.history.service import plain
 from inventory_api.sla.clock import Calendar, ClockStatus, Mark, clock_status, parse_hours
-from inventory_api.sla.models import BusinessCalendar, SlaEvent, SlaPolicy
+from inventory_api.sla.models import BusinessCalendar, SlaPolicy
 from inventory_api.workorders.models import WorkOrder, WorkOrderStateChange
 
 #: The resolution clock runs in these states (paused on hold, stopped once resolved, closed or cancelled).
@@ -76,15 +74,11 @@ def state_marks(session: Session, order_id: uuid.UUID) -> list[Mark]:
     return [Mark(row.at, row.to_state) for row in rows]
 
 
-def order_clocks(
-    session: Session, order: WorkOrder, now: datetime, *, at_risk_percent: int = DEFAULT_AT_RISK_PERCENT
-) -> dict[str, ClockStatus] | None:
-    """Response and resolution clocks of an order at `now`, or None when no policy applies."""
-    if order.sla_policy_id is None:
-        return None
-    policy = session.get(SlaPolicy, order.sla_policy_id)
-    calendar = to_calendar(session.get(BusinessCalendar, policy.calendar_id) if policy.calendar_id else None)
-    marks = state_marks(session, order.id)
+def clocks_of(
+    order: WorkOrder, policy: SlaPolicy, calendar: Calendar | None, marks: list[Mark], now: datetime,
+    at_risk_percent: int,
+) -> dict[str, ClockStatus]:  # fmt: skip
+    """Both clocks of an order from its policy, calendar and state log (pure)."""
     # A reopened order's resolution clock runs again; `resolved_at` is cleared on reopening.
     resolution_end = order.resolved_at or (order.closed_at if order.state == "closed" else None)
     if order.state == "cancelled":
@@ -103,6 +97,17 @@ def order_clocks(
     }  # fmt: skip
 
 
+def order_clocks(
+    session: Session, order: WorkOrder, now: datetime, *, at_risk_percent: int = DEFAULT_AT_RISK_PERCENT
+) -> dict[str, ClockStatus] | None:
+    """Response and resolution clocks of an order at `now`, or None when no policy applies."""
+    if order.sla_policy_id is None:
+        return None
+    policy = session.get(SlaPolicy, order.sla_policy_id)
+    calendar = to_calendar(session.get(BusinessCalendar, policy.calendar_id) if policy.calendar_id else None)
+    return clocks_of(order, policy, calendar, state_marks(session, order.id), now, at_risk_percent)
+
+
 def apply_policy(session: Session, order: WorkOrder, now: datetime) -> None:
     """Attach the policy for the order's type and priority, and store its current due times."""
     policy = policy_for(session, order.kind, order.priority)
@@ -111,47 +116,3 @@ def apply_policy(session: Session, order: WorkOrder, now: datetime) -> None:
     clocks = order_clocks(session, order, now)
     order.response_due_at = clocks["response"].due_at if clocks else None
     order.resolution_due_at = clocks["resolution"].due_at if clocks else None
-
-
-def check_sla(session: Session, now: datetime, *, at_risk_percent: int = DEFAULT_AT_RISK_PERCENT) -> int:
-    """Record each clock that went at risk or breached (once, at the computed instant); return how many."""
-    recent = now - timedelta(days=7)
-    orders = session.scalars(
-        select(WorkOrder).where(
-            WorkOrder.sla_policy_id.is_not(None),
-            WorkOrder.deleted_at.is_(None),
-            (WorkOrder.state.in_((*RESOLUTION_RUNNING, "on_hold", "resolved")))
-            | (WorkOrder.updated_at >= recent),
-        )
-    ).all()
-    recorded = 0
-    for order in orders:
-        seen = {
-            (e.clock, e.kind)
-            for e in session.scalars(select(SlaEvent).where(SlaEvent.work_order_id == order.id))
-        }
-        clocks = order_clocks(session, order, now, at_risk_percent=at_risk_percent) or {}
-        for clock, status in clocks.items():
-            found = []
-            if (
-                status.at_risk_at is not None
-                and status.at_risk_at <= now
-                and (status.at_risk or status.breached)
-            ):
-                found.append(("at_risk", status.at_risk_at))
-            if status.breached and status.due_at is not None:
-                found.append(("breached", status.due_at))
-            for kind, at in found:
-                if (clock, kind) in seen:
-                    continue
-                session.add(
-                    SlaEvent(work_order_id=order.id, clock=clock, kind=kind, occurred_at=at, detected_at=now)
-                )
-                emit_event(
-                    session, f"sla.{kind}", "work_order", order.id,
-                    {"work_order_id": str(order.id), "clock": clock, "occurred_at": plain(at),
-                     "due_at": plain(status.due_at), "target_seconds": status.target_seconds},
-                )  # fmt: skip
-                recorded += 1
-    session.flush()
-    return recorded

@@ -50,8 +50,13 @@ def _pinned(url: str, address: str) -> tuple[str, str]:
     return urlunsplit((parts.scheme, netloc, parts.path or "/", parts.query, "")), parts.netloc
 
 
+def client(timeout: float) -> httpx.Client:
+    """One HTTP client for a pass (thread-safe; its TLS context is built once): no redirects, no proxies from env."""
+    return httpx.Client(timeout=timeout, follow_redirects=False, trust_env=False)
+
+
 def post(
-    url: str, secret: str, message_id: str, body: str, *, allowed: list[Network], timeout: float
+    http: httpx.Client, url: str, secret: str, message_id: str, body: str, *, allowed: list[Network]
 ) -> Outcome:
     """Post one message; 2xx is success, anything else (redirects included) a failure to retry."""
     try:
@@ -63,8 +68,7 @@ def post(
     if urlsplit(url).scheme == "http":
         target, headers["host"] = _pinned(url, str(addresses[0]))
     try:
-        with httpx.Client(timeout=timeout, follow_redirects=False, trust_env=False) as client:
-            answer = client.post(target, content=body.encode(), headers=headers)
+        answer = http.post(target, content=body.encode(), headers=headers)
     except httpx.HTTPError as exc:
         return Outcome(False, error=f"{type(exc).__name__}: {exc}"[:500])
     if 200 <= answer.status_code < 300:

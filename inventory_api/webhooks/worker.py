@@ -13,7 +13,7 @@ from inventory_api.db import Database, utcnow
 from inventory_api.events.models import OutboxEvent
 from inventory_api.idempotency import purge_expired
 from inventory_api.settings import Settings, get_settings
-from inventory_api.sla.service import check_sla
+from inventory_api.sla.breaches import find_sla_events, record_sla_events
 from inventory_api.webhooks import sender, service
 from inventory_api.webhooks.models import WebhookDelivery, WebhookSubscription
 
@@ -33,14 +33,15 @@ def deliver_due(db: Database, now: datetime, settings: Settings) -> int:
     if not jobs:
         return 0
 
-    def send(job: tuple[int, str, str, str, str]) -> tuple[int, sender.Outcome]:
-        delivery_id, url, secret, message_id, body = job
-        allowed = list(settings.webhook_allowed_networks)
-        return delivery_id, sender.post(url, secret, message_id, body, allowed=allowed,
-                                        timeout=settings.webhook_timeout_seconds)  # fmt: skip
+    allowed = list(settings.webhook_allowed_networks)
+    with sender.client(settings.webhook_timeout_seconds) as http:
 
-    with ThreadPoolExecutor(max_workers=min(8, len(jobs))) as pool:
-        outcomes = list(pool.map(send, jobs))
+        def send(job: tuple[int, str, str, str, str]) -> tuple[int, sender.Outcome]:
+            delivery_id, url, secret, message_id, body = job
+            return delivery_id, sender.post(http, url, secret, message_id, body, allowed=allowed)
+
+        with ThreadPoolExecutor(max_workers=min(8, len(jobs))) as pool:
+            outcomes = list(pool.map(send, jobs))
     with db.transaction() as session:
         for delivery_id, outcome in outcomes:
             service.record_result(
@@ -56,8 +57,11 @@ def run_once(db: Database, now: datetime | None = None, settings: Settings | Non
     """One pass: record SLA events, purge old idempotency keys, fan out the outbox, deliver what is due."""
     now = now or utcnow()
     settings = settings or get_settings()
+    # Computing SLA clocks only reads: on SQLite the write lock is taken only when there is something to record.
+    with db.sessions() as session:
+        found = find_sla_events(session, now, at_risk_percent=settings.sla_at_risk_percent)
     with db.transaction() as session:
-        sla_events = check_sla(session, now, at_risk_percent=settings.sla_at_risk_percent)
+        sla_events = record_sla_events(session, found, now)
         purge_expired(session, now)
     with db.transaction() as session:
         fanned = service.fan_out(session, now)
@@ -65,8 +69,9 @@ def run_once(db: Database, now: datetime | None = None, settings: Settings | Non
     return {"sla_events": sla_events, "fanned_out": fanned, "attempted": delivered}
 
 
-def run_forever(db: Database, settings: Settings, stop_event: threading.Event) -> None:
+def run_forever(db: Database, settings: Settings, stop_event: threading.Event | None = None) -> None:
     """Run passes every `worker_interval_seconds` until `stop_event` is set; a failing pass is logged, not fatal."""
+    stop_event = stop_event or threading.Event()
     while not stop_event.is_set():
         try:
             result = run_once(db, utcnow(), settings)

@@ -3,7 +3,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import select
 
 from inventory_api.events.models import OutboxEvent
-from inventory_api.sla import service as sla
+from inventory_api.sla.breaches import check_sla
 from inventory_api.sla.models import BusinessCalendar, SlaEvent, SlaPolicy
 from inventory_api.workorders import service as orders
 from tests.api.workorders.conftest import make_world
@@ -61,12 +61,12 @@ def test_check_sla_records_each_breach_once_at_the_due_time(session):
     world = setup(session)
     order = new_order(session, world)
     session.commit()
-    assert sla.check_sla(session, T0 + 30 * M) == 0
-    assert sla.check_sla(session, T0 + 50 * M) == 1  # response at risk at 45 min
-    assert sla.check_sla(session, T0 + 70 * M) == 1  # response breached at 60 min
-    assert sla.check_sla(session, T0 + 75 * M) == 0  # idempotent
+    assert check_sla(session, T0 + 30 * M) == 0
+    assert check_sla(session, T0 + 50 * M) == 1  # response at risk at 45 min
+    assert check_sla(session, T0 + 70 * M) == 1  # response breached at 60 min
+    assert check_sla(session, T0 + 75 * M) == 0  # idempotent
     orders.transition(session, order, "in_progress", now=T0 + 80 * M)
-    assert sla.check_sla(session, T0 + 300 * M) == 2  # resolution at risk and breached
+    assert check_sla(session, T0 + 300 * M) == 2  # resolution at risk and breached
     session.commit()
     events = session.scalars(select(SlaEvent).order_by(SlaEvent.id)).all()
     assert [(e.clock, e.kind, e.occurred_at) for e in events] == [
@@ -80,7 +80,7 @@ def test_check_sla_records_each_breach_once_at_the_due_time(session):
     assert {e.payload["occurred_at"] for e in outbox if e.event_type == "sla.breached"} == {
         "2026-03-06T21:00:00Z", "2026-03-07T00:00:00Z",
     }  # fmt: skip
-    assert sla.check_sla(session, T0 + 400 * M) == 0
+    assert check_sla(session, T0 + 400 * M) == 0
 
 
 def test_a_late_resolution_is_still_recorded_as_a_breach(session):
@@ -88,6 +88,6 @@ def test_a_late_resolution_is_still_recorded_as_a_breach(session):
     order = new_order(session, world)
     orders.transition(session, order, "in_progress", now=T0 + 10 * M)
     orders.transition(session, order, "resolved", now=T0 + 300 * M)
-    assert sla.check_sla(session, T0 + 301 * M) == 2
+    assert check_sla(session, T0 + 301 * M) == 2
     kinds = {(e.clock, e.kind) for e in session.scalars(select(SlaEvent))}
     assert kinds == {("resolution", "breached"), ("resolution", "at_risk")}
