@@ -161,17 +161,8 @@ def update_asset(session: Session, asset: Asset, report: Any, *, first: bool) ->
     return lines
 
 
-def receive_report(
-    session: Session,
-    *,
-    node_key: str | None,
-    body: bytes,
-    settings: Any,
-    now: datetime,
-    request_id: str | None,
-) -> Outcome:
-    """Apply one report to the key's asset; raise the error answers of the protocol."""
-    collector, state, asset = authenticate(session, node_key)
+def read_report(body: bytes) -> tuple[Any, datetime]:
+    """Parse and validate a body (CPU only, before any database work): the report and its collection time."""
     report = parse_report(body)
     collected_at = parse_time(report.collected_at)
     if len(report.report_id) > 100 or not report.report_id:
@@ -180,6 +171,24 @@ def receive_report(
             code="validation_error",
             errors=[{"field": "report_id", "message": "1 to 100 characters"}],
         )
+    return report, collected_at
+
+
+def receive_report(
+    session: Session,
+    *,
+    node_key: str | None,
+    body: bytes | None = None,
+    parsed: tuple[Any, datetime] | None = None,
+    settings: Any,
+    now: datetime,
+    request_id: str | None,
+) -> Outcome:
+    """Apply one report (a body, or one `read_report` parsed) to the key's asset; raise the protocol's errors."""
+    if not node_key:
+        raise Unauthorized("send the node key as Authorization: Bearer <node_key>", code="invalid_node_key")
+    report, collected_at = parsed if parsed is not None else read_report(body or b"")
+    collector, state, asset = authenticate(session, node_key)
     set_actor(
         session,
         Actor("collector", str(collector.id), report.identity.hostname or collector.prefix, request_id),
@@ -222,7 +231,7 @@ def receive_report(
         )
     first = state.report_count == 0 and not stored
     lines = update_asset(session, asset, report, first=first)
-    applied = apply_sections(session, asset, report, to_apply, now=now, settings=settings)
+    applied = apply_sections(session, asset, report, to_apply, now=now, settings=settings, first=first)
     applied.add("identity", lines)
     if identity != state.identity_hash:
         for kind, value, owner in sync_identifiers(session, asset.id, ids):

@@ -13,7 +13,7 @@ from starlette.concurrency import run_in_threadpool
 from collector.report import Identity
 from inventory_api.db import Database, utcnow
 from inventory_api.deps import DbDep, SettingsDep
-from inventory_api.errors import Unavailable, Unprocessable
+from inventory_api.errors import Unauthorized, Unavailable, Unprocessable
 from inventory_api.history.service import Actor, set_actor
 from inventory_api.ingest import pipeline, service
 from inventory_api.ingest.body import check_headers, read_body
@@ -59,10 +59,13 @@ def enroll(body: EnrollRequest, request: Request, db: DbDep, settings: SettingsD
         )
 
 
-def _slots(request: Request, settings: Any) -> asyncio.Semaphore:
+def _slots(request: Request, settings: Any, db: Database) -> asyncio.Semaphore:
+    """Reports applied at once in this process; one on SQLite, whose writers queue here in order rather than
+    poll for the database lock."""
     slots = getattr(request.app.state, "ingest_slots", None)
     if slots is None:
-        slots = request.app.state.ingest_slots = asyncio.Semaphore(settings.ingest_max_concurrent)
+        count = 1 if db.is_sqlite else settings.ingest_max_concurrent
+        slots = request.app.state.ingest_slots = asyncio.Semaphore(count)
     return slots
 
 
@@ -98,7 +101,12 @@ async def receive_inventory(request: Request, db: DbDep, settings: SettingsDep) 
     )  # fmt: skip
     scheme, _, key = headers.get("authorization", "").partition(" ")
     node_key = key.strip() if scheme.lower() == "bearer" else None
-    slots = _slots(request, settings)
+    if not node_key:
+        raise Unauthorized("send the node key as Authorization: Bearer <node_key>", code="invalid_node_key")
+    parsed = await run_in_threadpool(
+        pipeline.read_report, body
+    )  # CPU work outside the transaction and the slot
+    slots = _slots(request, settings, db)
     try:
         await asyncio.wait_for(slots.acquire(), timeout=settings.ingest_wait_seconds)
     except TimeoutError:
@@ -108,20 +116,23 @@ async def receive_inventory(request: Request, db: DbDep, settings: SettingsDep) 
             headers={"Retry-After": "30"},
         ) from None
     try:
-        outcome = await run_in_threadpool(_apply, db, settings, node_key, body, request.state.request_id)
+        outcome = await run_in_threadpool(_apply, db, settings, node_key, parsed, request.state.request_id)
     finally:
         slots.release()
     return JSONResponse(outcome.body, status_code=outcome.status_code)
 
 
-def _apply(
-    db: Database, settings: Any, node_key: str | None, body: bytes, request_id: str
-) -> pipeline.Outcome:
+def _apply(db: Database, settings: Any, node_key: str, parsed: Any, request_id: str) -> pipeline.Outcome:
     """The report in its own transaction, committed in the worker thread while the request holds its slot."""
     try:
         with db.transaction() as session:
             return pipeline.receive_report(
-                session, node_key=node_key, body=body, settings=settings, now=utcnow(), request_id=request_id
+                session,
+                node_key=node_key,
+                parsed=parsed,
+                settings=settings,
+                now=utcnow(),
+                request_id=request_id,
             )
     except pipeline.IdentityConflict as exc:
         _flag_conflict(db, exc)

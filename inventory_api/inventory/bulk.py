@@ -1,4 +1,4 @@
-"""Bulk inserts of a report's new rows: COPY on PostgreSQL, one executemany on SQLite."""
+"""Bulk inserts of a report's new rows: COPY on PostgreSQL, the driver's executemany on SQLite."""
 
 from __future__ import annotations
 
@@ -19,12 +19,29 @@ def bulk_insert(session: Session, model: Any, rows: Sequence[dict[str, Any]]) ->
         return
     table = model.__table__
     connection = session.connection()
+    columns = list(rows[0])
+    if connection.dialect.name == "sqlite":
+        # The DB-API's executemany with each column's own bind processor: SQLAlchemy's per-row parameter
+        # handling costs more than SQLite's insert itself.
+        dialect = connection.dialect
+        procs = [table.c[c].type._cached_bind_processor(dialect) for c in columns]
+        params = [
+            tuple(p(v) if p is not None else v for p, v in zip(procs, (row[c] for c in columns), strict=True))
+            for row in rows
+        ]
+        names = ", ".join(f'"{c}"' for c in columns)
+        marks = ", ".join("?" * len(columns))
+        cursor = connection.connection.driver_connection.cursor()
+        try:
+            cursor.executemany(f'INSERT INTO "{table.name}" ({names}) VALUES ({marks})', params)
+        finally:
+            cursor.close()
+        return
     if connection.dialect.name != "postgresql":
         session.execute(insert(table), list(rows))
         return
     from psycopg.types.json import Jsonb
 
-    columns = list(rows[0])
     raw = connection.connection.driver_connection
     names = ", ".join(f'"{c}"' for c in columns)
     with raw.cursor() as cursor, cursor.copy(f'COPY "{table.name}" ({names}) FROM STDIN') as copy:

@@ -175,14 +175,23 @@ def apply_security(session: Session, asset: Asset, security: Any) -> list[str]:
     return lines
 
 
-def apply_software(session: Session, asset: Asset, software: Any) -> tuple[int, list[str]]:
+def apply_software(
+    session: Session, asset: Asset, software: Any, *, first: bool = False
+) -> tuple[int, list[str]]:
     """Installations through the shared catalog; "Firefox 128.0 → 128.1"."""
-    count, changes = sync_installations(session, asset.id, software.packages)
+    count, changes = sync_installations(session, asset.id, software.packages, describe=not first)
     return count, [c.summary() for c in changes]
 
 
 def apply_sections(
-    session: Session, asset: Asset, report: Any, names: list[str], *, now: datetime, settings: Any
+    session: Session,
+    asset: Asset,
+    report: Any,
+    names: list[str],
+    *,
+    now: datetime,
+    settings: Any,
+    first: bool = False,
 ) -> Applied:
     """Apply the named sections of a validated report to the asset."""
     applied = Applied()
@@ -205,7 +214,7 @@ def apply_sections(
         elif name == "security":
             applied.add(name, apply_security(session, asset, section))
         elif name == "software":
-            count, lines = apply_software(session, asset, section)
+            count, lines = apply_software(session, asset, section, first=first)
             applied.add(name, lines)
             applied.counts["packages"] = count
     return applied

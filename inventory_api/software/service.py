@@ -93,6 +93,16 @@ def resolve_catalog(session: Session, keys: Iterable[CatalogKey]) -> dict[str, t
 
 
 @dataclass(frozen=True, slots=True)
+class Removed:
+    """An installation that is no longer reported."""
+
+    version_id: int
+    title_id: uuid.UUID
+    architecture: str
+    scope: str
+
+
+@dataclass(frozen=True, slots=True)
 class SoftwareChange:
     """One readable difference in an asset's software."""
 
@@ -108,9 +118,10 @@ class SoftwareChange:
 
 
 def sync_installations(
-    session: Session, asset_id: uuid.UUID, packages: Sequence[Any]
+    session: Session, asset_id: uuid.UUID, packages: Sequence[Any], *, describe: bool = True
 ) -> tuple[int, list[SoftwareChange]]:
-    """Make the asset's installations equal the reported packages; the number now installed and what changed."""
+    """Make the asset's installations equal the reported packages; the number now installed and what changed
+    (not described on a first inventory, whose history is one summary line)."""
     keyed = [(catalog_key(p.name, p.version, p.publisher), p) for p in packages if p.name and p.name.strip()]
     catalog = resolve_catalog(session, (key for key, _ in keyed))
     wanted: dict[tuple[int, str, str], dict[str, Any]] = {}
@@ -127,36 +138,30 @@ def sync_installations(
             "scope": scope, "install_date": package.install_date, "source": package.source,
             "is_system_component": bool(package.is_system_component), "is_update": bool(package.is_update),
         }  # fmt: skip
+    stmt = select(Installation.id, Installation.version_id, Installation.architecture, Installation.scope)
     stored = {
-        (row.version_id, row.architecture, row.scope): row
-        for row in session.execute(
-            select(
-                Installation.id, Installation.version_id, Installation.architecture, Installation.scope,
-                Installation.title_id, Installation.install_date, Installation.source,
-            ).where(Installation.asset_id == asset_id)
-        )
-    }  # fmt: skip
+        (r.version_id, r.architecture, r.scope): r
+        for r in session.execute(stmt.where(Installation.asset_id == asset_id))
+    }
     added = [wanted[k] for k in wanted.keys() - stored.keys()]
-    removed = [stored[k] for k in stored.keys() - wanted.keys()]
-    if removed:
-        ids = [row.id for row in removed]
-        for chunk in _chunks(ids):
+    gone = [stored[k] for k in stored.keys() - wanted.keys()]
+    removed: list[Any] = []
+    if gone:
+        for chunk in _chunks([row.id for row in gone]):
             session.execute(delete(Installation).where(Installation.id.in_(chunk)))
+        stmt = select(SoftwareVersion.id, SoftwareVersion.version, SoftwareTitle.id, SoftwareTitle.name).join(
+            SoftwareTitle, SoftwareTitle.id == SoftwareVersion.title_id
+        )
+        titles: dict[int, uuid.UUID] = {}
+        for vid, version, tid, name in session.execute(
+            stmt.where(SoftwareVersion.id.in_({r.version_id for r in gone}))
+        ):
+            versions[vid], names[tid], titles[vid] = version, name, tid
+        removed = [Removed(r.version_id, titles[r.version_id], r.architecture, r.scope) for r in gone]
     if added:
         now = utcnow()
         bulk_insert(session, Installation, [{**row, "first_seen": now} for row in added])
-    if removed:
-        missing_versions = {row.version_id for row in removed} - versions.keys()
-        if missing_versions:
-            stmt = select(
-                SoftwareVersion.id, SoftwareVersion.version, SoftwareTitle.id, SoftwareTitle.name
-            ).join(SoftwareTitle, SoftwareTitle.id == SoftwareVersion.title_id)
-            for vid, version, tid, name in session.execute(
-                stmt.where(SoftwareVersion.id.in_(missing_versions))
-            ):
-                versions[vid] = version
-                names[tid] = name
-    return len(wanted), pair_changes(added, removed, names, versions)
+    return len(wanted), pair_changes(added, removed, names, versions) if describe else []
 
 
 def pair_changes(
