@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, exists, false, or_, select, union
+from sqlalchemy import ColumnElement, Select, exists, false, select, union
 from sqlalchemy.orm import Session
 
 from inventory_api.assets import custom_fields
@@ -74,24 +74,25 @@ def search_condition(session: Session, q: str) -> ColumnElement[bool]:
                 AssetIdentifier.kind == "mac", AssetIdentifier.value == mac
             )
         )
-    ip_ids = ip_asset_ids(session, q)
-    person_ids = people.people_ids_by_prefix(session, q, limit=PERSON_PREFIX_LIMIT)
-    if person_ids:
+    ip = ip_addresses(q)
+    if ip is not None:
+        branches.append(ip)
+    if people.name_key(q):
+        person_ids = people.people_by_prefix(session, q, limit=PERSON_PREFIX_LIMIT).scalar_subquery()
         branches.append(select(Asset.id).where(Asset.assigned_person_id.in_(person_ids), live))
-    condition = Asset.id.in_(union(*branches)) if len(branches) > 1 else Asset.id.in_(branches[0])
-    return or_(condition, Asset.id.in_(ip_ids)) if ip_ids else condition
+    # One statement, so one round trip: the branches are subqueries of the page's query.
+    return Asset.id.in_(union(*branches))
 
 
-def ip_asset_ids(session: Session, q: str) -> list[uuid.UUID]:
-    """Assets that reported this IP address (any notation of it), from inventory's address table."""
+def ip_addresses(q: str) -> Select[Any] | None:
+    """Ids of assets that reported this IP address (any notation), from inventory's address table."""
     from inventory_api.inventory.models import IpAddress  # inventory builds on assets; only its table is read
 
     try:
         address = ipaddress.ip_address(q.split("%", 1)[0])
     except ValueError:
-        return []
-    stmt = select(IpAddress.asset_id).where(IpAddress.address == address.compressed.lower()).distinct()
-    return list(session.scalars(stmt))
+        return None
+    return select(IpAddress.asset_id).where(IpAddress.address == address.compressed.lower())
 
 
 def assets_query(

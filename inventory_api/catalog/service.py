@@ -99,7 +99,11 @@ def create_manufacturer(session: Session, name: str, aliases: list[str]) -> Manu
                 code="manufacturer_exists",
                 manufacturer_id=str(other.id),
             )
-    return _create_manufacturer(session, name, tuple(manufacturer_key(a) for a in aliases))
+    extra = tuple(manufacturer_key(a) for a in aliases)
+    canonical = ALIAS_TO_CANONICAL.get(manufacturer_key(name))
+    if canonical is not None:  # a known vendor: its usual name and every known spelling
+        return _create_manufacturer(session, canonical, KNOWN_VENDORS[canonical] + extra)
+    return _create_manufacturer(session, name, extra)
 
 
 def add_alias(session: Session, maker: Manufacturer, alias: str) -> None:

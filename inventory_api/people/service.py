@@ -139,12 +139,16 @@ def prefix_match(session: Session, prefix: str) -> Any:
     return or_(prefix_condition(session, Person.name_key, key), prefix_condition(session, Person.email, key))
 
 
+def people_by_prefix(session: Session, prefix: str, *, limit: int = 200) -> Select[Any]:
+    """A query of the ids of live people whose name or e-mail starts with `prefix` (for use as a subquery)."""
+    return select(Person.id).where(prefix_match(session, prefix), Person.deleted_at.is_(None)).limit(limit)
+
+
 def people_ids_by_prefix(session: Session, prefix: str, *, limit: int = 200) -> list[uuid.UUID]:
     """Ids of live people whose name or e-mail starts with `prefix`."""
     if not prefix.strip():
         return []
-    stmt = select(Person.id).where(prefix_match(session, prefix), Person.deleted_at.is_(None)).limit(limit)
-    return list(session.scalars(stmt))
+    return list(session.scalars(people_by_prefix(session, prefix, limit=limit)))
 
 
 def people_query(
