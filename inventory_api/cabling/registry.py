@@ -7,7 +7,6 @@ whole principal, so a small adapter stands in for it.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
@@ -62,8 +61,3 @@ def location_chain(session: Session, location_id: uuid.UUID | None) -> list[Loca
     """A location and its ancestors, the site first."""
     location = session.get(Location, location_id) if location_id else None
     return locations.breadcrumb(session, location) if location is not None else []
-
-
-def location_ids_under(session: Session, root_ids: Iterable[uuid.UUID]) -> set[uuid.UUID]:
-    """Every location at or below the given ones."""
-    return {found for root in root_ids for found in locations.subtree_ids(session, root)}

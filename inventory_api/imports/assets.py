@@ -8,19 +8,19 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from inventory_api.assets.identity import normalise_hostname, normalise_serial
 from inventory_api.assets.models import ASSET_KINDS, ASSET_STATUSES, STATUS_TRANSITIONS, Asset
 from inventory_api.catalog import service as catalog
-from inventory_api.changeseq import _reserve as reserve_change_seq
 from inventory_api.db import utcnow
-from inventory_api.history.models import ChangeEvent
 from inventory_api.history.service import current_actor
 from inventory_api.history.service import plain as _plain
+from inventory_api.imports.bulk import AssetWriter
 from inventory_api.imports.context import ImportContext, as_date, as_decimal, required
 from inventory_api.imports.readers import RowError
 
@@ -35,8 +35,14 @@ _PLAIN = {"name": "name", "supplier": "supplier", "notes": "notes"}
 
 
 def plain(value: Any) -> Any:
-    """A value as a history record holds it (dates as ISO text)."""
-    return value.isoformat() if isinstance(value, date) and not isinstance(value, datetime) else _plain(value)
+    """A value as a history record holds it (ids and amounts as text, dates as ISO text)."""
+    if value is None or isinstance(value, str | int):
+        return value
+    if isinstance(value, uuid.UUID | Decimal):
+        return str(value)
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return value.isoformat()
+    return _plain(value)
 
 
 class AssetImporter:
@@ -45,10 +51,12 @@ class AssetImporter:
     def __init__(self, ctx: ImportContext) -> None:
         self.ctx = ctx
         self.batch: list[tuple[int, dict[str, Any]]] = []
-        self.rows_by_key: dict[Any, int] = {}
-        self.sequenced: list[uuid.UUID] = []
+        #: hash(natural key) → first row: small ints rather than the keys, so 100 000 rows cost a few MiB.
+        self.rows_by_key: dict[int, int] = {}
         self.makers: dict[str, uuid.UUID] = {}
         self.models: dict[tuple[uuid.UUID, str], uuid.UUID] = {}
+        self.writer = AssetWriter(ctx.session)
+        ctx.preload_people()
 
     # --- one row ---------------------------------------------------------------------------------------
 
@@ -120,12 +128,13 @@ class AssetImporter:
     def add(self, number: int, row: dict[str, Any]) -> list[tuple[int, RowError]]:
         values = self.values(row)
         key = self._key(values)
-        if key in self.rows_by_key:
+        hashed = hash(key)
+        if hashed in self.rows_by_key:
             column = "asset_tag" if key[0] == "tag" else "serial"
-            raise RowError(column, f"the same asset is already on row {self.rows_by_key[key]}")
-        self.rows_by_key[key] = number
+            raise RowError(column, f"the same asset is already on row {self.rows_by_key[hashed]}")
+        self.rows_by_key[hashed] = number
         if key[0] == "tag" and values.get("serial_key") and values.get("manufacturer_id"):
-            serial = ("serial", values["manufacturer_id"], values["serial_key"])
+            serial = hash(("serial", values["manufacturer_id"], values["serial_key"]))
             if serial in self.rows_by_key:
                 raise RowError("serial", f"this serial is already on row {self.rows_by_key[serial]}")
             self.rows_by_key[serial] = number
@@ -149,25 +158,11 @@ class AssetImporter:
             holder = by_serial.get(serial_key) if serial_key[1] else None
             if current is None and not values.get("asset_tag"):
                 current = holder
-            if holder is not None and current is not None and holder["id"] != current["id"]:
-                errors.append(
-                    (
-                        number,
-                        RowError(
-                            "serial", f"this serial is already on asset {holder['asset_tag'] or holder['id']}"
-                        ),
-                    )
+            if holder is not None and (current is None or holder["id"] != current["id"]):
+                taken = RowError(
+                    "serial", f"this serial is already on asset {holder['asset_tag'] or holder['id']}"
                 )
-                continue
-            if current is None and holder is not None:
-                errors.append(
-                    (
-                        number,
-                        RowError(
-                            "serial", f"this serial is already on asset {holder['asset_tag'] or holder['id']}"
-                        ),
-                    )
-                )
+                errors.append((number, taken))
                 continue
             try:
                 event = self._write(session, number, values, current, inserts, now)
@@ -178,10 +173,8 @@ class AssetImporter:
                 history.append(event | {"actor_type": actor.type, "actor_id": actor.id, "actor_name": actor.name,
                                         "cause_type": "import", "cause_id": str(self.ctx.job_id),
                                         "request_id": None, "occurred_at": now})  # fmt: skip
-        if inserts:
-            session.execute(insert(Asset), inserts)
-        if history:
-            session.execute(insert(ChangeEvent), history)
+        self.writer.add_assets(inserts)
+        self.writer.add_history(history)
         return errors
 
     def _existing(self, session: Session, batch: list[tuple[int, dict[str, Any]]]):
@@ -205,7 +198,6 @@ class AssetImporter:
             row = {f: values.get(f) for f in FIELDS} | {"id": asset_id, "status": values.get("status", "in_stock"),
                    "version": 1, "created_at": now, "updated_at": now, "custom_fields": {}, "attributes": {}}  # fmt: skip
             inserts.append(row)
-            self.sequenced.append(asset_id)
             self.ctx.counts.created += 1
             shown = {
                 k: [None, plain(v)] for k, v in values.items() if v is not None and not k.endswith("_key")
@@ -222,8 +214,7 @@ class AssetImporter:
             raise RowError("asset_tag", "this asset belongs to a site you cannot write")
         updates = {f: values[f] for f in changes}
         session.execute(update(Asset).where(Asset.id == current["id"])
-                        .values(**updates, version=Asset.version + 1, updated_at=now))  # fmt: skip
-        self.sequenced.append(current["id"])
+                        .values(**updates, version=Asset.version + 1, updated_at=now, change_seq=None))  # fmt: skip
         self.ctx.counts.updated += 1
         for key in ("serial_key", "hostname_key"):
             changes.pop(key, None)
@@ -239,13 +230,4 @@ class AssetImporter:
         return self.flush()
 
     def before_commit(self) -> None:
-        """Give every written asset its place in the change sequence, as the ORM path does at commit."""
-        if not self.sequenced:
-            return
-        last = reserve_change_seq(self.ctx.session, len(self.sequenced))
-        first = last - len(self.sequenced) + 1
-        for start in range(0, len(self.sequenced), 5000):
-            chunk = self.sequenced[start : start + 5000]
-            self.ctx.session.execute(
-                update(Asset), [{"id": a, "change_seq": first + start + i} for i, a in enumerate(chunk)]
-            )
+        self.writer.before_commit()

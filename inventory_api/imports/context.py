@@ -79,6 +79,14 @@ class ImportContext:
             raise RowError(column, f"no person with employee id {employee_id!r}")
         return found
 
+    def preload_people(self) -> None:
+        """Read every live person's employee id once (a bulk import looks up thousands)."""
+        stmt = select(Person.employee_id, Person.id, Person.site_id).where(
+            Person.deleted_at.is_(None), Person.employee_id.is_not(None)
+        )
+        for row in self.session.execute(stmt.execution_options(yield_per=5000)):
+            self._people[row.employee_id] = row.id if visible(self.sites, row.site_id) else None
+
     def remember_person(self, employee_id: str, person_id: uuid.UUID) -> None:
         self._people[employee_id] = person_id
 
