@@ -115,12 +115,12 @@ def _read_as_nobody(root: Path) -> tuple[list[str], str]:
 
 
 def test_read_dmi_unprivileged_reports_unreadable_serials() -> None:
-    """The kernel makes serials and the UUID 0400 root; an unprivileged run names them and keeps the rest."""
+    """The kernel makes serials and the UUID readable by root only; an unprivileged run names them, keeps the rest."""
     with tempfile.TemporaryDirectory(dir="/tmp") as scratch:
         root = _write_dmi_dir(Path(scratch) / "id", _values("dell-optiplex-7090.txt"))
         os.chmod(scratch, 0o755)
         for name in ("product_serial", "product_uuid", "board_serial"):
-            os.chmod(root / name, 0o400)
+            os.chmod(root / name, 0o000)  # unreadable to a non-root owner too
         if os.geteuid() == 0:
             unreadable_names, product = _read_as_nobody(root)
         else:
