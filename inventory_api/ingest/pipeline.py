@@ -56,6 +56,7 @@ class Outcome:
 
     status_code: int
     body: dict[str, Any]
+    headers: dict[str, str] | None = None
 
 
 def identity_digest(identity: Any) -> str:
@@ -195,7 +196,10 @@ def receive_report(
     )
     session.info["cause"] = Cause("report", report.report_id)
     if collector.approved_at is None:
-        return Outcome(202, {**answer("pending_approval", asset, state), "acknowledged": {}})
+        retry = {
+            "Retry-After": str(settings.report_interval_seconds)
+        }  # the collector keeps the report till then
+        return Outcome(202, {**answer("pending_approval", asset, state), "acknowledged": {}}, retry)
     if report.report_id == state.last_report_id:
         return Outcome(200, answer("duplicate", asset, state))
     skew = (now - collected_at).total_seconds()

@@ -119,7 +119,7 @@ async def receive_inventory(request: Request, db: DbDep, settings: SettingsDep) 
         outcome = await run_in_threadpool(_apply, db, settings, node_key, parsed, request.state.request_id)
     finally:
         slots.release()
-    return JSONResponse(outcome.body, status_code=outcome.status_code)
+    return JSONResponse(outcome.body, status_code=outcome.status_code, headers=outcome.headers)
 
 
 def _apply(db: Database, settings: Any, node_key: str, parsed: Any, request_id: str) -> pipeline.Outcome:

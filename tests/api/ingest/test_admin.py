@@ -65,6 +65,7 @@ def test_approval_holds_reports_until_an_admin_approves(client, db, admin, app):
     key = enroll(client, secret, report)["node_key"]
     held = post(client, key, payload(report))
     assert (held.status_code, held.json()["status"]) == (202, "pending_approval")
+    assert held.headers["Retry-After"] == "3600"
     collector = client.get("/api/v1/collectors?approved=false", headers=admin).json()["items"][0]
     client.post(f"/api/v1/collectors/{collector['id']}/approve", headers=admin)
     assert post(client, key, payload(report)).json()["status"] == "applied"
