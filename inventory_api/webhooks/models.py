@@ -4,7 +4,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String, Text, UniqueConstraint, Uuid
+from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String, Text, UniqueConstraint, Uuid, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from inventory_api.db import Base, BigIntPK, Timestamps, UUIDPk, Versioned, utcnow
@@ -34,7 +34,16 @@ class WebhookDelivery(Base):
         UniqueConstraint("subscription_id", "outbox_id"),
         CheckConstraint(f"status IN {DELIVERY_STATUSES}", name="status"),
         Index("ix_webhook_deliveries_due", "status", "next_attempt_at"),
-        Index("ix_webhook_deliveries_subject", "subscription_id", "subject_type", "subject_id", "outbox_id"),
+        # The "is an earlier one still pending?" probe of every claim: only pending rows matter.
+        Index(
+            "ix_webhook_deliveries_pending_subject",
+            "subscription_id",
+            "subject_type",
+            "subject_id",
+            "outbox_id",
+            sqlite_where=text("status = 'pending'"),
+            postgresql_where=text("status = 'pending'"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(BigIntPK, primary_key=True, autoincrement=True)

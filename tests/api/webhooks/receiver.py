@@ -11,6 +11,7 @@ class Receiver(ThreadingHTTPServer):
     """Records every request; answers from `plan` (status codes, in order), then 204; may hang."""
 
     daemon_threads = True
+    request_queue_size = 128  # the default 5 drops parallel connects (1 s SYN retry)
 
     def __init__(self) -> None:
         super().__init__(("127.0.0.1", 0), _Handler)
