@@ -15,6 +15,7 @@ import argparse
 import http.client
 import os
 import random
+import signal
 import socket
 import statistics
 import string
@@ -33,6 +34,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+import psutil  # noqa: E402
 import psycopg  # noqa: E402
 from sqlalchemy import insert, text  # noqa: E402
 
@@ -208,8 +210,27 @@ def cases(data: dict[str, Any], rng: random.Random) -> dict[str, Callable[[], st
     }
 
 
+def server_cpu_seconds(pid: int) -> float:
+    """User + system CPU time of the server and its worker processes so far."""
+    root = psutil.Process(pid)
+    total = 0.0
+    for proc in [root, *root.children(recursive=True)]:
+        try:
+            times = proc.cpu_times()
+        except psutil.NoSuchProcess:
+            continue
+        total += times.user + times.system
+    return total
+
+
 def closed_loop(
-    port: int, token: str, next_path: Callable[[], str], clients: int, warmup: float, duration: float
+    port: int,
+    pid: int,
+    token: str,
+    next_path: Callable[[], str],
+    clients: int,
+    warmup: float,
+    duration: float,
 ) -> dict[str, Any]:
     """`clients` threads, each sending its next request as soon as the last answer arrived."""
     headers = {"Authorization": f"Bearer {token}"}
@@ -242,6 +263,12 @@ def closed_loop(
     threads = [threading.Thread(target=client, args=(i,)) for i in range(clients)]
     for t in threads:
         t.start()
+    time.sleep(max(0.0, measure_from - time.perf_counter()))
+    cpu_start = server_cpu_seconds(pid)
+    time.sleep(max(0.0, stop_at - time.perf_counter()))
+    cpu_used = (
+        server_cpu_seconds(pid) - cpu_start
+    )  # the server's own CPU: robust to other load on the machine
     for t in threads:
         t.join()
     done = sorted(x for per in latencies for x in per)
@@ -249,7 +276,7 @@ def closed_loop(
     return {
         "requests": n, "per_second": n / duration, "errors": sum(errors),
         "p50_ms": 1000 * statistics.median(done), "p99_ms": 1000 * done[min(n - 1, int(n * 0.99))],
-        "bytes": sum(sizes) / max(n, 1),
+        "bytes": sum(sizes) / max(n, 1), "cpu_ms": 1000 * cpu_used / max(n, 1),
     }  # fmt: skip
 
 
@@ -297,10 +324,14 @@ def run_backend(backend: str, args: argparse.Namespace, tmp: Path) -> list[tuple
             results = []
             rng = random.Random(args.seed + 1)
             for name, next_path in cases(data, rng).items():
-                result = closed_loop(port, data["token"], next_path, args.clients, args.warmup, args.duration)
+                result = closed_loop(
+                    port, proc.pid, data["token"], next_path, args.clients, args.warmup, args.duration
+                )
+                result["load"] = os.getloadavg()[0]  # other work on the machine skews the figures: show it
                 results.append((name, result))
                 print(f"  {backend:10} {name:18} {result['per_second']:7.0f} req/s  p50 {result['p50_ms']:5.1f} ms"
-                      f"  p99 {result['p99_ms']:5.1f} ms  errors {result['errors']}  {result['bytes']:.0f} B/answer", flush=True)  # fmt: skip
+                      f"  p99 {result['p99_ms']:5.1f} ms  errors {result['errors']}  {result['bytes']:.0f} B/answer"
+                      f"  server CPU {result['cpu_ms']:.2f} ms/req  load {result['load']:.1f}", flush=True)  # fmt: skip
             return results
         finally:
             proc.terminate()
@@ -321,6 +352,8 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=1, help="uvicorn worker processes")
     parser.add_argument("--seed", type=int, default=42)
     args = parser.parse_args()
+    # A SIGTERM unwinds like Ctrl-C, so the server is stopped and the PostgreSQL database dropped.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     print(f"{args.assets} assets, {args.clients} closed-loop clients, {args.warmup:.0f} s warm-up + {args.duration:.0f} s"
           f" per case, {args.workers} uvicorn worker(s), {os.cpu_count()} CPUs", flush=True)  # fmt: skip
     backends = ["sqlite", "postgresql"] if args.backend == "both" else [args.backend]
@@ -329,10 +362,12 @@ def main() -> None:
         for backend in backends:
             for name, r in run_backend(backend, args, Path(tmp)):
                 table.append((backend, name, r))
-    print("\n| backend | case | req/s | p50 ms | p99 ms | errors |\n|---|---|---:|---:|---:|---:|")
+    print("\n| backend | case | req/s | p50 ms | p99 ms | server CPU ms/req | errors | load avg |")
+    print("|---|---|---:|---:|---:|---:|---:|---:|")
     for backend, name, r in table:
         print(
-            f"| {backend} | {name} | {r['per_second']:.0f} | {r['p50_ms']:.1f} | {r['p99_ms']:.1f} | {r['errors']} |"
+            f"| {backend} | {name} | {r['per_second']:.0f} | {r['p50_ms']:.1f} | {r['p99_ms']:.1f} | {r['cpu_ms']:.2f}"
+            f" | {r['errors']} | {r['load']:.1f} |"
         )
 
 
