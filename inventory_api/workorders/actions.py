@@ -113,6 +113,7 @@ def apply_item(session: Session, order: WorkOrder, item: WorkOrderItem, *, quara
         asset.version += 1
     record_change(session, "asset", asset.id, item.action, changes=changes, summary=summary, cause=cause)
     event_type = "asset.retired" if changes.get("status", [None, None])[1] == "retired" else "asset.changed"
+    session.flush()  # the asset row is locked before its event takes an outbox id (delivery order)
     emit_event(
         session,
         event_type,

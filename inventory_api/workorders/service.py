@@ -142,6 +142,9 @@ def _event(session: Session, event_type: str, order: WorkOrder, **extra: Any) ->
     payload = {"work_order_id": str(order.id), "state": order.state, "version": order.version, **extra}
     if order.external_system:
         payload["external_ref"] = {"system": order.external_system, "id": order.external_id}
+    # Write (and lock) the order's row before the event takes its outbox id: two transactions changing one
+    # order then get outbox ids in commit order, which is the order webhooks deliver them in.
+    session.flush()
     emit_event(session, event_type, SUBJECT, order.id, payload)
 
 
