@@ -142,6 +142,15 @@ def add_item(order_id: uuid.UUID, body: schemas.ItemCreate, session: SessionDep,
     return item
 
 
+@router.delete("/work-orders/{order_id}/items/{item_id}", status_code=204)
+def remove_item(
+    order_id: uuid.UUID, item_id: uuid.UUID, session: SessionDep, principal: WriteDep
+) -> Response:
+    """Unlink a pending item (e.g. one that can no longer be applied) from an open order."""
+    service.remove_item(session, service.require_work_order(session, principal, order_id), item_id)
+    return Response(status_code=204)
+
+
 @router.get("/work-orders/{order_id}/notes", response_model=list[schemas.NoteRead])
 def list_notes(order_id: uuid.UUID, session: SessionDep, principal: ReadDep) -> Any:
     return worklog.list_notes(session, service.require_work_order(session, principal, order_id))

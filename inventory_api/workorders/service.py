@@ -129,6 +129,24 @@ def add_item(session: Session, order: WorkOrder, data: dict[str, Any]) -> WorkOr
     return item
 
 
+def remove_item(session: Session, order: WorkOrder, item_id: uuid.UUID) -> None:
+    """Unlink a pending item from an open order (an applied one is history and stays)."""
+    item = session.get(WorkOrderItem, item_id)
+    if item is None or item.work_order_id != order.id:
+        raise NotFound("work order item", item_id)
+    if item.status != "pending" or order.state not in OPEN_STATES:
+        raise Conflict("only pending items of an open work order can be removed", code="item_not_removable")
+    session.delete(item)
+    order.version += 1
+    record_change(
+        session,
+        SUBJECT,
+        order.id,
+        "item_removed",
+        summary=f"{item.action} on {item.subject_type} {item.subject_id}",
+    )
+
+
 def _log_state(session: Session, order: WorkOrder, old: str | None, at: datetime) -> None:
     session.add(
         WorkOrderStateChange(

@@ -56,6 +56,12 @@ def test_resolve_failure_names_the_action_and_changes_nothing(client, admin, wor
     with db.sessions() as s:
         assert s.get(Asset, world.desktop).location_id == world.room_a
         assert s.get(WorkOrder, uuid.UUID(order["id"])).state == "in_progress"
+    item = answer.json()["item"]["id"]
+    assert client.delete(f"{URL}/{order['id']}/items/{item}", headers=admin).status_code == 204
+    resolved = client.post(f"{URL}/{order['id']}/transitions", json={"to": "resolved"}, headers=admin)
+    assert resolved.status_code == 200 and resolved.json()["items"] == []
+    gone = client.delete(f"{URL}/{order['id']}/items/{item}", headers=admin)
+    assert gone.status_code == 404
 
 
 def test_resolve_moves_the_asset(client, admin, world, db):
