@@ -2,14 +2,14 @@
 
 import uuid
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Header, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from inventory_api.deps import AdminDep, ReadDep, SessionDep
-from inventory_api.errors import Conflict
+from inventory_api.errors import Conflict, PreconditionFailed
 from inventory_api.history.service import diff_fields, record_change
 from inventory_api.idempotency import IdempotentRoute
 from inventory_api.routing import ERROR_RESPONSES
@@ -59,11 +59,18 @@ def create_calendar(body: schemas.CalendarCreate, session: SessionDep, _: AdminD
     return row
 
 
+def _check_version(row: BusinessCalendar | SlaPolicy, if_match: str | None) -> None:
+    if if_match is not None and if_match.strip() not in (f'"{row.version}"', "*"):
+        raise PreconditionFailed(f"the record is at version {row.version}", current_version=row.version)
+
+
 @router.patch("/calendars/{calendar_id}", response_model=schemas.CalendarRead)
 def update_calendar(
-    calendar_id: uuid.UUID, body: schemas.CalendarUpdate, session: SessionDep, _: AdminDep
-) -> Any:
+    calendar_id: uuid.UUID, body: schemas.CalendarUpdate, response: Response, session: SessionDep, _: AdminDep,
+    if_match: Annotated[str | None, Header()] = None,
+) -> Any:  # fmt: skip
     row = service.require_calendar(session, calendar_id)
+    _check_version(row, if_match)
     values = _calendar_values(body)
     merged = {"time_zone": row.time_zone, "hours": row.hours, "holidays": row.holidays, **values}
     service.validate_calendar(merged["time_zone"], merged["hours"], merged["holidays"])
@@ -71,6 +78,7 @@ def update_calendar(
     if changes:
         row.version += 1
         record_change(session, "business_calendar", row.id, "changed", changes=changes)
+    response.headers["ETag"] = f'"{row.version}"'
     return row
 
 
@@ -83,7 +91,7 @@ def list_policies(session: SessionDep, _: ReadDep) -> Any:
 def create_policy(body: schemas.PolicyCreate, session: SessionDep, _: AdminDep) -> Any:
     if body.calendar_id:
         service.require_calendar(session, body.calendar_id)
-    if service.policy_for(session, body.kind, body.priority) is not None and session.scalar(
+    if session.scalar(
         select(SlaPolicy).where(SlaPolicy.kind == body.kind, SlaPolicy.priority == body.priority)
     ):
         raise Conflict(f"a policy for {body.kind}/{body.priority} exists", code="policy_exists")
@@ -95,9 +103,13 @@ def create_policy(body: schemas.PolicyCreate, session: SessionDep, _: AdminDep) 
 
 
 @router.patch("/policies/{policy_id}", response_model=schemas.PolicyRead)
-def update_policy(policy_id: uuid.UUID, body: schemas.PolicyUpdate, session: SessionDep, _: AdminDep) -> Any:
+def update_policy(
+    policy_id: uuid.UUID, body: schemas.PolicyUpdate, response: Response, session: SessionDep, _: AdminDep,
+    if_match: Annotated[str | None, Header()] = None,
+) -> Any:  # fmt: skip
     """Change targets; work orders recompute their clocks from the state log with the new targets."""
     row = service.require_policy(session, policy_id)
+    _check_version(row, if_match)
     values = body.model_dump(exclude_unset=True)
     if values.get("calendar_id"):
         service.require_calendar(session, values["calendar_id"])
@@ -105,4 +117,5 @@ def update_policy(policy_id: uuid.UUID, body: schemas.PolicyUpdate, session: Ses
     if changes:
         row.version += 1
         record_change(session, "sla_policy", row.id, "changed", changes=changes)
+    response.headers["ETag"] = f'"{row.version}"'
     return row

@@ -33,3 +33,16 @@ def test_calendar_and_policy_drive_the_order_sla_view(client, admin, make_user, 
         f"{URL}/policies/{policy.json()['id']}", json={"response_minutes": 60}, headers=admin
     )
     assert changed.json()["response_minutes"] == 60 and changed.json()["version"] == 2
+    assert changed.headers["etag"] == '"2"'
+    stale = client.patch(
+        f"{URL}/policies/{policy.json()['id']}",
+        json={"response_minutes": 30},
+        headers={**admin, "If-Match": '"1"'},
+    )
+    assert stale.status_code == 412
+    holiday = client.patch(
+        f"{URL}/calendars/{cal.json()['id']}",
+        json={"holidays": ["2026-12-24", "2026-12-25"]},
+        headers={**admin, "If-Match": '"1"'},
+    )
+    assert holiday.json()["holidays"] == ["2026-12-24", "2026-12-25"] and holiday.headers["etag"] == '"2"'
