@@ -97,12 +97,12 @@ def test_a_retry_while_the_first_runs_gets_409_then_the_answer(app, client, admi
         target=lambda: answers.update(first=client.post("/api/v1/test-slow", json={"a": 1}, headers=headers))
     )
     first.start()
-    assert entered.wait(10)
+    assert entered.wait(60)
     retry = client.post("/api/v1/test-slow", json={"a": 1}, headers=headers)
     assert retry.status_code == 409 and retry.json()["code"] == "idempotency_in_progress"
     assert retry.headers["retry-after"] == "1"
     release.set()
-    first.join(10)
+    first.join(60)
     assert answers["first"].status_code == 201
     replay = client.post("/api/v1/test-slow", json={"a": 1}, headers=headers)
     assert replay.status_code == 201 and replay.json() == {"done": 1} and len(calls) == 1

@@ -131,7 +131,7 @@ def test_nothing_is_lost_when_the_worker_dies_mid_delivery(db, settings, receive
     )
     worker = subprocess.Popen([sys.executable, "-c", code, db.url], cwd=os.getcwd())
     try:
-        assert receiver.got_request.wait(30), "the worker never called the receiver"
+        assert receiver.got_request.wait(120), "the worker never called the receiver"
     finally:
         worker.kill()
         worker.wait()
