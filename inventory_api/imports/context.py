@@ -18,6 +18,19 @@ from inventory_api.locations.models import Location
 from inventory_api.people.models import Person
 
 
+@dataclass(frozen=True, slots=True)
+class Place:
+    """What an import needs of a location; plain values, so it outlives the session's identity map."""
+
+    id: uuid.UUID
+    site_id: uuid.UUID
+    kind: str
+
+    @classmethod
+    def of(cls, location: Location) -> Place:
+        return cls(location.id, location.site_id or location.id, location.kind)
+
+
 @dataclass
 class Counts:
     created: int = 0
@@ -33,7 +46,7 @@ class ImportContext:
     sites: Sites
     job_id: uuid.UUID
     counts: Counts = field(default_factory=Counts)
-    _locations: dict[str, Location | None] = field(default_factory=dict)
+    _locations: dict[str, Place | None] = field(default_factory=dict)
     _people: dict[str, uuid.UUID | None] = field(default_factory=dict)
     cache: dict[str, Any] = field(default_factory=dict)
 
@@ -42,7 +55,7 @@ class ImportContext:
         """The caller's sites, as the registry's services ask for them."""
         return SiteScope(self.sites)
 
-    def location(self, code: str, column: str) -> Location:
+    def location(self, code: str, column: str) -> Place:
         """A live location by its code (or a site by its name), one the caller may write."""
         if code not in self._locations:
             stmt = select(Location).where(Location.code == code, Location.deleted_at.is_(None))
@@ -52,7 +65,7 @@ class ImportContext:
                     Location.kind == "site", Location.name == code, Location.deleted_at.is_(None))))  # fmt: skip
             if len(found) > 1:
                 raise RowError(column, f"location code {code!r} is not unique")
-            self._locations[code] = found[0] if found else None
+            self._locations[code] = Place.of(found[0]) if found else None
         location = self._locations[code]
         if location is None or not visible(self.sites, location.site_id):
             raise RowError(column, f"no location with code {code!r}")
@@ -60,9 +73,9 @@ class ImportContext:
 
     def remember_location(self, location: Location) -> None:
         if location.code:
-            self._locations[location.code] = location
+            self._locations[location.code] = Place.of(location)
 
-    def site(self, code: str, column: str = "site") -> Location:
+    def site(self, code: str, column: str = "site") -> Place:
         site = self.location(code, column)
         if site.kind != "site":
             raise RowError(column, f"{code!r} is a {site.kind}, not a site")

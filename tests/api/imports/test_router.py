@@ -156,3 +156,17 @@ def test_upload_limits_and_access(client, db, admin, make_user, settings):
     technician = make_user("technician")
     assert client.get(f"/api/v1/imports/{job['id']}", headers=technician).status_code == 404
     assert [j["id"] for j in client.get("/api/v1/imports", headers=admin).json()["items"]] == [job["id"]]
+
+
+def test_row_by_row_imports_let_go_of_records_and_keep_going(client, db, admin, monkeypatch):
+    from inventory_api.imports import service as imports
+
+    monkeypatch.setattr(imports, "RELEASE_EVERY", 2)
+    _upload(client, admin, "locations", LOCATIONS)
+    rows = ["employee_id,name,site,location"] + [f"E{i},Person {i},HQ,3-114" for i in range(7)]
+    rows.insert(3, "E99,,HQ,3-114")  # a bad row in the middle: its savepoint is rolled back
+    job = _upload(client, admin, "people", "\n".join(rows) + "\n", dry_run=True)
+    assert job["message"].startswith("dry run: 1 bad row") and job["created"] == 7
+    assert job["errors"] == [{"row": 4, "column": "name", "reason": "required"}]
+    good = _upload(client, admin, "people", "\n".join(r for r in rows if not r.startswith("E99")) + "\n")
+    assert good["status"] == "succeeded" and good["created"] == 7
