@@ -71,9 +71,10 @@ def find_neighbour(
     found = session.scalar(by_name)
     if found is not None:
         return found
-    # Devices entered by hand carry their MAC only in their attributes: look among this site's devices.
+    # A switch entered by hand may carry its chassis MAC only in its attributes: look among this site's switches
+    # (a few; phones are found by their MAC identifier, which setting their attributes records).
     candidates = select(Asset).where(
-        Asset.site_id == site_id, Asset.kind.in_(kinds), Asset.deleted_at.is_(None)
+        Asset.site_id == site_id, Asset.kind.in_(SWITCH_KINDS), Asset.deleted_at.is_(None)
     )
     for device in session.scalars(candidates):
         attrs = device.attributes or {}

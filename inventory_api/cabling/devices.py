@@ -6,8 +6,12 @@ from ipaddress import IPv4Address, IPv6Address
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from sqlalchemy.orm import Session
 
+from inventory_api.assets import service as assets
+from inventory_api.assets.models import Asset
 from inventory_api.errors import Unprocessable
+from inventory_api.history.service import record_change
 
 _MAC = r"^[0-9a-f]{2}(:[0-9a-f]{2}){5}$"
 
@@ -78,3 +82,17 @@ def validate_device_attributes(kind: str, attributes: dict[str, Any]) -> dict[st
             f"attributes of a {kind} are not valid", code="invalid_attributes", errors=errors
         ) from None
     return model.model_dump(mode="json", exclude_none=True)
+
+
+def set_device_attributes(session: Session, asset: Asset, attributes: dict[str, Any]) -> dict[str, Any]:
+    """Store a device's checked attributes; its MAC also becomes an identifier, so LLDP finds it by index."""
+    attributes = validate_device_attributes(asset.kind, attributes)
+    if attributes.get("mac"):
+        assets.add_identifier(session, asset, "mac", attributes["mac"])
+    if attributes != asset.attributes:
+        record_change(
+            session, "asset", asset.id, "updated", changes={"attributes": [asset.attributes, attributes]}
+        )
+        asset.attributes = attributes
+        asset.version += 1
+    return attributes

@@ -5,16 +5,14 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, Query, Request, Response
 
-from inventory_api.cabling import connections, schemas
+from inventory_api.cabling import connections, devices, schemas
 from inventory_api.cabling import service as cabling
-from inventory_api.cabling.devices import validate_device_attributes
 from inventory_api.cabling.lookup import resolve_path_query
 from inventory_api.cabling.models import Jack, PatchPanel, SwitchPort
 from inventory_api.cabling.registry import require_asset
 from inventory_api.deps import ReadDep, SessionDep, WriteDep
 from inventory_api.errors import NotFound
 from inventory_api.exports import csv_response, wants_csv
-from inventory_api.history.service import record_change
 from inventory_api.pagination import Page, PageDep, paginate
 from inventory_api.routing import ERROR_RESPONSES, TransactionalRoute
 
@@ -184,15 +182,9 @@ def set_device_attributes(
     asset_id: uuid.UUID, body: schemas.DeviceAttributes, session: SessionDep, who: WriteDep
 ):
     """Set the kind-specific fields of a switch, router, access point, phone, ATA or video unit."""
-    asset = require_asset(session, asset_id, who.site_ids)
-    attributes = validate_device_attributes(asset.kind, body.attributes)
-    if attributes != asset.attributes:
-        record_change(
-            session, "asset", asset.id, "updated", changes={"attributes": [asset.attributes, attributes]}
-        )
-        asset.attributes = attributes
-        asset.version += 1
-    return attributes
+    return devices.set_device_attributes(
+        session, require_asset(session, asset_id, who.site_ids), body.attributes
+    )
 
 
 @router.get("/paths", response_model=list[schemas.PathRead])

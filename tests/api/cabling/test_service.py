@@ -120,3 +120,20 @@ def test_device_attributes_are_checked_per_kind():
         validate_device_attributes("switch", {"management_ip": "not an ip"})
     assert exc.value.code == "invalid_attributes"
     assert validate_device_attributes("desktop", {"anything": 1}) == {"anything": 1}
+
+
+def test_a_phones_mac_from_its_attributes_is_how_lldp_finds_it(session):
+    from inventory_api.assets.models import AssetIdentifier
+    from inventory_api.cabling.connections import connect_at_jack
+    from inventory_api.cabling.devices import set_device_attributes
+    from tests.api.cabling.world import asset
+
+    world = build_world(session)
+    jack, *_ = cable_desk(session, world)
+    phone = asset(session, "ip_phone", "phone-2", world.site, location_id=world.room.id)
+    set_device_attributes(session, phone, {"mac": "AA-BB-CC-00-00-02", "registered_extensions": ["4022"]})
+    assert session.query(AssetIdentifier).filter_by(asset_id=phone.id, value="aa:bb:cc:00:00:02").one()
+    connect_at_jack(session, phone, jack)
+    laptop = asset(session, "laptop", "lt-1", world.site, location_id=world.room.id)
+    connection = link_lldp_neighbour(session, laptop, "aa:bb:cc:00:00:02", "WAN")
+    assert connection.via_asset_id == phone.id and connection.jack_id == jack.id

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
-from inventory_api.assets.models import Asset
+from inventory_api.assets.models import Asset, AssetIdentifier
 from inventory_api.cabling import service as cabling
 from inventory_api.locations.models import Location
 from inventory_api.people.models import Person
@@ -55,10 +55,12 @@ def build_world(session: Session, *, site_name: str = "HQ") -> World:
                  location_id=room.id)  # fmt: skip
     session.add(pat)
     session.flush()
+    phone_mac = "aa:bb:cc:00:00:01" if site_name == "HQ" else f"aa:bb:cc:00:{len(site_name):02x}:01"
     switch = asset(session, "switch", "sw-3-1", site, location_id=closet.id,
                    attributes={"mac": "00:11:22:33:44:55", "port_count": 48})  # fmt: skip
     phone = asset(session, "ip_phone", "phone-4021", site, location_id=room.id, assigned_person_id=pat.id,
-                  asset_tag=f"PH-4021-{site_name}", attributes={"mac": "aa:bb:cc:00:00:01"})  # fmt: skip
+                  asset_tag=f"PH-4021-{site_name}", attributes={"mac": phone_mac})  # fmt: skip
+    session.add(AssetIdentifier(asset_id=phone.id, kind="mac", value=phone_mac))
     desktop = asset(session, "desktop", "pc-pat", site, location_id=room.id, assigned_person_id=pat.id)
     return World(site, building, floor, room, other_room, closet, pat, switch, phone, desktop)
 
