@@ -123,14 +123,27 @@ def sync_installations(
     """Make the asset's installations equal the reported packages; the number now installed and what changed
     (not described on a first inventory, whose history is one summary line)."""
     keyed = [(catalog_key(p.name, p.version, p.publisher), p) for p in packages if p.name and p.name.strip()]
-    catalog = resolve_catalog(session, (key for key, _ in keyed))
+    # What the asset has, with each version's catalog key: only packages not among them need the catalog.
+    stmt = select(
+        Installation.id,
+        Installation.version_id,
+        Installation.architecture,
+        Installation.scope,
+        SoftwareVersion.key,
+    ).join(SoftwareVersion, SoftwareVersion.id == Installation.version_id)
+    rows = session.execute(stmt.where(Installation.asset_id == asset_id)).all()
+    stored = {(r.version_id, r.architecture, r.scope): r for r in rows}
+    known = {r.key: r.version_id for r in rows}
+    catalog = resolve_catalog(session, (key for key, _ in keyed if key.version_key not in known))
     wanted: dict[tuple[int, str, str], dict[str, Any]] = {}
     names: dict[uuid.UUID, str] = {}
     versions: dict[int, str] = {}
+    by_version: dict[int, CatalogKey] = {}
     for key, package in keyed:
-        title_id, version_id = catalog[key.version_key]
-        names[title_id] = key.name
-        versions[version_id] = key.version
+        title_id, version_id = catalog.get(key.version_key) or (None, known[key.version_key])
+        if title_id is not None:
+            names[title_id] = key.name
+        versions[version_id], by_version[version_id] = key.version, key
         scope = package.scope if package.scope in ("system", "user") else "system"
         ident = (version_id, normalize_architecture(package.architecture), scope)
         wanted[ident] = {
@@ -138,11 +151,6 @@ def sync_installations(
             "scope": scope, "install_date": package.install_date, "source": package.source,
             "is_system_component": bool(package.is_system_component), "is_update": bool(package.is_update),
         }  # fmt: skip
-    stmt = select(Installation.id, Installation.version_id, Installation.architecture, Installation.scope)
-    stored = {
-        (r.version_id, r.architecture, r.scope): r
-        for r in session.execute(stmt.where(Installation.asset_id == asset_id))
-    }
     added = [wanted[k] for k in wanted.keys() - stored.keys()]
     gone = [stored[k] for k in stored.keys() - wanted.keys()]
     removed: list[Any] = []
@@ -158,6 +166,15 @@ def sync_installations(
         ):
             versions[vid], names[tid], titles[vid] = version, name, tid
         removed = [Removed(r.version_id, titles[r.version_id], r.architecture, r.scope) for r in gone]
+    # A version the asset has, now also in another architecture or scope: its title is not loaded yet.
+    untitled = {row["version_id"] for row in added if row["title_id"] is None}
+    if untitled:
+        stmt = select(SoftwareVersion.id, SoftwareVersion.title_id).where(SoftwareVersion.id.in_(untitled))
+        titled = dict(session.execute(stmt).all())
+        for row in added:
+            if row["title_id"] is None:
+                row["title_id"] = titled[row["version_id"]]
+                names[row["title_id"]] = by_version[row["version_id"]].name
     if added:
         now = utcnow()
         bulk_insert(session, Installation, [{**row, "first_seen": now} for row in added])
