@@ -7,9 +7,10 @@ civic address plus building, floor and room. Ours is the room of the service (or
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterator
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from inventory_api.assets.models import Asset
@@ -86,21 +87,35 @@ def dispatchable_location(session: Session, service: Service) -> dict[str, Any]:
     }
 
 
-def number_services(session: Session, sites: Sites) -> list[Service]:
-    stmt = select(Service).where(
+def number_services_query(sites: Sites) -> Select[Any]:
+    stmt = select(Service.id).where(
         Service.type.in_(NUMBER_TYPES), Service.status != "disconnected", Service.deleted_at.is_(None)
     )
-    if sites is not None:
-        stmt = stmt.where(Service.site_id.in_(sites))
-    return list(session.scalars(stmt.order_by(Service.number)))
+    return stmt.where(Service.site_id.in_(sites)) if sites is not None else stmt
+
+
+def iter_emergency_locations(
+    session: Session, sites: Sites, *, state: str | None = None, chunk: int = 500, release: bool = False
+) -> Iterator[dict[str, Any]]:
+    """Every live extension and DID with its dispatchable location, by number; `state` keeps ok, missing, stale
+    or `problem` (missing or stale). Read a chunk at a time; with `release` (a session of its own) the records
+    read are let go after each chunk, so a long export does not pile up in memory."""
+    ids = list(session.scalars(number_services_query(sites).order_by(Service.number, Service.id)))
+    for start in range(0, len(ids), chunk):
+        order = {service_id: i for i, service_id in enumerate(ids[start : start + chunk])}
+        batch = sorted(
+            session.scalars(select(Service).where(Service.id.in_(order))), key=lambda s: order[s.id]
+        )
+        for service in batch:
+            row = dispatchable_location(session, service)
+            if state is None or row["state"] == state or (state == "problem" and row["state"] != "ok"):
+                yield row
+        if release:
+            session.expunge_all()
 
 
 def emergency_locations(session: Session, sites: Sites, *, state: str | None = None) -> list[dict[str, Any]]:
-    """Every live extension and DID with its dispatchable location; `state` keeps only ok, missing or stale."""
-    rows = [dispatchable_location(session, s) for s in number_services(session, sites)]
-    if state == "problem":
-        return [r for r in rows if r["state"] != "ok"]
-    return [r for r in rows if state is None or r["state"] == state]
+    return list(iter_emergency_locations(session, sites, state=state))
 
 
 def _mark(session: Session, service: Service, stale: bool, detail: dict[str, Any] | None) -> None:

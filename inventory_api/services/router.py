@@ -3,10 +3,12 @@
 import csv
 import io
 import uuid
+from collections.abc import Iterator
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Header, Query, Request, Response
 from fastapi.responses import StreamingResponse
+from sqlalchemy.orm import Session
 
 from inventory_api.cabling.registry import require_location
 from inventory_api.cabling.service import check_version
@@ -97,19 +99,27 @@ def list_emergency_locations(
                      Query(description="`problem` = missing or stale")] = None,
 ):  # fmt: skip
     """Every live extension and DID with its dispatchable location; CSV (`?format=csv`) for the 911 database."""
-    rows = emergency.emergency_locations(session, who.site_ids, state=state)
     if wants_csv(request):
-        return _csv(rows)
-    return rows
+        return _csv(session.get_bind(), who.site_ids, state)
+    return emergency.emergency_locations(session, who.site_ids, state=state)
 
 
-def _csv(rows: list[dict[str, Any]]) -> StreamingResponse:
+def _csv(bind: Any, sites: Any, state: str | None) -> StreamingResponse:
     fields = ["number", "type", "address", "city", "region", "postal_code", "country", "building", "floor",
               "room", "state"]  # fmt: skip
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(fields)
-    for row in rows:
-        writer.writerow([safe_cell(row[f]) for f in fields])
-    return StreamingResponse(iter([buffer.getvalue()]), media_type="text/csv; charset=utf-8",
+
+    def lines() -> Iterator[str]:
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        writer.writerow(fields)
+        with Session(bind) as own:  # the request's session has committed before the body streams
+            for row in emergency.iter_emergency_locations(own, sites, state=state, release=True):
+                writer.writerow([safe_cell(row[f]) for f in fields])
+                if buffer.tell() > 64 * 1024:
+                    yield buffer.getvalue()
+                    buffer.seek(0)
+                    buffer.truncate()
+        yield buffer.getvalue()
+
+    return StreamingResponse(lines(), media_type="text/csv; charset=utf-8",
                              headers={"Content-Disposition": 'attachment; filename="emergency-locations.csv"'})  # fmt: skip
