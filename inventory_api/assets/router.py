@@ -27,7 +27,7 @@ router = APIRouter(
 IfMatch = Annotated[str | None, Header(description='the ETag you read, e.g. "3"')]
 
 
-def asset_filters(
+async def asset_filters(  # async: pure parsing, no thread-pool hop per request
     q: Annotated[
         str | None,
         Query(
