@@ -14,7 +14,7 @@ from inventory_api.db import utcnow
 from inventory_api.events.service import emit_event
 from inventory_api.webhooks import service
 from inventory_api.webhooks.models import WebhookDelivery
-from inventory_api.webhooks.worker import run_once
+from inventory_api.webhooks.worker import run_once, start_worker_thread
 
 S = timedelta(seconds=1)
 
@@ -163,3 +163,17 @@ def test_concurrent_claims_never_take_the_same_delivery(db, settings, receiver):
             second = service.claim_due(s2, utcnow(), lease)
     assert len(first) == 2 and len(second) == 2
     assert not {d.id for d in first} & {d.id for d in second}
+
+
+def test_the_worker_thread_delivers_until_stopped(db, settings, receiver):
+    subscribe(db, settings, receiver.url)
+    settings.worker_interval_seconds = 0.05
+    thread, stop = start_worker_thread(db, settings)
+    try:
+        emit(db)
+        assert receiver.got_request.wait(60)
+    finally:
+        stop.set()
+        thread.join(60)
+    assert not thread.is_alive()
+    assert len(receiver.received) == 1 and receiver.bodies()[0]["type"] == "work_order.changed"
