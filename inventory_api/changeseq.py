@@ -52,6 +52,11 @@ def _collect(session: Session, _ctx: Any, _instances: Any) -> None:
             pending[id(obj)] = obj
 
 
+def mark_changed(session: Session, obj: Any) -> None:
+    """Give `obj` a new position at commit although the ORM saw no change (e.g. after a Core UPDATE of its row)."""
+    session.info.setdefault(_PENDING, {})[id(obj)] = obj
+
+
 def _reserve(session: Session, count: int) -> int:
     """Take `count` positions from the counter (locking its row until commit); return the last one."""
     insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert

@@ -1,9 +1,10 @@
 """The change sequence follows commit order, even when transactions commit out of start order."""
 
 import pytest
+from sqlalchemy import update
 
 from inventory_api.assets.models import Asset
-from inventory_api.changeseq import changes_after
+from inventory_api.changeseq import changes_after, mark_changed
 
 
 def test_positions_are_taken_at_commit_so_a_late_commit_gets_a_later_position(db, world):
@@ -41,3 +42,12 @@ def test_every_change_moves_a_record_to_the_end_and_rollbacks_take_nothing(db, s
     session.commit()
     with db.sessions() as s:
         assert s.get(Asset, world.desktop).change_seq == max(before.values()) + 1
+
+
+def test_a_core_update_can_ask_for_a_position(db, session, world):
+    before = session.get(Asset, world.old_pc).change_seq
+    session.execute(update(Asset).where(Asset.id == world.old_pc).values(notes="bulk"))
+    mark_changed(session, session.get(Asset, world.old_pc))
+    session.commit()
+    with db.sessions() as s:
+        assert s.get(Asset, world.old_pc).change_seq > before
