@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import importlib
 import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
@@ -13,6 +15,7 @@ from inventory_api.errors import install_error_handlers
 from inventory_api.settings import Settings, get_settings
 from inventory_api.system.metrics import Metrics, RequestContextMiddleware
 from inventory_api.web import router as web
+from inventory_api.webhooks import worker
 
 #: Each domain's router, in the order they appear in the OpenAPI document.
 ROUTERS = (
@@ -42,11 +45,23 @@ ROUTERS = (
 )
 
 
+@asynccontextmanager
+async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    """Run the webhook/SLA worker inside the service when configured (the single-machine default)."""
+    stop = None
+    if app.state.settings.worker_in_serve:
+        _, stop = worker.start_worker_thread(app.state.db, app.state.settings)
+    yield
+    if stop is not None:
+        stop.set()
+
+
 def create_app(settings: Settings | None = None, db: Database | None = None) -> FastAPI:
     """The service: routers of every domain, error handlers, request ids and metrics."""
     settings = settings or get_settings()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     app = FastAPI(
+        lifespan=lifespan,
         title="endpoint-inventory",
         version="0.1.0",
         description="Inventory of workstations, voice and data equipment, user services and work orders.",
