@@ -158,8 +158,25 @@ def purge_expired(session: Session, now: datetime) -> int:
     return session.execute(delete(IdempotencyKey).where(IdempotencyKey.expires_at <= now)).rowcount
 
 
+IDEMPOTENCY_PARAMETER = {
+    "name": "Idempotency-Key",
+    "in": "header",
+    "required": False,
+    "schema": {"type": "string", "maxLength": MAX_KEY_LENGTH},
+    "description": "retry-safe POST: a retry with the same key and body replays the first answer; "
+    "another body → 422 `idempotency_key_reused`; while the first runs → 409 `idempotency_in_progress`",
+}
+
+
 class IdempotentRoute(TransactionalRoute):
     """A `TransactionalRoute` whose POSTs honour `Idempotency-Key`."""
+
+    def __init__(self, path: str, endpoint: Callable[..., Any], **kwargs: Any) -> None:
+        if "POST" in (kwargs.get("methods") or ()):
+            extra = dict(kwargs.get("openapi_extra") or {})
+            extra["parameters"] = [*extra.get("parameters", []), IDEMPOTENCY_PARAMETER]
+            kwargs["openapi_extra"] = extra
+        super().__init__(path, endpoint, **kwargs)
 
     def get_route_handler(self) -> Callable[[Request], Awaitable[Response]]:
         plain = super().get_route_handler()

@@ -125,3 +125,11 @@ def test_a_key_whose_first_attempt_died_is_taken_over_and_old_keys_are_purged(db
     with db.transaction() as s:
         assert purge_expired(s, now + timedelta(hours=23)) == 0
         assert purge_expired(s, now + timedelta(hours=24)) == 1
+
+
+def test_openapi_documents_the_header_on_posts(client):
+    spec = client.get("/openapi.json").json()
+    post = spec["paths"]["/api/v1/work-orders"]["post"]
+    assert "Idempotency-Key" in [p["name"] for p in post["parameters"]]
+    get = spec["paths"]["/api/v1/work-orders"]["get"]
+    assert "Idempotency-Key" not in [p["name"] for p in get["parameters"]]
