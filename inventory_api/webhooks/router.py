@@ -1,14 +1,14 @@
 """Webhook subscriptions and deliveries over HTTP (admin only)."""
 
 import uuid
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Header, Request, Response
 from sqlalchemy import select
 
 from inventory_api.db import utcnow
 from inventory_api.deps import AdminDep, SessionDep, SettingsDep
-from inventory_api.errors import NotFound
+from inventory_api.errors import NotFound, PreconditionFailed
 from inventory_api.exports import csv_response, wants_csv
 from inventory_api.idempotency import IdempotentRoute
 from inventory_api.pagination import Page, PageDep, paginate
@@ -42,14 +42,19 @@ def read_subscription(subscription_id: uuid.UUID, session: SessionDep, _: AdminD
 
 @router.patch("/subscriptions/{subscription_id}", response_model=schemas.SubscriptionWithSecret)
 def update_subscription(
-    subscription_id: uuid.UUID, body: schemas.SubscriptionUpdate, session: SessionDep, settings: SettingsDep,
-    _: AdminDep,
+    subscription_id: uuid.UUID, body: schemas.SubscriptionUpdate, response: Response, session: SessionDep,
+    settings: SettingsDep, _: AdminDep, if_match: Annotated[str | None, Header()] = None,
 ) -> Any:  # fmt: skip
+    """Change URL, event types or active; `rotate_secret` issues a new secret (shown in this answer only)."""
     row = service.require_subscription(session, subscription_id)
+    if if_match is not None and if_match.strip() not in (f'"{row.version}"', "*"):
+        raise PreconditionFailed(f"the subscription is at version {row.version}", current_version=row.version)
     values = body.model_dump(exclude_unset=True)
     if "url" in values:
         values["url"] = str(body.url)
-    return service.update_subscription(session, row, values, list(settings.webhook_allowed_networks))
+    row = service.update_subscription(session, row, values, list(settings.webhook_allowed_networks))
+    response.headers["ETag"] = f'"{row.version}"'
+    return row
 
 
 @router.get("/deliveries", response_model=Page[schemas.DeliveryRead])

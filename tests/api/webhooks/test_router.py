@@ -55,3 +55,7 @@ def test_rotating_the_secret_shows_a_new_one(client, admin, receiver):
     rotated = client.patch(f"{URL}/subscriptions/{created['id']}", json={"rotate_secret": True, "active": False},
                            headers=admin).json()  # fmt: skip
     assert rotated["secret"] != created["secret"] and rotated["active"] is False and rotated["version"] == 2
+    stale = client.patch(
+        f"{URL}/subscriptions/{created['id']}", json={"active": True}, headers={**admin, "If-Match": '"1"'}
+    )
+    assert stale.status_code == 412
