@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import ssl
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -43,16 +44,16 @@ def signed_headers(secret: str, message_id: str, body: str, *, at: datetime | No
 
 
 def _pinned(url: str, address: str) -> tuple[str, str]:
-    """For http: the URL with the checked address in place of the host (no second DNS lookup), and the Host."""
+    """The URL with the checked address in place of the host (no second DNS lookup), and the Host header."""
     parts = urlsplit(url)
     host = f"[{address}]" if ":" in address else address
     netloc = host + (f":{parts.port}" if parts.port else "")
     return urlunsplit((parts.scheme, netloc, parts.path or "/", parts.query, "")), parts.netloc
 
 
-def client(timeout: float) -> httpx.Client:
+def client(timeout: float, *, verify: ssl.SSLContext | bool = True) -> httpx.Client:
     """One HTTP client for a pass (thread-safe; its TLS context is built once): no redirects, no proxies from env."""
-    return httpx.Client(timeout=timeout, follow_redirects=False, trust_env=False)
+    return httpx.Client(timeout=timeout, follow_redirects=False, trust_env=False, verify=verify)
 
 
 def post(
@@ -64,11 +65,13 @@ def post(
     except UnsafeUrl as exc:
         return Outcome(False, error=f"refused: {exc}")
     headers = signed_headers(secret, message_id, body)
-    target = url
-    if urlsplit(url).scheme == "http":
-        target, headers["host"] = _pinned(url, str(addresses[0]))
+    # Connect to the address that was checked, so a second DNS answer cannot point elsewhere (rebinding);
+    # for https the certificate is still verified against the host name (SNI).
+    target, headers["host"] = _pinned(url, str(addresses[0]))
+    hostname = urlsplit(url).hostname
+    extensions = {"sni_hostname": hostname} if urlsplit(url).scheme == "https" else {}
     try:
-        answer = http.post(target, content=body.encode(), headers=headers)
+        answer = http.post(target, content=body.encode(), headers=headers, extensions=extensions)
     except httpx.HTTPError as exc:
         return Outcome(False, error=f"{type(exc).__name__}: {exc}"[:500])
     if 200 <= answer.status_code < 300:
