@@ -98,21 +98,24 @@ def clocks_of(
 
 
 def order_clocks(
-    session: Session, order: WorkOrder, now: datetime, *, at_risk_percent: int = DEFAULT_AT_RISK_PERCENT
-) -> dict[str, ClockStatus] | None:
-    """Response and resolution clocks of an order at `now`, or None when no policy applies."""
+    session: Session, order: WorkOrder, now: datetime, *, at_risk_percent: int = DEFAULT_AT_RISK_PERCENT,
+    marks: list[Mark] | None = None,
+) -> dict[str, ClockStatus] | None:  # fmt: skip
+    """Response and resolution clocks of an order at `now` (None without a policy); `marks` saves the query."""
     if order.sla_policy_id is None:
         return None
     policy = session.get(SlaPolicy, order.sla_policy_id)
     calendar = to_calendar(session.get(BusinessCalendar, policy.calendar_id) if policy.calendar_id else None)
-    return clocks_of(order, policy, calendar, state_marks(session, order.id), now, at_risk_percent)
+    marks = marks if marks is not None else state_marks(session, order.id)
+    return clocks_of(order, policy, calendar, marks, now, at_risk_percent)
 
 
-def apply_policy(session: Session, order: WorkOrder, now: datetime) -> None:
+def apply_policy(
+    session: Session, order: WorkOrder, now: datetime, *, marks: list[Mark] | None = None
+) -> None:
     """Attach the policy for the order's type and priority, and store its current due times."""
     policy = policy_for(session, order.kind, order.priority)
     order.sla_policy_id = policy.id if policy else None
-    session.flush()
-    clocks = order_clocks(session, order, now)
+    clocks = order_clocks(session, order, now, marks=marks)
     order.response_due_at = clocks["response"].due_at if clocks else None
     order.resolution_due_at = clocks["resolution"].due_at if clocks else None

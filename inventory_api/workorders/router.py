@@ -139,6 +139,7 @@ def add_item(order_id: uuid.UUID, body: schemas.ItemCreate, session: SessionDep,
     order = service.require_work_order(session, principal, order_id)
     item = service.add_item(session, order, body.model_dump())
     order.version += 1
+    session.flush()
     return item
 
 

@@ -6,7 +6,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from inventory_api.assets.models import Asset
@@ -19,6 +19,7 @@ from inventory_api.history.service import current_actor, diff_fields, plain, rec
 from inventory_api.locations.models import Location
 from inventory_api.people.models import Person
 from inventory_api.sla import service as sla
+from inventory_api.sla.clock import Mark
 from inventory_api.workorders import actions, service_actions
 from inventory_api.workorders.models import WorkOrder, WorkOrderItem, WorkOrderStateChange
 from inventory_api.workorders.states import OPEN_STATES, check_transition
@@ -90,7 +91,9 @@ def _check_refs(
             )
 
 
-def add_item(session: Session, order: WorkOrder, data: dict[str, Any]) -> WorkOrderItem:
+def add_item(
+    session: Session, order: WorkOrder, data: dict[str, Any], *, position: int | None = None
+) -> WorkOrderItem:
     """Link a record to an open order with the action completing the order applies to it."""
     if order.state not in OPEN_STATES:
         raise Conflict(
@@ -115,10 +118,11 @@ def add_item(session: Session, order: WorkOrder, data: dict[str, Any]) -> WorkOr
         raise Unprocessable(
             f"{kind} {data['subject_id']} does not exist on the work order's site", code="unknown_reference"
         )
-    position = len(list_items(session, order)) + 1
+    if position is None:
+        count = select(func.count()).where(WorkOrderItem.work_order_id == order.id)
+        position = (session.scalar(count) or 0) + 1
     item = WorkOrderItem(work_order_id=order.id, position=position, **data)
     session.add(item)
-    session.flush()
     record_change(
         session,
         SUBJECT,
@@ -175,16 +179,16 @@ def create_work_order(
     _check_refs(session, principal, data["site_id"], data)
     if data.get("external_system") and get_by_ref(session, data["external_system"], data["external_id"]):
         raise Conflict("a work order with this external reference exists", code="external_ref_taken")
-    order = WorkOrder(**{k: v for k, v in data.items() if v is not None}, state="new", created_at=now)
+    values = {k: v for k, v in data.items() if v is not None}
+    order = WorkOrder(id=uuid.uuid4(), **values, state="new", created_at=now, version=1)
     if order.assignee_id is not None:
         order.state = "assigned"
     session.add(order)
-    session.flush()
     _log_state(session, order, None, now)
     record_change(session, SUBJECT, order.id, "created", summary=order.title)
-    for item in items:
-        add_item(session, order, item)
-    sla.apply_policy(session, order, now)
+    for position, item in enumerate(items, start=1):
+        add_item(session, order, item, position=position)
+    sla.apply_policy(session, order, now, marks=[Mark(now, order.state)])
     _event(session, "work_order.created", order, kind=order.kind, title=order.title)
     return order
 
