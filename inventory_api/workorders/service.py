@@ -179,7 +179,7 @@ def create_work_order(
     _check_refs(session, principal, data["site_id"], data)
     if data.get("external_system") and get_by_ref(session, data["external_system"], data["external_id"]):
         raise Conflict("a work order with this external reference exists", code="external_ref_taken")
-    values = {k: v for k, v in data.items() if v is not None}
+    values = {"priority": "P3", **{k: v for k, v in data.items() if v is not None}}
     order = WorkOrder(id=uuid.uuid4(), **values, state="new", created_at=now, version=1)
     if order.assignee_id is not None:
         order.state = "assigned"

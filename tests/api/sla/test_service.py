@@ -40,6 +40,16 @@ def test_the_most_specific_policy_applies(session):
     move = new_order(session, world, "move")
     assert (move.response_due_at, move.resolution_due_at) == (T0 + 60 * M, T0 + 240 * M)
     assert new_order(session, world, "move", "P4").sla_policy_id is None
+    unset = orders.create_work_order(
+        session, None, {"kind": "move", "title": "t", "site_id": world.site}, now=T0
+    )
+    assert unset.priority == "P3" and unset.sla_policy_id is None  # P3 has no policy here
+    session.add(SlaPolicy(name="P3", kind="any", priority="P3", response_minutes=5, resolution_minutes=50))
+    session.flush()
+    default = orders.create_work_order(
+        session, None, {"kind": "move", "title": "t", "site_id": world.site}, now=T0
+    )
+    assert default.response_due_at == T0 + 5 * M
 
 
 def test_due_times_follow_the_calendar_and_holds(session):
