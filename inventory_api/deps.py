@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+import asyncio
+from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -18,22 +19,57 @@ READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 SESSION_COOKIE = "inventory_session"
 
 
-def get_db(request: Request) -> Database:
+async def get_db(request: Request) -> Database:
     return request.app.state.db
 
 
-def get_settings_dep(request: Request) -> Settings:
+async def get_settings_dep(request: Request) -> Settings:
     return request.app.state.settings
 
 
-def get_session(request: Request) -> Iterator[Session]:
+class Gates:
+    """How many requests of this process may hold a database session at once.
+
+    Kept below the request thread pool (40 threads): a request that waits for SQLite's write lock or a pooled
+    connection waits here, in the event loop, instead of holding a thread that the transaction it waits for
+    needs for its next step. SQLite has one writer at a time, so its write requests pass one by one.
+    """
+
+    def __init__(self, db: Database) -> None:
+        self.reads = asyncio.Semaphore(db.capacity)
+        self.writes = asyncio.Semaphore(1) if db.is_sqlite else self.reads
+
+    @staticmethod
+    def of(request: Request) -> Gates:
+        gates = getattr(request.app.state, "gates", None)
+        if gates is None:  # made on first use, inside the app's event loop
+            gates = request.app.state.gates = Gates(request.app.state.db)
+        return gates
+
+
+async def get_session(request: Request) -> AsyncIterator[Session]:
     """The request's one session; `TransactionalRoute` commits it before the answer is sent."""
     db: Database = request.app.state.db
-    factory = db.sessions if request.method in READ_METHODS else db.write_sessions
-    with factory() as session:
-        session.info["request_id"] = request.state.request_id
-        request.state.session = session
+    reading = request.method in READ_METHODS
+    gate = Gates.of(request).reads if reading else Gates.of(request).writes
+    await gate.acquire()
+    released = False
+
+    def release() -> None:
+        nonlocal released
+        if not released:
+            released = True
+            gate.release()
+
+    session = (db.sessions if reading else db.write_sessions)()
+    session.info["request_id"] = request.state.request_id
+    request.state.session = session
+    request.state.release_session = release
+    try:
         yield session
+    finally:
+        session.close()
+        release()
 
 
 DbDep = Annotated[Database, Depends(get_db)]
@@ -66,10 +102,10 @@ def get_principal(request: Request, session: SessionDep) -> Principal:
     return principal
 
 
-def require(permission: str) -> Callable[[Principal], Principal]:
+def require(permission: str) -> Callable[[Principal], Awaitable[Principal]]:
     """A dependency that lets the caller through only with `permission` (read, write or admin)."""
 
-    def check(principal: Annotated[Principal, Depends(get_principal)]) -> Principal:
+    async def check(principal: Annotated[Principal, Depends(get_principal)]) -> Principal:
         if permission not in principal.permissions:
             raise Forbidden(
                 f"this needs the {permission!r} permission; you have {sorted(principal.permissions)}"

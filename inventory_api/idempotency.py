@@ -27,7 +27,7 @@ from inventory_api.auth.service import token_hash
 from inventory_api.db import Base, BigIntPK, Database, utcnow
 from inventory_api.deps import bearer_token
 from inventory_api.errors import error_body
-from inventory_api.routing import TransactionalRoute
+from inventory_api.routing import TransactionalRoute, in_commit_thread
 
 HEADER = "idempotency-key"
 REPLAYED = "Idempotent-Replayed"
@@ -204,9 +204,13 @@ class IdempotentRoute(TransactionalRoute):
             try:
                 response = await handler(request)
             except BaseException:
-                await run_in_threadpool(_abandon, request, db, claim)
+                await in_commit_thread(_abandon, request, db, claim)
                 raise
-            return await run_in_threadpool(_finish, request, db, claim, response)
+            response = await in_commit_thread(_finish, request, db, claim, response)
+            release = getattr(request.state, "release_session", None)
+            if release is not None:
+                release()  # the transaction is over: let the next request take a session
+            return response
 
         return run
 

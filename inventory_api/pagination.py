@@ -37,7 +37,7 @@ class PageParams:
     count: bool
 
 
-def page_params(
+async def page_params(
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT, description="items per page")] = 50,
     cursor: Annotated[str | None, Query(description="the `next` of the previous page")] = None,
     sort: Annotated[str | None, Query(description="field to sort by; `-field` for descending")] = None,

@@ -1,12 +1,25 @@
 """The route class every router uses: the request's session commits once, before the answer leaves."""
 
 from collections.abc import Awaitable, Callable
+from functools import partial
+from typing import Any, TypeVar
 
+import anyio
 from fastapi import Request, Response
 from fastapi.routing import APIRoute
-from starlette.concurrency import run_in_threadpool
 
 from inventory_api.errors import ERROR_CODES
+
+T = TypeVar("T")
+#: Commits and rollbacks run on threads of their own. Sharing the request thread pool would deadlock under a
+#: burst: every pool thread waits for the write lock (SQLite) or a pooled connection (PostgreSQL) that the
+#: transaction holding it can only give back by committing, in a thread it cannot get.
+_COMMIT_THREADS = anyio.CapacityLimiter(8)
+
+
+async def in_commit_thread(func: Callable[..., T], *args: Any) -> T:
+    """Run a commit (or rollback) on the threads reserved for ending transactions."""
+    return await anyio.to_thread.run_sync(partial(func, *args), limiter=_COMMIT_THREADS)
 
 
 class TransactionalRoute(APIRoute):
@@ -19,10 +32,8 @@ class TransactionalRoute(APIRoute):
             response = await handler(request)
             session = getattr(request.state, "session", None)
             if session is not None:
-                if response.status_code < 400:
-                    await run_in_threadpool(session.commit)
-                else:
-                    await run_in_threadpool(session.rollback)
+                await in_commit_thread(session.commit if response.status_code < 400 else session.rollback)
+                request.state.release_session()
             return response
 
         return run
