@@ -20,7 +20,8 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 from inventory_api.assets.models import Asset
 from inventory_api.db import Base
 from inventory_api.deps import ReadDep, SessionDep
-from inventory_api.routing import ERROR_RESPONSES, TransactionalRoute
+from inventory_api.idempotency import IdempotentRoute
+from inventory_api.routing import ERROR_RESPONSES
 from inventory_api.workorders.models import WorkOrder
 
 #: subject type → model with a `change_seq` column.
@@ -124,7 +125,7 @@ def changes_after(
     return sorted(found, key=lambda c: c.change_seq)[:limit]
 
 
-router = APIRouter(prefix="/api/v1", tags=["sync"], route_class=TransactionalRoute, responses=ERROR_RESPONSES)
+router = APIRouter(prefix="/api/v1", tags=["sync"], route_class=IdempotentRoute, responses=ERROR_RESPONSES)
 
 
 @router.get("/changes", response_model=ChangePage)

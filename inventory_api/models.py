@@ -22,6 +22,12 @@ from inventory_api.webhooks import models as webhooks
 from inventory_api.workorders import models as workorders
 
 __all__ = ["Base", "assets", "auth", "catalog", "events", "history", "locations", "people"]
-__all__ += ["changeseq", "idempotency", "sla", "webhooks", "workorders"]  # work orders, SLA, sync, idempotency
+__all__ += [
+    "changeseq",
+    "idempotency",
+    "sla",
+    "webhooks",
+    "workorders",
+]  # work orders, SLA, sync, idempotency
 __all__ += ["ingest", "inventory", "software"]  # collectors, reported components, software catalog
 __all__ += ["assignments", "cabling", "imports", "numbers", "services"]  # voice/data, services, numbers

@@ -51,7 +51,9 @@ class Settings(BaseSettings):
     sla_at_risk_percent: int = Field(75, ge=1, le=99)
     idempotency_keep_hours: int = Field(24, ge=24, description="how long Idempotency-Key answers are kept")
     idempotency_lease_seconds: int = Field(120, ge=5, description="after this, a running key counts as died")
-    webhook_backoff_base_seconds: float = Field(10.0, gt=0, description="first retry delay; doubles each time")
+    webhook_backoff_base_seconds: float = Field(
+        10.0, gt=0, description="first retry delay; doubles each time"
+    )
     webhook_backoff_max_seconds: float = Field(3600.0, gt=0)
 
 

@@ -12,12 +12,11 @@ from inventory_api.assets import custom_fields, flags, schemas
 from inventory_api.assets.etag import check_if_match, set_etag
 from inventory_api.assets.models import AssetCustomField, AssetFlag
 from inventory_api.deps import AdminDep, ReadDep, SessionDep, WriteDep
+from inventory_api.idempotency import IdempotentRoute
 from inventory_api.pagination import Page, PageDep, paginate
-from inventory_api.routing import ERROR_RESPONSES, TransactionalRoute
+from inventory_api.routing import ERROR_RESPONSES
 
-router = APIRouter(
-    prefix="/api/v1", tags=["assets"], route_class=TransactionalRoute, responses=ERROR_RESPONSES
-)
+router = APIRouter(prefix="/api/v1", tags=["assets"], route_class=IdempotentRoute, responses=ERROR_RESPONSES)
 IfMatch = Annotated[str | None, Header(description='the ETag you read, e.g. "3"')]
 
 

@@ -17,13 +17,12 @@ from inventory_api.deps import AdminDep, ReadDep, SessionDep, WriteDep
 from inventory_api.exports import csv_response, wants_csv
 from inventory_api.history.schemas import ChangeEventPage, ChangeEventRead
 from inventory_api.history.service import list_changes
+from inventory_api.idempotency import IdempotentRoute
 from inventory_api.pagination import Page, PageDep, paginate
-from inventory_api.routing import ERROR_RESPONSES, TransactionalRoute
+from inventory_api.routing import ERROR_RESPONSES
 from inventory_api.schemas import UtcDateTime
 
-router = APIRouter(
-    prefix="/api/v1", tags=["assets"], route_class=TransactionalRoute, responses=ERROR_RESPONSES
-)
+router = APIRouter(prefix="/api/v1", tags=["assets"], route_class=IdempotentRoute, responses=ERROR_RESPONSES)
 IfMatch = Annotated[str | None, Header(description='the ETag you read, e.g. "3"')]
 
 

@@ -12,11 +12,12 @@ from inventory_api.assignments.models import Assignment
 from inventory_api.cabling.registry import require_asset
 from inventory_api.deps import ReadDep, SessionDep, WriteDep
 from inventory_api.exports import csv_response, wants_csv
+from inventory_api.idempotency import IdempotentRoute
 from inventory_api.pagination import Page, PageDep, paginate
-from inventory_api.routing import ERROR_RESPONSES, TransactionalRoute
+from inventory_api.routing import ERROR_RESPONSES
 
 router = APIRouter(
-    prefix="/api/v1", tags=["assignments"], route_class=TransactionalRoute, responses=ERROR_RESPONSES
+    prefix="/api/v1", tags=["assignments"], route_class=IdempotentRoute, responses=ERROR_RESPONSES
 )
 Days = Annotated[int, Query(ge=0, le=3650, description="within this many days from today")]
 

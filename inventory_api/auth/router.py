@@ -12,10 +12,11 @@ from inventory_api.db import utcnow
 from inventory_api.deps import SESSION_COOKIE, AdminDep, DbDep, ReadDep, SessionDep, SettingsDep
 from inventory_api.errors import NotFound
 from inventory_api.history.service import Actor, set_actor
+from inventory_api.idempotency import IdempotentRoute
 from inventory_api.ratelimit import check_rate
-from inventory_api.routing import ERROR_RESPONSES, TransactionalRoute
+from inventory_api.routing import ERROR_RESPONSES
 
-router = APIRouter(prefix="/api/v1", tags=["auth"], route_class=TransactionalRoute, responses=ERROR_RESPONSES)
+router = APIRouter(prefix="/api/v1", tags=["auth"], route_class=IdempotentRoute, responses=ERROR_RESPONSES)
 
 
 @router.post("/auth/login", response_model=schemas.LoginResponse)

@@ -13,12 +13,11 @@ from inventory_api.cabling.registry import require_asset
 from inventory_api.deps import ReadDep, SessionDep, WriteDep
 from inventory_api.errors import NotFound
 from inventory_api.exports import csv_response, wants_csv
+from inventory_api.idempotency import IdempotentRoute
 from inventory_api.pagination import Page, PageDep, paginate
-from inventory_api.routing import ERROR_RESPONSES, TransactionalRoute
+from inventory_api.routing import ERROR_RESPONSES
 
-router = APIRouter(
-    prefix="/api/v1", tags=["cabling"], route_class=TransactionalRoute, responses=ERROR_RESPONSES
-)
+router = APIRouter(prefix="/api/v1", tags=["cabling"], route_class=IdempotentRoute, responses=ERROR_RESPONSES)
 IfMatch = Annotated[str | None, Header(alias="If-Match")]
 
 

@@ -9,15 +9,14 @@ from starlette.concurrency import run_in_threadpool
 
 from inventory_api.deps import DbDep, SessionDep, SettingsDep, WriteDep
 from inventory_api.errors import PayloadTooLarge, UnsupportedMediaType
+from inventory_api.idempotency import IdempotentRoute
 from inventory_api.imports import schemas
 from inventory_api.imports import service as imports
 from inventory_api.imports.models import ImportJob
 from inventory_api.pagination import Page, PageDep, paginate
-from inventory_api.routing import ERROR_RESPONSES, TransactionalRoute
+from inventory_api.routing import ERROR_RESPONSES
 
-router = APIRouter(
-    prefix="/api/v1", tags=["imports"], route_class=TransactionalRoute, responses=ERROR_RESPONSES
-)
+router = APIRouter(prefix="/api/v1", tags=["imports"], route_class=IdempotentRoute, responses=ERROR_RESPONSES)
 MEDIA_TYPES = {"text/csv": "csv", "application/json": "json", "application/x-ndjson": "ndjson",
                "application/jsonl": "ndjson"}  # fmt: skip
 

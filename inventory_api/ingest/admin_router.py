@@ -9,6 +9,7 @@ from inventory_api.assets.models import Asset
 from inventory_api.assets.service import require_asset
 from inventory_api.deps import AdminDep, SessionDep
 from inventory_api.errors import NotFound
+from inventory_api.idempotency import IdempotentRoute
 from inventory_api.ingest import service
 from inventory_api.ingest.merge import merge_assets
 from inventory_api.ingest.models import Collector, EnrollSecret
@@ -21,10 +22,10 @@ from inventory_api.ingest.schemas import (
     MergeRequest,
 )  # fmt: skip
 from inventory_api.pagination import Page, PageDep, paginate
-from inventory_api.routing import ERROR_RESPONSES, TransactionalRoute
+from inventory_api.routing import ERROR_RESPONSES
 
 router = APIRouter(
-    prefix="/api/v1", tags=["ingest admin"], route_class=TransactionalRoute, responses=ERROR_RESPONSES
+    prefix="/api/v1", tags=["ingest admin"], route_class=IdempotentRoute, responses=ERROR_RESPONSES
 )
 
 

@@ -9,13 +9,14 @@ from inventory_api.assets.models import Asset
 from inventory_api.assets.service import require_asset
 from inventory_api.deps import ReadDep, SessionDep, SettingsDep, WriteDep
 from inventory_api.exports import csv_response, wants_csv
+from inventory_api.idempotency import IdempotentRoute
 from inventory_api.inventory import views
 from inventory_api.inventory.schemas import InventoryRead, StaleAssetRead, StaleFlagged
 from inventory_api.pagination import Page, PageDep, paginate
-from inventory_api.routing import ERROR_RESPONSES, TransactionalRoute
+from inventory_api.routing import ERROR_RESPONSES
 
 router = APIRouter(
-    prefix="/api/v1", tags=["inventory"], route_class=TransactionalRoute, responses=ERROR_RESPONSES
+    prefix="/api/v1", tags=["inventory"], route_class=IdempotentRoute, responses=ERROR_RESPONSES
 )
 Days = Annotated[
     int | None, Query(ge=1, description="not seen for this many days (default: stale_after_days)")

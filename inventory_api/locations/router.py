@@ -13,14 +13,15 @@ from inventory_api.auth.service import Principal
 from inventory_api.deps import ReadDep, SessionDep, WriteDep
 from inventory_api.errors import Forbidden
 from inventory_api.exports import csv_response, wants_csv
+from inventory_api.idempotency import IdempotentRoute
 from inventory_api.locations import schemas
 from inventory_api.locations import service as locations
 from inventory_api.locations.models import Location
 from inventory_api.pagination import Page, PageDep, paginate
-from inventory_api.routing import ERROR_RESPONSES, TransactionalRoute
+from inventory_api.routing import ERROR_RESPONSES
 
 router = APIRouter(
-    prefix="/api/v1", tags=["locations"], route_class=TransactionalRoute, responses=ERROR_RESPONSES
+    prefix="/api/v1", tags=["locations"], route_class=IdempotentRoute, responses=ERROR_RESPONSES
 )
 IfMatch = Annotated[str | None, Header(description='the ETag you read, e.g. "3"')]
 SORT = {

@@ -7,15 +7,14 @@ from fastapi import APIRouter, Query, Request
 
 from inventory_api.deps import ReadDep, SessionDep, WriteDep
 from inventory_api.exports import csv_response, wants_csv
+from inventory_api.idempotency import IdempotentRoute
 from inventory_api.numbers import schemas
 from inventory_api.numbers import service as numbers
 from inventory_api.numbers.models import NumberPool, NumberRecord
 from inventory_api.pagination import Page, PageDep, paginate
-from inventory_api.routing import ERROR_RESPONSES, TransactionalRoute
+from inventory_api.routing import ERROR_RESPONSES
 
-router = APIRouter(
-    prefix="/api/v1", tags=["numbers"], route_class=TransactionalRoute, responses=ERROR_RESPONSES
-)
+router = APIRouter(prefix="/api/v1", tags=["numbers"], route_class=IdempotentRoute, responses=ERROR_RESPONSES)
 
 
 @router.post("/number-pools", response_model=schemas.PoolRead, status_code=201)

@@ -10,15 +10,14 @@ from fastapi import APIRouter, Header, Request, Response
 from inventory_api.assets.etag import check_if_match, set_etag
 from inventory_api.deps import ReadDep, SessionDep, WriteDep
 from inventory_api.exports import csv_response, wants_csv
+from inventory_api.idempotency import IdempotentRoute
 from inventory_api.pagination import Page, PageDep, paginate
 from inventory_api.people import schemas
 from inventory_api.people import service as people
 from inventory_api.people.models import Person
-from inventory_api.routing import ERROR_RESPONSES, TransactionalRoute
+from inventory_api.routing import ERROR_RESPONSES
 
-router = APIRouter(
-    prefix="/api/v1", tags=["people"], route_class=TransactionalRoute, responses=ERROR_RESPONSES
-)
+router = APIRouter(prefix="/api/v1", tags=["people"], route_class=IdempotentRoute, responses=ERROR_RESPONSES)
 IfMatch = Annotated[str | None, Header(description='the ETag you read, e.g. "3"')]
 SORT = {
     "name": Person.name_key,

@@ -7,12 +7,11 @@ from fastapi import APIRouter
 
 from inventory_api.cabling.registry import require_person
 from inventory_api.deps import ReadDep, SessionDep, SettingsDep, WriteDep
-from inventory_api.routing import ERROR_RESPONSES, TransactionalRoute
+from inventory_api.idempotency import IdempotentRoute
+from inventory_api.routing import ERROR_RESPONSES
 from inventory_api.services import people, schemas
 
-router = APIRouter(
-    prefix="/api/v1", tags=["people"], route_class=TransactionalRoute, responses=ERROR_RESPONSES
-)
+router = APIRouter(prefix="/api/v1", tags=["people"], route_class=IdempotentRoute, responses=ERROR_RESPONSES)
 
 
 @router.get("/people/{person_id}/overview", response_model=schemas.PersonOverview)

@@ -14,14 +14,15 @@ from inventory_api.cabling.registry import require_location
 from inventory_api.cabling.service import check_version
 from inventory_api.deps import ReadDep, SessionDep, SettingsDep, WriteDep
 from inventory_api.exports import csv_response, safe_cell, wants_csv
+from inventory_api.idempotency import IdempotentRoute
 from inventory_api.pagination import Page, PageDep, paginate
-from inventory_api.routing import ERROR_RESPONSES, TransactionalRoute
+from inventory_api.routing import ERROR_RESPONSES
 from inventory_api.services import emergency, schemas
 from inventory_api.services import service as services
 from inventory_api.services.models import Service
 
 router = APIRouter(
-    prefix="/api/v1", tags=["services"], route_class=TransactionalRoute, responses=ERROR_RESPONSES
+    prefix="/api/v1", tags=["services"], route_class=IdempotentRoute, responses=ERROR_RESPONSES
 )
 
 

@@ -7,14 +7,15 @@ from fastapi import APIRouter, Query
 from inventory_api.assets.service import require_asset
 from inventory_api.deps import ReadDep, SessionDep
 from inventory_api.errors import NotFound
+from inventory_api.idempotency import IdempotentRoute
 from inventory_api.pagination import Page, PageDep, paginate
-from inventory_api.routing import ERROR_RESPONSES, TransactionalRoute
+from inventory_api.routing import ERROR_RESPONSES
 from inventory_api.software import views
 from inventory_api.software.models import Installation, SoftwareTitle
 from inventory_api.software.schemas import InstallationRead, TitleRead
 
 router = APIRouter(
-    prefix="/api/v1", tags=["software"], route_class=TransactionalRoute, responses=ERROR_RESPONSES
+    prefix="/api/v1", tags=["software"], route_class=IdempotentRoute, responses=ERROR_RESPONSES
 )
 INSTALL_SORTS = {"first_seen": Installation.first_seen, "id": Installation.id}
 
