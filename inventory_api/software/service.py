@@ -131,7 +131,8 @@ def sync_installations(
         Installation.scope,
         SoftwareVersion.key,
     ).join(SoftwareVersion, SoftwareVersion.id == Installation.version_id)
-    rows = session.execute(stmt.where(Installation.asset_id == asset_id)).all()
+    # Core rows, not ORM ones: an asset has hundreds of installations and this runs on every software change.
+    rows = session.connection().execute(stmt.where(Installation.asset_id == asset_id)).all()
     stored = {(r.version_id, r.architecture, r.scope): r for r in rows}
     known = {r.key: r.version_id for r in rows}
     catalog = resolve_catalog(session, (key for key, _ in keyed if key.version_key not in known))
