@@ -6,10 +6,11 @@ STAMP_SERVER := $(VENV)/.server-installed
 STAMP_DEV := $(VENV)/.dev-installed
 export INVENTORY_DATABASE_URL ?= sqlite:///var/inventory.db
 
-.PHONY: run test lint format migrations clean bench
+.PHONY: run test lint migrations clean
 
-# The browser tests drive Debian's Chromium (Playwright never downloads a browser here).
-CHROMIUM := /usr/bin/chromium
+# Debian packages the tests need: Chromium for the browser tests (Playwright never downloads a browser here), and
+# pciutils, whose lspci the collector's tests compare with on this machine's real hardware.
+TEST_TOOLS := /usr/bin/chromium /usr/bin/lspci
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 $(BIN)/python:
@@ -29,11 +30,11 @@ run: $(STAMP_SERVER)
 	$(BIN)/inventory-api migrate
 	$(BIN)/inventory-api quickstart
 
-$(CHROMIUM):
-	$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium || \
-	  ($(SUDO) apt-get update -q && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium)
+$(TEST_TOOLS):
+	$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium pciutils || \
+	  ($(SUDO) apt-get update -q && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium pciutils)
 
-test: $(STAMP_DEV) $(CHROMIUM)
+test: $(STAMP_DEV) $(TEST_TOOLS)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest -n 2 $(PYTEST_ARGS)
@@ -45,9 +46,6 @@ lint: $(STAMP_DEV)
 # Regenerates alembic/versions/0001_initial.py from the models (no release has shipped yet).
 migrations: $(STAMP_DEV)
 	$(BIN)/python -m inventory_api.tools.regen_migration
-
-bench: $(STAMP_DEV)
-	$(BIN)/python benchmarks/run_all.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache
