@@ -12,7 +12,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from jinja2 import Environment, FileSystemLoader, select_autoescape
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from inventory_api.assets import flags as asset_flags
 from inventory_api.assets import service as assets
@@ -20,6 +20,8 @@ from inventory_api.assets.models import Asset
 from inventory_api.assets.queries import AssetFilters, assets_query
 from inventory_api.auth import service as auth
 from inventory_api.auth.service import Principal
+from inventory_api.cabling import paths
+from inventory_api.cabling.models import Jack
 from inventory_api.db import utcnow
 from inventory_api.deps import SESSION_COOKIE, DbDep, SessionDep, SettingsDep
 from inventory_api.errors import AppError, Unauthorized
@@ -28,6 +30,7 @@ from inventory_api.locations import service as locations
 from inventory_api.people import service as people
 from inventory_api.ratelimit import check_rate
 from inventory_api.routing import TransactionalRoute
+from inventory_api.services.models import Service
 
 router = APIRouter(include_in_schema=False, route_class=TransactionalRoute)
 RESULTS = 50
@@ -108,18 +111,44 @@ def logout(request: Request, session: SessionDep) -> Response:
     return response
 
 
+def find_by_number_or_jack(session: Any, principal: Principal, q: str) -> tuple[list[Any], list[Any]]:
+    """Live services with this number (extension, DID …) and jacks whose label starts with `q`, in the caller's
+    sites."""
+    services = select(Service).where(Service.number == q, Service.deleted_at.is_(None))
+    jacks = select(Jack).where(func.lower(Jack.label).startswith(q.lower()), Jack.deleted_at.is_(None))
+    if principal.site_ids is not None:
+        services = services.where(Service.site_id.in_(principal.site_ids))
+        jacks = jacks.where(Jack.site_id.in_(principal.site_ids))
+    return list(session.scalars(services.limit(RESULTS))), list(
+        session.scalars(jacks.order_by(Jack.label).limit(20))
+    )
+
+
 @router.get("/")
 def search(request: Request, session: SessionDep, q: str | None = None) -> HTMLResponse:
+    """One box: tag, serial, hostname, MAC, IP, a person's name or e-mail, a phone number, a jack label."""
     principal = web_principal(request, session)
     found: list[Asset] = []
     found_people: list[Any] = []
-    if q and q.strip():
-        stmt = assets_query(session, principal, AssetFilters(q=q.strip()))
+    services: list[Any] = []
+    jack_paths: list[tuple[Any, list[str]]] = []
+    q = (q or "").strip()
+    if q:
+        stmt = assets_query(session, principal, AssetFilters(q=q))
         found = list(session.scalars(stmt.order_by(Asset.hostname_key, Asset.id).limit(RESULTS)))
-        found_people = list(
-            session.scalars(people.people_query(session, principal, q=q.strip()).limit(RESULTS))
-        )
-    return page("search.html", principal=principal, q=q, assets=found, people=found_people)
+        found_people = list(session.scalars(people.people_query(session, principal, q=q).limit(RESULTS)))
+        services, jacks = find_by_number_or_jack(session, principal, q)
+        known = {p.id for p in found_people}
+        for service in services:
+            holder = people.get_person(session, service.person_id) if service.person_id else None
+            if holder is not None and holder.id not in known:
+                found_people.append(holder)
+                known.add(holder.id)
+        jack_paths = [(jack, [p["summary"] for p in paths.paths_for_jack(session, jack)]) for jack in jacks]
+    return page(
+        "search.html", principal=principal, q=q, assets=found, people=found_people, services=services,
+        jacks=jack_paths,
+    )  # fmt: skip
 
 
 @router.get("/assets/{asset_id}")
@@ -143,6 +172,7 @@ def asset_page(asset_id: uuid.UUID, request: Request, session: SessionDep) -> HT
 
 @router.get("/people/{person_id}")
 def person_page(person_id: uuid.UUID, request: Request, session: SessionDep) -> HTMLResponse:
+    """A person: their assets with the path of each to its switch port, and their services."""
     principal = web_principal(request, session)
     person = people.get_person(session, person_id, principal)
     if person is None:
@@ -150,4 +180,9 @@ def person_page(person_id: uuid.UUID, request: Request, session: SessionDep) -> 
     owned = list(
         session.scalars(assets_query(session, principal, AssetFilters(assigned_person_id=person.id)))
     )
-    return page("person.html", principal=principal, person=person, assets=owned)
+    held = select(Service).where(Service.person_id == person.id, Service.deleted_at.is_(None))
+    return page(
+        "person.html", principal=principal, person=person, assets=owned,
+        paths=[p["summary"] for p in paths.paths_for_person(session, person, principal.site_ids)],
+        services=list(session.scalars(held.order_by(Service.type, Service.number))),
+    )  # fmt: skip

@@ -5,6 +5,8 @@ from inventory_api.auth import service as auth
 from inventory_api.history.service import Actor, set_actor
 from inventory_api.locations.models import Location
 from inventory_api.people import service as people
+from inventory_api.services import service as services
+from tests.api.cabling.world import build_world, cable_desk
 
 
 def seed(db) -> None:
@@ -56,4 +58,38 @@ def test_technician_signs_in_finds_a_desktop_by_serial_and_reads_its_history(liv
     page.click("form.search button")
     assert page.locator("#people li").count() == 1
     assert page.locator("#assets tbody tr").count() == 1
+    page.close()
+
+
+def test_the_help_desk_call_from_an_extension_to_a_switch_port(live_server, browser, db):
+    """Dana's day: the caller gives extension 4021, or the label on the wall jack."""
+    with db.transaction() as session:
+        set_actor(session, Actor("system", name="seed"))
+        auth.create_user(session, username="dana", role="technician", password="dana's long password")
+        world = build_world(session)
+        cable_desk(session, world)
+        services.create_service(
+            session,
+            {"type": "extension", "status": "active", "person_id": world.pat.id, "location_id": world.room.id,
+             "details": {"number": "4021"}, "asset_ids": [world.phone.id]},
+        )  # fmt: skip
+    page = browser.new_page()
+    page.goto(live_server.url + "/login")
+    page.fill("input[name=username]", "dana")
+    page.fill("input[name=password]", "dana's long password")
+    page.click("form.login button")
+
+    page.fill("input[name=q]", "4021")
+    page.click("form.search button")
+    assert "extension 4021 — active" in page.inner_text("#services")
+    page.click("#people a:has-text('Pat Doe')")
+    plugged = page.inner_text("#paths")
+    assert (
+        "Pat's phone → jack 3-114-B → panel P3 port 14 → switch sw-3-1 Gi1/0/14, VLAN 20/voice 120" in plugged
+    )
+    assert "extension 4021" in page.inner_text("#services")
+
+    page.fill("input[name=q]", "3-114")  # the start of the jack's label
+    page.click("form.search button")
+    assert "jack 3-114-B → panel P3 port 14" in page.inner_text("#jacks")
     page.close()
