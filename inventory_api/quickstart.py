@@ -65,7 +65,12 @@ def inventory_this_machine(server: str, secret: str) -> None:
         print("quickstart: the service did not come up; skipping the collector run", file=sys.stderr)
         return
     state = VAR / "collector"
-    env = {**os.environ, "INVENTORY_COLLECTOR_STATE_DIR": str(state.resolve())}
+    # With the secret at hand the collector re-enrolls by itself if the database was reset under its node key.
+    env = {
+        **os.environ,
+        "INVENTORY_COLLECTOR_STATE_DIR": str(state.resolve()),
+        "INVENTORY_COLLECTOR_SECRET": secret,
+    }
     collector = [sys.executable, "-m", "collector"]
     if not (state / "node_key").exists():
         subprocess.run([*collector, "enroll", "--server", server, "--secret", secret], env=env, check=False)
