@@ -14,6 +14,8 @@ from sqlalchemy import select
 
 from inventory_api.db import Database
 from inventory_api.history.service import Actor, set_actor
+from inventory_api.ingest.models import EnrollSecret
+from inventory_api.ingest.service import create_enroll_secret, key_hash
 from inventory_api.locations.models import Location
 from inventory_api.settings import get_settings
 
@@ -35,11 +37,14 @@ def ensure_default_site(db: Database) -> Location:
 def ensure_local_secret(db: Database, site: Location) -> str:
     """The enroll secret of this machine's own collector, kept in var/enroll-secret (0600)."""
     path = VAR / "enroll-secret"
-    if path.exists():
-        return path.read_text().strip()
-    from inventory_api.ingest.service import create_enroll_secret
-
     with db.transaction() as session:
+        if path.exists():
+            secret = path.read_text().strip()
+            stmt = select(EnrollSecret.id).where(
+                EnrollSecret.secret_hash == key_hash(secret), EnrollSecret.revoked_at.is_(None)
+            )
+            if session.scalar(stmt) is not None:
+                return secret  # still known (a reset database would not know it: make a new one)
         set_actor(session, Actor("system", name="quickstart"))
         _, secret = create_enroll_secret(session, name="local quickstart", site_id=site.id)
     VAR.mkdir(exist_ok=True)
