@@ -12,7 +12,7 @@ from typing import Annotated, Any, Generic, TypeVar
 
 from fastapi import Depends, Query
 from pydantic import BaseModel
-from sqlalchemy import ColumnElement, Select, and_, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select, tuple_
 from sqlalchemy.orm import Session
 
 from inventory_api.errors import BadRequest
@@ -86,9 +86,16 @@ def decode_cursor(cursor: str) -> tuple[str, Any, Any]:
     return sort, value, row_id
 
 
+def _nullable(column: ColumnElement[Any]) -> bool:
+    return getattr(column, "nullable", True)
+
+
 def _after(column: ColumnElement[Any], id_column: ColumnElement[Any], value: Any, row_id: Any, desc: bool):
     """Rows after (value, id) in the order: nulls last, then by value, then by id."""
     beyond = (lambda a, b: a < b) if desc else (lambda a, b: a > b)
+    if not _nullable(column):
+        # A row-value comparison: an index on (column, id) serves it as one range scan.
+        return beyond(tuple_(column, id_column), tuple_(value, row_id))
     if value is None:
         return and_(column.is_(None), beyond(id_column, row_id))
     return or_(
@@ -129,9 +136,9 @@ def paginate(
             _after(column, id_column, _decode(value, column), _decode(row_id, id_column), desc)
         )
     direction = (lambda c: c.desc()) if desc else (lambda c: c.asc())
-    ordered = ordered.order_by(column.is_(None), direction(column), direction(id_column)).limit(
-        params.limit + 1
-    )
+    # Nulls last; for a NOT NULL column the order is plain (column, id), which an index can hand out in order.
+    nulls_last = (column.is_(None),) if _nullable(column) else ()
+    ordered = ordered.order_by(*nulls_last, direction(column), direction(id_column)).limit(params.limit + 1)
     rows = list(session.scalars(ordered))
     next_cursor = None
     if len(rows) > params.limit:

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-25 13:23:03.013446
+Create Date: 2026-11-25 13:46:11.406790
 """
 
 from collections.abc import Sequence
@@ -467,6 +467,7 @@ def upgrade() -> None:
     with op.batch_alter_table('assets', schema=None) as batch_op:
         batch_op.create_index('ix_assets_assigned_person', ['assigned_person_id'], unique=False)
         batch_op.create_index('ix_assets_change_seq', ['change_seq'], unique=False)
+        batch_op.create_index('ix_assets_created', ['created_at', 'id'], unique=False)
         batch_op.create_index('ix_assets_hostname_key', ['hostname_key'], unique=False)
         batch_op.create_index('ix_assets_parent', ['parent_id'], unique=False)
         batch_op.create_index('ix_assets_serial_key', ['serial_key'], unique=False)
@@ -1257,6 +1258,7 @@ def downgrade() -> None:
         batch_op.drop_index('ix_assets_serial_key')
         batch_op.drop_index('ix_assets_parent')
         batch_op.drop_index('ix_assets_hostname_key')
+        batch_op.drop_index('ix_assets_created')
         batch_op.drop_index('ix_assets_change_seq')
         batch_op.drop_index('ix_assets_assigned_person')
 

@@ -65,6 +65,7 @@ class Asset(UUIDPk, Timestamps, Versioned, SoftDelete, Base):
         Index("ix_assets_assigned_person", "assigned_person_id"),
         Index("ix_assets_parent", "parent_id"),
         Index("ix_assets_change_seq", "change_seq"),
+        Index("ix_assets_created", "created_at", "id"),  # the default list order
     )
 
     kind: Mapped[str] = mapped_column(String(30))
