@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from collector.config import Config, ConfigError, load_config
+from collector.config import Config, ConfigError, enabled_sections, load_config
 from collector.paths import default_state_dir
 from collector.state import StateStore
 
@@ -121,9 +121,9 @@ def run(args: argparse.Namespace, config: Config, store: StateStore) -> int:
 
 def show(args: argparse.Namespace) -> int:
     """`show`: gather and print the report, without a server."""
-    from collector.delivery import report_payload
-    from collector.report import SECTIONS
-    from collector.runner import default_gather, enabled_sections
+    # Only what gathering needs: `show` never sends, so the transport (http.client, ssl) stays unloaded.
+    from collector.gather import collect_report
+    from collector.report import SECTIONS, to_dict
 
     unknown = sorted(set(args.section) - set(SECTIONS))
     if unknown:
@@ -133,7 +133,7 @@ def show(args: argparse.Namespace) -> int:
     sections = [
         name for name in enabled_sections(config.sections_disabled) if name in (args.section or SECTIONS)
     ]
-    report = report_payload(default_gather(sections))
+    report = to_dict(collect_report(set(sections)))
     if args.format == "json":
         print(json.dumps(report, indent=2, ensure_ascii=False))
     else:

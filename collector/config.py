@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import sys
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -44,6 +44,16 @@ ENV_KEYS = {
 
 class ConfigError(Exception):
     """The configuration cannot be used; the message says which setting and why."""
+
+
+def enabled_sections(disabled: Sequence[str]) -> list[str]:
+    """The report sections to gather; an unknown name in the disabled list is a config error."""
+    from collector.report import SECTIONS  # not at import time: a run that is not due never loads the report
+
+    unknown = sorted(set(disabled) - set(SECTIONS))
+    if unknown:
+        raise ConfigError(f"sections_disabled: unknown section(s) {', '.join(unknown)}; known: {SECTIONS}")
+    return [name for name in SECTIONS if name not in disabled]
 
 
 @dataclass(frozen=True)

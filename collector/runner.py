@@ -11,10 +11,10 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from collector.config import Config, ConfigError
+from collector.config import Config, ConfigError, enabled_sections
 from collector.delivery import EXIT_ERROR, EXIT_NOT_ENROLLED, EXIT_OK, Delivery, report_payload
 from collector.paths import MAX_WAIT_SECONDS
-from collector.report import SECTIONS, to_dict
+from collector.report import to_dict
 from collector.spool import Spool
 from collector.state import RunLocked, State, StateStore, format_time, now_utc, parse_time
 from collector.transport import EnrollError, Transport
@@ -32,14 +32,6 @@ def collector_version() -> str:
         return version("endpoint-inventory")
     except PackageNotFoundError:
         return "0+unknown"
-
-
-def enabled_sections(disabled: Sequence[str]) -> list[str]:
-    """The report sections to gather; an unknown name in the disabled list is a config error."""
-    unknown = sorted(set(disabled) - set(SECTIONS))
-    if unknown:
-        raise ConfigError(f"sections_disabled: unknown section(s) {', '.join(unknown)}; known: {SECTIONS}")
-    return [name for name in SECTIONS if name not in disabled]
 
 
 def gather_within(gather: Gather, sections: Sequence[str], timeout: float) -> Any | None:
