@@ -9,9 +9,9 @@ from fastapi import APIRouter, Header, Query, Response
 from sqlalchemy import select
 
 from inventory_api.assets import custom_fields, flags, schemas
-from inventory_api.assets.etag import check_if_match, set_etag
 from inventory_api.assets.models import AssetCustomField, AssetFlag
 from inventory_api.deps import AdminDep, ReadDep, SessionDep, WriteDep
+from inventory_api.etag import check_if_match, set_etag
 from inventory_api.idempotency import IdempotentRoute
 from inventory_api.pagination import Page, PageDep, paginate
 from inventory_api.routing import ERROR_RESPONSES

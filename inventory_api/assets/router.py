@@ -10,10 +10,10 @@ from fastapi import APIRouter, Depends, Header, Query, Request, Response
 
 from inventory_api.assets import flags, schemas
 from inventory_api.assets import service as assets
-from inventory_api.assets.etag import check_if_match, set_etag
 from inventory_api.assets.models import Asset, AssetIdentifier
 from inventory_api.assets.queries import SORT_COLUMNS, AssetFilters, assets_query
 from inventory_api.deps import AdminDep, ReadDep, SessionDep, WriteDep
+from inventory_api.etag import check_if_match, set_etag
 from inventory_api.exports import csv_response, wants_csv
 from inventory_api.history.schemas import ChangeEventPage, ChangeEventRead
 from inventory_api.history.service import list_changes

@@ -12,6 +12,7 @@ from inventory_api.cabling.models import Jack, PatchPanel, SwitchPort
 from inventory_api.cabling.registry import require_asset
 from inventory_api.deps import ReadDep, SessionDep, WriteDep
 from inventory_api.errors import NotFound
+from inventory_api.etag import set_etag
 from inventory_api.exports import csv_response, wants_csv
 from inventory_api.idempotency import IdempotentRoute
 from inventory_api.pagination import Page, PageDep, paginate
@@ -22,7 +23,7 @@ IfMatch = Annotated[str | None, Header(alias="If-Match")]
 
 
 def _etag(response: Response, obj: Any) -> Any:
-    response.headers["ETag"] = f'"{obj.version}"'
+    set_etag(response, obj.version)
     return obj
 
 

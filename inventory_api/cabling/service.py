@@ -13,17 +13,12 @@ from inventory_api.cabling.models import Jack, PatchPanel, PatchPanelPort, Switc
 from inventory_api.cabling.ports import normalise_port_name
 from inventory_api.cabling.registry import Sites, require_asset, require_location, site_of, visible
 from inventory_api.db import utcnow
-from inventory_api.errors import Conflict, NotFound, PreconditionFailed, Unprocessable
+from inventory_api.errors import Conflict, NotFound, Unprocessable
+from inventory_api.etag import check_if_match
 from inventory_api.history.service import diff_fields, record_change
 
 ROOM_KINDS = ("room", "area", "other", "floor")
 PANEL_PLACES = ("closet", "rack", "room", "area", "other", "floor")
-
-
-def check_version(obj: Any, if_match: str | None) -> None:
-    """412 when the client's If-Match is not the record's current version."""
-    if if_match is not None and if_match.strip('W/"') != str(obj.version):
-        raise PreconditionFailed(f"version is {obj.version}, not {if_match}")
 
 
 # --- jacks ---------------------------------------------------------------------------------------------
@@ -70,7 +65,7 @@ def create_jack(session: Session, data: dict[str, Any], sites: Sites = None) -> 
 def update_jack(
     session: Session, jack: Jack, data: dict[str, Any], sites: Sites = None, if_match: str | None = None
 ) -> Jack:
-    check_version(jack, if_match)
+    check_if_match(if_match, jack.version)
     if "room_id" in data and data["room_id"] is not None:
         room = _room(session, data["room_id"], sites)
         if site_of(room) != jack.site_id:
@@ -193,7 +188,7 @@ def create_switch_port(session: Session, data: dict[str, Any], sites: Sites = No
 def update_switch_port(
     session: Session, port: SwitchPort, data: dict[str, Any], if_match: str | None = None
 ) -> SwitchPort:
-    check_version(port, if_match)
+    check_if_match(if_match, port.version)
     changes = diff_fields(port, {k: v for k, v in data.items() if v is not None})
     if changes:
         port.version += 1

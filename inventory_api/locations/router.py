@@ -8,10 +8,10 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Header, Request, Response
 from sqlalchemy.orm import Session
 
-from inventory_api.assets.etag import check_if_match, set_etag
 from inventory_api.auth.service import Principal
 from inventory_api.deps import ReadDep, SessionDep, WriteDep
 from inventory_api.errors import Forbidden
+from inventory_api.etag import check_if_match, set_etag
 from inventory_api.exports import csv_response, wants_csv
 from inventory_api.idempotency import IdempotentRoute
 from inventory_api.locations import schemas

@@ -7,8 +7,8 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, Request, Response
 
-from inventory_api.assets.etag import check_if_match, set_etag
 from inventory_api.deps import ReadDep, SessionDep, WriteDep
+from inventory_api.etag import check_if_match, set_etag
 from inventory_api.exports import csv_response, wants_csv
 from inventory_api.idempotency import IdempotentRoute
 from inventory_api.pagination import Page, PageDep, paginate

@@ -11,8 +11,8 @@ from fastapi.responses import StreamingResponse
 from sqlalchemy.orm import Session
 
 from inventory_api.cabling.registry import require_location
-from inventory_api.cabling.service import check_version
 from inventory_api.deps import ReadDep, SessionDep, SettingsDep, WriteDep
+from inventory_api.etag import check_if_match
 from inventory_api.exports import csv_response, safe_cell, wants_csv
 from inventory_api.idempotency import IdempotentRoute
 from inventory_api.pagination import Page, PageDep, paginate
@@ -75,7 +75,7 @@ def update_service(
 ):  # fmt: skip
     """Change a service; `status: disconnected` sends its number to quarantine."""
     service = services.require_service(session, service_id, who.site_ids)
-    check_version(service, if_match)
+    check_if_match(if_match, service.version)
     service = services.update_service(session, service, body.model_dump(exclude_unset=True), sites=who.site_ids,
                                       quarantine_days=settings.number_quarantine_days)  # fmt: skip
     return _answer(response, session, service)

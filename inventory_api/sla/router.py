@@ -9,7 +9,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from inventory_api.deps import AdminDep, ReadDep, SessionDep
-from inventory_api.errors import Conflict, PreconditionFailed
+from inventory_api.errors import Conflict
+from inventory_api.etag import check_if_match
 from inventory_api.history.service import diff_fields, record_change
 from inventory_api.idempotency import IdempotentRoute
 from inventory_api.routing import ERROR_RESPONSES
@@ -59,18 +60,13 @@ def create_calendar(body: schemas.CalendarCreate, session: SessionDep, _: AdminD
     return row
 
 
-def _check_version(row: BusinessCalendar | SlaPolicy, if_match: str | None) -> None:
-    if if_match is not None and if_match.strip() not in (f'"{row.version}"', "*"):
-        raise PreconditionFailed(f"the record is at version {row.version}", current_version=row.version)
-
-
 @router.patch("/calendars/{calendar_id}", response_model=schemas.CalendarRead)
 def update_calendar(
     calendar_id: uuid.UUID, body: schemas.CalendarUpdate, response: Response, session: SessionDep, _: AdminDep,
     if_match: Annotated[str | None, Header()] = None,
 ) -> Any:  # fmt: skip
     row = service.require_calendar(session, calendar_id)
-    _check_version(row, if_match)
+    check_if_match(if_match, row.version)
     values = _calendar_values(body)
     merged = {"time_zone": row.time_zone, "hours": row.hours, "holidays": row.holidays, **values}
     service.validate_calendar(merged["time_zone"], merged["hours"], merged["holidays"])
@@ -109,7 +105,7 @@ def update_policy(
 ) -> Any:  # fmt: skip
     """Change targets; work orders recompute their clocks from the state log with the new targets."""
     row = service.require_policy(session, policy_id)
-    _check_version(row, if_match)
+    check_if_match(if_match, row.version)
     values = body.model_dump(exclude_unset=True)
     if values.get("calendar_id"):
         service.require_calendar(session, values["calendar_id"])

@@ -8,7 +8,8 @@ from sqlalchemy import select
 
 from inventory_api.db import utcnow
 from inventory_api.deps import AdminDep, SessionDep, SettingsDep
-from inventory_api.errors import NotFound, PreconditionFailed
+from inventory_api.errors import NotFound
+from inventory_api.etag import check_if_match
 from inventory_api.exports import csv_response, wants_csv
 from inventory_api.idempotency import IdempotentRoute
 from inventory_api.pagination import Page, PageDep, paginate
@@ -47,8 +48,7 @@ def update_subscription(
 ) -> Any:  # fmt: skip
     """Change URL, event types or active; `rotate_secret` issues a new secret (shown in this answer only)."""
     row = service.require_subscription(session, subscription_id)
-    if if_match is not None and if_match.strip() not in (f'"{row.version}"', "*"):
-        raise PreconditionFailed(f"the subscription is at version {row.version}", current_version=row.version)
+    check_if_match(if_match, row.version)
     values = body.model_dump(exclude_unset=True)
     if "url" in values:
         values["url"] = str(body.url)

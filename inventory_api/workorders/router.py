@@ -8,6 +8,7 @@ from fastapi import APIRouter, Header, Query, Request, Response
 from inventory_api.db import utcnow
 from inventory_api.deps import ReadDep, SessionDep, SettingsDep, WriteDep
 from inventory_api.errors import NotFound
+from inventory_api.etag import check_if_match, set_etag
 from inventory_api.exports import csv_response, wants_csv
 from inventory_api.idempotency import IdempotentRoute
 from inventory_api.pagination import Page, PageDep, paginate
@@ -27,7 +28,7 @@ SORTS = {"created_at": WorkOrder.created_at, "updated_at": WorkOrder.updated_at,
 
 
 def _etag(response: Response, order: WorkOrder) -> None:
-    response.headers["ETag"] = f'"{order.version}"'
+    set_etag(response, order.version)
 
 
 def _detail(session: SessionDep, order: WorkOrder) -> schemas.WorkOrderDetail:
@@ -115,7 +116,7 @@ def update_work_order(
 ) -> schemas.WorkOrderDetail:  # fmt: skip
     """Change fields; with `If-Match` the update is refused (412) if someone changed the order meanwhile."""
     order = service.require_work_order(session, principal, order_id)
-    service.check_version(order, if_match)
+    check_if_match(if_match, order.version)
     service.update_work_order(session, principal, order, body.model_dump(exclude_unset=True))
     _etag(response, order)
     return _detail(session, order)
@@ -128,7 +129,7 @@ def transition(
 ) -> schemas.WorkOrderDetail:  # fmt: skip
     """Move the order to another state; `resolved` applies every item's action in one transaction."""
     order = service.require_work_order(session, principal, order_id)
-    service.check_version(order, if_match)
+    check_if_match(if_match, order.version)
     service.transition(session, order, body.to, hold_reason=body.hold_reason, note=body.note)
     _etag(response, order)
     return _detail(session, order)

@@ -14,6 +14,7 @@ from inventory_api.auth.models import User
 from inventory_api.auth.service import Principal
 from inventory_api.db import utcnow
 from inventory_api.errors import Conflict, NotFound, PreconditionFailed, Unprocessable
+from inventory_api.etag import check_if_match
 from inventory_api.events.service import emit_event
 from inventory_api.history.service import current_actor, diff_fields, plain, record_change
 from inventory_api.locations.models import Location
@@ -263,15 +264,6 @@ def transition(
     return order
 
 
-def check_version(order: WorkOrder, if_match: str | None) -> None:
-    """412 when `If-Match` names another version than the current one."""
-    if if_match is not None and if_match.strip() not in (f'"{order.version}"', f'W/"{order.version}"', "*"):
-        raise PreconditionFailed(
-            f"the work order is at version {order.version}; re-read it and retry",
-            current_version=order.version,
-        )
-
-
 def upsert_by_ref(
     session: Session, principal: Principal, system: str, external_id: str, data: dict[str, Any], *,
     if_match: str | None = None, now: datetime | None = None,
@@ -285,7 +277,7 @@ def upsert_by_ref(
         return create_work_order(session, principal, data, now=now), True
     if order.deleted_at is not None or not principal.can_see_site(order.site_id):
         raise NotFound("work order", f"{system}/{external_id}")
-    check_version(order, if_match)
+    check_if_match(if_match, order.version)
     if data.pop("site_id", order.site_id) != order.site_id:
         raise Conflict("a work order cannot move to another site", code="site_immutable")
     data.pop("items", None)

@@ -24,4 +24,5 @@ def check_if_match(if_match: str | None, version: int) -> None:
         raise PreconditionFailed(
             f"the record changed: its ETag is {etag(version)}, not {if_match}; read it again",
             current_etag=etag(version),
+            current_version=version,
         )
