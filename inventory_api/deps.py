@@ -8,8 +8,9 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
-from inventory_api.auth.service import Principal, resolve_principal
+from inventory_api.auth.service import Principal, PrincipalCache, resolve_principal
 from inventory_api.db import Database
 from inventory_api.errors import Forbidden, Unauthorized
 from inventory_api.history.service import Actor, set_actor
@@ -89,12 +90,16 @@ def bearer_token(request: Request) -> str | None:
     return request.cookies.get(SESSION_COOKIE) if request.method in READ_METHODS else None
 
 
-def get_principal(request: Request, session: SessionDep) -> Principal:
-    """The authenticated caller; every route but health, metrics and the collectors' needs one."""
+async def get_principal(request: Request, session: SessionDep) -> Principal:
+    """The authenticated caller; every route but health, metrics and the collectors' needs one.
+
+    Most requests find it in the process's cache, in the event loop; the others resolve it in a worker thread.
+    """
     token = bearer_token(request)
     if token is None:
         raise Unauthorized("authentication required: send Authorization: Bearer <token>", code="unauthorized")
-    principal = resolve_principal(session, token)
+    cache: PrincipalCache = request.app.state.principals
+    principal = cache.get(token) or await run_in_threadpool(resolve_principal, session, token, cache)
     actor_type = "token" if principal.via_api_token else "user"
     set_actor(
         session, Actor(actor_type, str(principal.user_id), principal.username, request.state.request_id)

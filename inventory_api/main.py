@@ -10,6 +10,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from inventory_api import models  # noqa: F401  (every table registered before the app runs)
+from inventory_api.auth.service import PrincipalCache
 from inventory_api.db import Database
 from inventory_api.errors import install_error_handlers
 from inventory_api.settings import Settings, get_settings
@@ -69,6 +70,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     app.state.settings = settings
     app.state.db = db or Database(settings.database_url, pool_size=settings.database_pool_size)
     app.state.metrics = Metrics()
+    app.state.principals = PrincipalCache(settings.auth_cache_seconds)
     install_error_handlers(app)
     web.install(app)
     for name in ROUTERS:

@@ -22,6 +22,9 @@ class Settings(BaseSettings):
         default_factory=lambda: [IPv4Network("127.0.0.0/8"), IPv6Network("::1/128")]
     )
     session_hours: int = Field(12, ge=1, description="lifetime of a login session token")
+    auth_cache_seconds: float = Field(
+        10.0, ge=0, description="how long a worker process reuses a resolved token (0: never)"
+    )
     login_rate_per_minute: int = Field(10, ge=1)
     enroll_rate_per_minute: int = Field(60, ge=1)
     report_min_interval_seconds: int = Field(30, ge=0, description="a collector reporting faster gets 429")

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+import time
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from itertools import chain
 
 from argon2 import PasswordHasher
 from argon2.exceptions import VerificationError
-from sqlalchemy import select
+from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
 from inventory_api.auth.models import ROLE_PERMISSIONS, ROLES, SCOPES, ApiToken, User, UserSite
@@ -40,6 +42,60 @@ class Principal:
 
     def can_see_site(self, site_id: uuid.UUID | None) -> bool:
         return self.site_ids is None or site_id in self.site_ids
+
+
+class PrincipalCache:
+    """Principals by token hash for a few seconds, so that most requests know their caller without the database.
+
+    An entry never outlives its token's expiry nor the next due `last_used_at` update. A committed change to a
+    user, a site grant or a token's revocation empties every cache of this process (`_note_auth_change`); other
+    worker processes see it within `ttl` seconds.
+    """
+
+    #: Bumped by every committed change to users, grants or revocations in this process.
+    generation = 0
+    MAX_ENTRIES = 10_000
+
+    def __init__(self, ttl: float) -> None:
+        self.ttl = ttl
+        self._entries: dict[str, tuple[Principal, float, int]] = {}
+
+    def get(self, bearer: str) -> Principal | None:
+        key = token_hash(bearer)
+        entry = self._entries.get(key)
+        if entry is None:
+            return None
+        principal, until, generation = entry
+        if generation != PrincipalCache.generation or time.monotonic() >= until:
+            self._entries.pop(key, None)
+            return None
+        return principal
+
+    def put(self, bearer: str, principal: Principal, *, seconds: float) -> None:
+        if self.ttl <= 0 or seconds <= 0:
+            return
+        if len(self._entries) >= self.MAX_ENTRIES:
+            self._entries.clear()
+        until = time.monotonic() + min(self.ttl, seconds)
+        self._entries[token_hash(bearer)] = (principal, until, PrincipalCache.generation)
+
+
+@event.listens_for(Session, "after_flush")
+def _note_auth_change(session: Session, _: object) -> None:
+    changed = chain(session.new, session.dirty, session.deleted)
+    if any(isinstance(o, User | UserSite) or (isinstance(o, ApiToken) and o.revoked_at) for o in changed):
+        session.info["auth_changed"] = True
+
+
+@event.listens_for(Session, "after_commit")
+def _forget_principals(session: Session) -> None:
+    if session.info.pop("auth_changed", False):
+        PrincipalCache.generation += 1
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _keep_principals(session: Session, _: object) -> None:
+    session.info.pop("auth_changed", None)
 
 
 def hash_password(password: str) -> str:
@@ -194,7 +250,7 @@ def revoke_by_secret(session: Session, plain: str) -> None:
         revoke_token(session, token)
 
 
-def resolve_principal(session: Session, bearer: str) -> Principal:
+def resolve_principal(session: Session, bearer: str, cache: PrincipalCache | None = None) -> Principal:
     """The principal behind a bearer token, or Unauthorized; notes (and audits) its use now and then."""
     # One round trip for the token and its user: this runs on every request.
     row = session.execute(
@@ -214,7 +270,7 @@ def resolve_principal(session: Session, bearer: str) -> Principal:
             record_change(
                 session, "user", user.id, "token_used", summary=f"token {token.name} ({token.prefix}…)"
             )
-    return Principal(
+    principal = Principal(
         user_id=user.id,
         username=user.username,
         role=user.role,
@@ -223,3 +279,7 @@ def resolve_principal(session: Session, bearer: str) -> Principal:
         token_id=token.id,
         via_api_token=token.kind == "api",
     )
+    if cache is not None:
+        until = min(token.last_used_at + LAST_USED_RESOLUTION, token.expires_at or now + LAST_USED_RESOLUTION)
+        cache.put(bearer, principal, seconds=(until - now).total_seconds())
+    return principal
