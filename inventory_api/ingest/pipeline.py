@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import Row, bindparam, select, update
 from sqlalchemy.orm import Session
 
 from collector.report import SECTIONS, section_hash, to_dict
@@ -28,7 +28,7 @@ from inventory_api.ingest.matching import (
 )
 from inventory_api.ingest.models import Collector, InventoryState
 from inventory_api.ingest.service import RETIRED, key_hash, next_report_at
-from inventory_api.ingest.status import apply_status
+from inventory_api.ingest.status import apply_status, full_volumes, status_values
 from inventory_api.ingest.validation import parse_report
 from inventory_api.inventory.service import apply_sections, asset_kind
 
@@ -74,26 +74,48 @@ def parse_time(value: str) -> datetime:
     return moment
 
 
-def authenticate(session: Session, node_key: str | None) -> tuple[Collector, InventoryState, Asset]:
-    """The collector, its asset and the asset's ingest state: one indexed query."""
+#: Everything the checks before applying need, and all an unchanged report writes: Core columns, no ORM entities.
+_LOOKUP = (
+    select(
+        Collector.id.label("collector_id"), Collector.prefix, Collector.revoked_at, Collector.approved_at,
+        Collector.collector_version, Asset.id.label("asset_id"), Asset.hostname, Asset.status, Asset.deleted_at,
+        Asset.first_seen, InventoryState.section_hashes, InventoryState.identity_hash, InventoryState.last_report_id,
+        InventoryState.last_collected_at, InventoryState.last_received_at, InventoryState.next_report_at,
+        InventoryState.clock_skew_seconds, InventoryState.report_count, InventoryState.full_volumes,
+    )
+    .join(Asset, Asset.id == Collector.asset_id)
+    .join(InventoryState, InventoryState.asset_id == Collector.asset_id)
+    .where(Collector.key_hash == bindparam("key_hash"))
+)  # fmt: skip
+_ENTITIES = (
+    select(Collector, InventoryState, Asset)
+    .join(Asset, Asset.id == Collector.asset_id)
+    .join(InventoryState, InventoryState.asset_id == Collector.asset_id)
+    .where(Collector.id == bindparam("collector_id"))
+)
+
+
+def authenticate(session: Session, node_key: str | None) -> Row[Any]:
+    """The collector, its asset and the asset's ingest state, as the columns the checks need: one indexed query."""
     if not node_key:
         raise Unauthorized("send the node key as Authorization: Bearer <node_key>", code="invalid_node_key")
-    stmt = (
-        select(Collector, InventoryState, Asset)
-        .join(Asset, Asset.id == Collector.asset_id)
-        .join(InventoryState, InventoryState.asset_id == Collector.asset_id)
-        .where(Collector.key_hash == key_hash(node_key))
-    )
-    row = session.execute(stmt).first()
-    if row is None or row[0].revoked_at is not None:
+    row = session.connection().execute(_LOOKUP, {"key_hash": key_hash(node_key)}).first()
+    if row is None or row.revoked_at is not None:
         raise Unauthorized("the node key is unknown or revoked: enroll again", code="invalid_node_key")
-    return row[0], row[1], row[2]
+    return row
 
 
-def answer(status: str, asset: Asset, state: InventoryState) -> dict[str, Any]:
-    at = state.next_report_at
+def load_entities(session: Session, collector_id: uuid.UUID) -> tuple[Collector, InventoryState, Asset]:
+    """The collector, its asset and ingest state as ORM entities, for a report that changes something."""
+    collector, state, asset = session.execute(_ENTITIES, {"collector_id": collector_id}).one()
+    return collector, state, asset
+
+
+def answer(
+    status: str, asset_id: uuid.UUID, hashes: dict[str, str] | None, at: datetime | None
+) -> dict[str, Any]:
     return {
-        "status": status, "asset_id": str(asset.id), "acknowledged": dict(state.section_hashes or {}),
+        "status": status, "asset_id": str(asset_id), "acknowledged": dict(hashes or {}),
         "next_report_at": at.isoformat().replace("+00:00", "Z") if at else None,
     }  # fmt: skip
 
@@ -189,43 +211,43 @@ def receive_report(
     if not node_key:
         raise Unauthorized("send the node key as Authorization: Bearer <node_key>", code="invalid_node_key")
     report, collected_at = parsed if parsed is not None else read_report(body or b"")
-    collector, state, asset = authenticate(session, node_key)
+    row = authenticate(session, node_key)
     set_actor(
         session,
-        Actor("collector", str(collector.id), report.identity.hostname or collector.prefix, request_id),
+        Actor("collector", str(row.collector_id), report.identity.hostname or row.prefix, request_id),
     )
     session.info["cause"] = Cause("report", report.report_id)
-    if collector.approved_at is None:
+    if row.approved_at is None:
         retry = {
             "Retry-After": str(settings.report_interval_seconds)
         }  # the collector keeps the report till then
-        return Outcome(202, {**answer("pending_approval", asset, state), "acknowledged": {}}, retry)
-    if report.report_id == state.last_report_id:
-        return Outcome(200, answer("duplicate", asset, state))
+        return Outcome(202, answer("pending_approval", row.asset_id, {}, row.next_report_at), retry)
+    if report.report_id == row.last_report_id:
+        return Outcome(200, answer("duplicate", row.asset_id, row.section_hashes, row.next_report_at))
     skew = (now - collected_at).total_seconds()
-    if state.last_collected_at is not None and collected_at < state.last_collected_at:
+    if row.last_collected_at is not None and collected_at < row.last_collected_at:
         trusted = (
-            state.clock_skew_seconds is None
-            or abs(state.clock_skew_seconds) <= settings.clock_skew_flag_seconds
+            row.clock_skew_seconds is None or abs(row.clock_skew_seconds) <= settings.clock_skew_flag_seconds
         )
         if trusted:
-            return Outcome(200, answer("stale", asset, state))
+            return Outcome(200, answer("stale", row.asset_id, row.section_hashes, row.next_report_at))
     identity = identity_digest(report.identity)
     ids = report_ids(report.identity)
-    if identity != state.identity_hash and state.identity_hash is not None:
-        known = load_ids(session, [asset.id])[asset.id]
+    if identity != row.identity_hash and row.identity_hash is not None:
+        known = load_ids(session, [row.asset_id])[row.asset_id]
         if identity_conflict(ids, known):
             raise IdentityConflict(
-                asset.id, {"report": ids.pairs(), "asset": known.pairs(), "collector": str(collector.id)}
+                row.asset_id,
+                {"report": ids.pairs(), "asset": known.pairs(), "collector": str(row.collector_id)},
             )
-    if state.last_received_at is not None and settings.report_min_interval_seconds:
-        wait = settings.report_min_interval_seconds - (now - state.last_received_at).total_seconds()
+    if row.last_received_at is not None and settings.report_min_interval_seconds:
+        wait = settings.report_min_interval_seconds - (now - row.last_received_at).total_seconds()
         if wait > 0:
             raise RateLimited(
-                f"this collector reported {int((now - state.last_received_at).total_seconds())} s ago; the minimum interval is {settings.report_min_interval_seconds} s",
+                f"this collector reported {int((now - row.last_received_at).total_seconds())} s ago; the minimum interval is {settings.report_min_interval_seconds} s",
                 int(wait) + 1,
             )
-    stored = dict(state.section_hashes or {})
+    stored = dict(row.section_hashes or {})
     to_apply, required, hashes = plan_sections(report, stored)
     if required:
         raise Conflict(
@@ -233,7 +255,13 @@ def receive_report(
             code="sections_required",
             sections=required,
         )
-    first = state.report_count == 0 and not stored
+    first = row.report_count == 0 and not stored
+    if not to_apply and not first and quiet(row, report, identity, skew, settings):
+        at = write_quiet(
+            session, row, report, now=now, collected_at=collected_at, skew=skew, settings=settings
+        )
+        return Outcome(200, answer("applied", row.asset_id, hashes, at))
+    collector, state, asset = load_entities(session, row.collector_id)
     lines = update_asset(session, asset, report, first=first)
     applied = apply_sections(session, asset, report, to_apply, now=now, settings=settings, first=first)
     applied.add("identity", lines)
@@ -279,4 +307,71 @@ def receive_report(
     state.clock_skew_seconds = skew
     state.next_report_at = next_report_at(now, settings)
     state.report_count = (state.report_count or 0) + 1
-    return Outcome(200, answer("applied", asset, state))
+    return Outcome(200, answer("applied", asset.id, state.section_hashes, state.next_report_at))
+
+
+def quiet(row: Row[Any], report: Any, identity: str, skew: float, settings: Any) -> bool:
+    """A report with no section to apply that changes nothing but status and contact times: no history, no flag,
+    no new identifier, no new ETag (what the full path would conclude, decided on the looked-up columns)."""
+    hostname = report.identity.hostname
+    return (
+        identity == row.identity_hash
+        and (not hostname or hostname == row.hostname)
+        and row.first_seen is not None
+        and row.deleted_at is None
+        and row.status not in RETIRED
+        and abs(skew) <= settings.clock_skew_flag_seconds
+        and set(full_volumes(report.status.volumes, settings.disk_full_percent))
+        == set(row.full_volumes or [])
+    )
+
+
+_TOUCH_ASSET = (
+    update(Asset.__table__)
+    .where(Asset.__table__.c.id == bindparam("asset_id"))
+    .values(last_seen=bindparam("now"), updated_at=Asset.__table__.c.updated_at)  # not a change of the asset
+)
+_TOUCH_COLLECTOR = (
+    update(Collector.__table__)
+    .where(Collector.__table__.c.id == bindparam("collector_id"))
+    .values(last_contact_at=bindparam("now"), collector_version=bindparam("version"))
+)
+_STATE_COLUMNS = (
+    "last_report_id", "last_collected_at", "last_received_at", "clock_skew_seconds", "next_report_at",
+    "uptime_seconds", "logged_in_user", "logged_in_users", "battery_percent", "battery_charging", "on_ac_power",
+    "ip_addresses", "volumes", "errors",
+)  # fmt: skip
+_TOUCH_STATE = (
+    update(InventoryState.__table__)
+    .where(InventoryState.__table__.c.asset_id == bindparam("b_asset_id"))
+    .values(
+        report_count=InventoryState.__table__.c.report_count + 1,
+        **{c: bindparam(f"v_{c}", type_=InventoryState.__table__.c[c].type) for c in _STATE_COLUMNS},
+    )
+)
+
+
+def write_quiet(
+    session: Session,
+    row: Row[Any],
+    report: Any,
+    *,
+    now: datetime,
+    collected_at: datetime,
+    skew: float,
+    settings: Any,
+) -> datetime:
+    """An unchanged report's writes as three Core UPDATEs (state and status, last seen, last contact); the next
+    report time."""  # fmt: skip
+    connection = session.connection()
+    at = next_report_at(now, settings)
+    values = {
+        "last_report_id": report.report_id, "last_collected_at": collected_at, "last_received_at": now,
+        "clock_skew_seconds": skew, "next_report_at": at, **status_values(report),
+    }  # fmt: skip
+    connection.execute(_TOUCH_STATE, {"b_asset_id": row.asset_id, **{f"v_{k}": v for k, v in values.items()}})
+    connection.execute(_TOUCH_ASSET, {"asset_id": row.asset_id, "now": now})
+    connection.execute(
+        _TOUCH_COLLECTOR, {"collector_id": row.collector_id, "now": now, "version": report.collector_version}
+    )
+    return at

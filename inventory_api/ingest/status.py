@@ -21,23 +21,31 @@ def full_volumes(volumes: list[Any], percent: int) -> dict[str, int]:
     return out
 
 
+def status_values(report: Any) -> dict[str, Any]:
+    """The status section as the columns of the asset's status row (report errors included)."""
+    status = report.status
+    return {
+        "uptime_seconds": status.uptime_seconds, "logged_in_user": status.logged_in_user,
+        "logged_in_users": list(status.logged_in_users), "battery_percent": status.battery_percent,
+        "battery_charging": status.battery_charging, "on_ac_power": status.on_ac_power,
+        "ip_addresses": list(status.ip_addresses),
+        "volumes": [
+            {"mount_point": v.mount_point, "size_bytes": v.size_bytes, "free_bytes": v.free_bytes}
+            for v in status.volumes
+        ],
+        "errors": [
+            {"section": e.section, "source": e.source, "message": e.message[:500]} for e in report.errors[:50]
+        ],
+    }  # fmt: skip
+
+
 def apply_status(session: Session, asset: Any, state: InventoryState, report: Any, settings: Any) -> None:
     """Store the facts that change every run; "disk / 93 % full" only when a volume crosses the threshold."""
     status = report.status
-    state.uptime_seconds = status.uptime_seconds
-    state.logged_in_user = status.logged_in_user
-    state.logged_in_users = list(status.logged_in_users)
-    state.battery_percent = status.battery_percent
-    state.battery_charging = status.battery_charging
-    state.on_ac_power = status.on_ac_power
-    state.ip_addresses = list(status.ip_addresses)
-    state.volumes = [
-        {"mount_point": v.mount_point, "size_bytes": v.size_bytes, "free_bytes": v.free_bytes}
-        for v in status.volumes
-    ]
-    errors = [
-        {"section": e.section, "source": e.source, "message": e.message[:500]} for e in report.errors[:50]
-    ]
+    values = status_values(report)
+    errors = values.pop("errors")
+    for column, value in values.items():
+        setattr(state, column, value)
     if errors != (state.errors or []):
         state.errors = errors
     over = full_volumes(status.volumes, settings.disk_full_percent)
