@@ -7,19 +7,20 @@ from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Header, Query, Request, Response
+from pydantic import TypeAdapter
 
 from inventory_api.assets import flags, schemas
 from inventory_api.assets import service as assets
 from inventory_api.assets.models import Asset, AssetIdentifier
 from inventory_api.assets.queries import SORT_COLUMNS, AssetFilters, assets_query
 from inventory_api.deps import AdminDep, ReadDep, SessionDep, WriteDep
-from inventory_api.etag import check_if_match, set_etag
+from inventory_api.etag import check_if_match, etag, set_etag
 from inventory_api.exports import csv_response, wants_csv
 from inventory_api.history.schemas import ChangeEventPage, ChangeEventRead
 from inventory_api.history.service import list_changes
 from inventory_api.idempotency import IdempotentRoute
 from inventory_api.pagination import Page, PageDep, paginate
-from inventory_api.routing import ERROR_RESPONSES
+from inventory_api.routing import ERROR_RESPONSES, answer_now
 from inventory_api.schemas import UtcDateTime
 
 router = APIRouter(prefix="/api/v1", tags=["assets"], route_class=IdempotentRoute, responses=ERROR_RESPONSES)
@@ -54,6 +55,8 @@ async def asset_filters(  # async: pure parsing, no thread-pool hop per request
 
 
 FiltersDep = Annotated[AssetFilters, Depends(asset_filters)]
+_ASSET = TypeAdapter(schemas.AssetRead)
+_ASSET_PAGE = TypeAdapter(Page[schemas.AssetRead])
 
 
 @router.get("/assets", response_model=Page[schemas.AssetRead])
@@ -65,9 +68,10 @@ def list_assets(
     stmt = assets_query(session, principal, filters, extra)
     if wants_csv(request):
         return csv_response(session, stmt.order_by(Asset.created_at, Asset.id), schemas.AssetRead, "assets")
-    return paginate(
+    found = paginate(
         session, stmt, page, sort_columns=SORT_COLUMNS, default_sort="created_at", id_column=Asset.id
     )
+    return answer_now(session, _ASSET_PAGE, found)
 
 
 @router.post("/assets", response_model=schemas.AssetRead, status_code=201)
@@ -80,10 +84,9 @@ def create_asset(
 
 
 @router.get("/assets/{asset_id}", response_model=schemas.AssetRead)
-def read_asset(asset_id: uuid.UUID, session: SessionDep, principal: ReadDep, response: Response) -> Asset:
+def read_asset(asset_id: uuid.UUID, session: SessionDep, principal: ReadDep) -> Response:
     asset = assets.require_asset(session, asset_id, principal)
-    set_etag(response, asset.version)
-    return asset
+    return answer_now(session, _ASSET, asset, headers={"ETag": etag(asset.version)})
 
 
 @router.patch("/assets/{asset_id}", response_model=schemas.AssetRead)
