@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 #: Publisher spellings seen in Windows Uninstall keys, Info.plist and package metadata → one name.
@@ -61,11 +61,11 @@ class CatalogKey:
     name: str
     publisher: str | None
     version: str
+    #: The catalog's lookup key of this title and version (computed once: the hot path reads it per package).
+    version_key: str = field(init=False)
 
-    @property
-    def version_key(self) -> str:
-        """The catalog's lookup key of this title and version."""
-        return f"{self.title_key}\x1f{self.version}"
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "version_key", f"{self.title_key}\x1f{self.version}")
 
 
 def normalize_publisher(value: str | None) -> str | None:
@@ -104,6 +104,7 @@ def normalize_version(value: str | None) -> str:
     return text[:100]
 
 
+@lru_cache(maxsize=1024)
 def normalize_architecture(value: str | None) -> str:
     """ "amd64"/"x64" → "x86_64", "aarch64" → "arm64"; "" when unknown."""
     if not value:

@@ -18,6 +18,7 @@ from inventory_api.software.models import Installation, SoftwareTitle, SoftwareV
 from inventory_api.software.normalize import CatalogKey, catalog_key, normalize_architecture
 
 IN_CHUNK = 5000
+SCOPES = ("system", "user")
 
 
 def insert_ignoring_conflicts(session: Session, table: Any, rows: Sequence[dict[str, Any]]) -> None:
@@ -25,7 +26,7 @@ def insert_ignoring_conflicts(session: Session, table: Any, rows: Sequence[dict[
     if not rows:
         return
     dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    session.execute(dialect.insert(table.__table__).on_conflict_do_nothing(), list(rows))
+    session.connection().execute(dialect.insert(table.__table__).on_conflict_do_nothing(), list(rows))
 
 
 def among(session: Session, column: Any, values: Sequence[str]) -> Any:
@@ -35,6 +36,16 @@ def among(session: Session, column: Any, values: Sequence[str]) -> Any:
         return column.in_(select(func.unnest(bindparam(None, list(values), type_=postgresql.ARRAY(String)))))
     table = func.json_each(bindparam(None, json.dumps(list(values)), type_=String)).table_valued("value")
     return column.in_(select(table.c.value))
+
+
+def driver_rows(session: Session, stmt: Any) -> list[tuple[Any, ...]]:
+    """The rows as the driver returns them, without SQLAlchemy's Row objects or type processing: only for
+    columns the driver already returns as Python wants them (integers, strings)."""
+    result = session.connection().execute(stmt)
+    try:
+        return result.cursor.fetchall()
+    finally:
+        result.close()
 
 
 def _chunks(values: Sequence[Any]) -> Iterable[Sequence[Any]]:
@@ -51,7 +62,7 @@ def resolve_catalog(session: Session, keys: Iterable[CatalogKey]) -> dict[str, t
         missing = [k for k in wanted if k not in found]
         for chunk in _chunks(missing):
             stmt = select(SoftwareVersion.key, SoftwareVersion.title_id, SoftwareVersion.id)
-            for vkey, title_id, version_id in session.execute(
+            for vkey, title_id, version_id in session.connection().execute(
                 stmt.where(among(session, SoftwareVersion.key, chunk))
             ):
                 found[vkey] = (title_id, version_id)
@@ -64,9 +75,9 @@ def resolve_catalog(session: Session, keys: Iterable[CatalogKey]) -> dict[str, t
     title_keys = sorted({key.title_key for key in missing})
     for chunk in _chunks(title_keys):
         titles.update(
-            session.execute(
-                select(SoftwareTitle.key, SoftwareTitle.id).where(SoftwareTitle.key.in_(chunk))
-            ).all()
+            session.connection()
+            .execute(select(SoftwareTitle.key, SoftwareTitle.id).where(SoftwareTitle.key.in_(chunk)))
+            .all()
         )
     new_titles: dict[str, dict[str, Any]] = {}
     for key in missing:
@@ -79,9 +90,9 @@ def resolve_catalog(session: Session, keys: Iterable[CatalogKey]) -> dict[str, t
         insert_ignoring_conflicts(session, SoftwareTitle, sorted(new_titles.values(), key=lambda r: r["key"]))
         for chunk in _chunks(sorted(new_titles)):  # re-read: a racing report may have won some of them
             titles.update(
-                session.execute(
-                    select(SoftwareTitle.key, SoftwareTitle.id).where(SoftwareTitle.key.in_(chunk))
-                ).all()
+                session.connection()
+                .execute(select(SoftwareTitle.key, SoftwareTitle.id).where(SoftwareTitle.key.in_(chunk)))
+                .all()
             )
     rows = [
         {"key": key.version_key, "title_id": titles[key.title_key], "version": key.version}
@@ -122,8 +133,19 @@ def sync_installations(
 ) -> tuple[int, list[SoftwareChange]]:
     """Make the asset's installations equal the reported packages; the number now installed and what changed
     (not described on a first inventory, whose history is one summary line)."""
-    keyed = [(catalog_key(p.name, p.version, p.publisher), p) for p in packages if p.name and p.name.strip()]
+    # (catalog version key, architecture, scope) → the package: the catalog key names the version row one to one,
+    # so unchanged packages are matched to stored rows without the catalog (and on a repeat, the last one wins).
+    wanted: dict[tuple[str, str, str], tuple[CatalogKey, Any]] = {}
+    for package in packages:
+        name = package.name
+        if not name or not name.strip():
+            continue
+        key = catalog_key(name, package.version, package.publisher)
+        scope = package.scope if package.scope in SCOPES else "system"
+        wanted[(key.version_key, normalize_architecture(package.architecture), scope)] = (key, package)
     # What the asset has, with each version's catalog key: only packages not among them need the catalog.
+    # Plain driver tuples (ints and strings need no type processing): an asset has hundreds of installations
+    # and this runs on every software change.
     stmt = select(
         Installation.id,
         Installation.version_id,
@@ -131,54 +153,56 @@ def sync_installations(
         Installation.scope,
         SoftwareVersion.key,
     ).join(SoftwareVersion, SoftwareVersion.id == Installation.version_id)
-    # Core rows, not ORM ones: an asset has hundreds of installations and this runs on every software change.
-    rows = session.connection().execute(stmt.where(Installation.asset_id == asset_id)).all()
-    stored = {(r.version_id, r.architecture, r.scope): r for r in rows}
-    known = {r.key: r.version_id for r in rows}
-    catalog = resolve_catalog(session, (key for key, _ in keyed if key.version_key not in known))
-    wanted: dict[tuple[int, str, str], dict[str, Any]] = {}
+    rows = driver_rows(session, stmt.where(Installation.asset_id == asset_id))
+    stored = {
+        (key, arch, scope): (row_id, version_id, arch, scope) for row_id, version_id, arch, scope, key in rows
+    }
+    new_idents = [ident for ident in wanted if ident not in stored]
+    gone = [row for ident, row in stored.items() if ident not in wanted]
+    known = {row[4]: row[1] for row in rows} if new_idents else {}
+    catalog = resolve_catalog(session, (wanted[i][0] for i in new_idents if i[0] not in known))
     names: dict[uuid.UUID, str] = {}
     versions: dict[int, str] = {}
     by_version: dict[int, CatalogKey] = {}
-    for key, package in keyed:
-        title_id, version_id = catalog.get(key.version_key) or (None, known[key.version_key])
+    added: list[dict[str, Any]] = []
+    now = utcnow()
+    for ident in new_idents:
+        key, package = wanted[ident]
+        title_id, version_id = catalog.get(ident[0]) or (None, known[ident[0]])
         if title_id is not None:
             names[title_id] = key.name
         versions[version_id], by_version[version_id] = key.version, key
-        scope = package.scope if package.scope in ("system", "user") else "system"
-        ident = (version_id, normalize_architecture(package.architecture), scope)
-        wanted[ident] = {
+        added.append({
             "asset_id": asset_id, "title_id": title_id, "version_id": version_id, "architecture": ident[1],
-            "scope": scope, "install_date": package.install_date, "source": package.source,
+            "scope": ident[2], "install_date": package.install_date, "source": package.source,
             "is_system_component": bool(package.is_system_component), "is_update": bool(package.is_update),
-        }  # fmt: skip
-    added = [wanted[k] for k in wanted.keys() - stored.keys()]
-    gone = [stored[k] for k in stored.keys() - wanted.keys()]
+            "first_seen": now,
+        })  # fmt: skip
     removed: list[Any] = []
     if gone:
-        for chunk in _chunks([row.id for row in gone]):
-            session.execute(delete(Installation).where(Installation.id.in_(chunk)))
+        for chunk in _chunks([row[0] for row in gone]):
+            session.connection().execute(delete(Installation).where(Installation.id.in_(chunk)))
         stmt = select(SoftwareVersion.id, SoftwareVersion.version, SoftwareTitle.id, SoftwareTitle.name).join(
             SoftwareTitle, SoftwareTitle.id == SoftwareVersion.title_id
         )
         titles: dict[int, uuid.UUID] = {}
-        for vid, version, tid, name in session.execute(
-            stmt.where(SoftwareVersion.id.in_({r.version_id for r in gone}))
+        for vid, version, tid, name in session.connection().execute(
+            stmt.where(SoftwareVersion.id.in_({row[1] for row in gone}))
         ):
             versions[vid], names[tid], titles[vid] = version, name, tid
-        removed = [Removed(r.version_id, titles[r.version_id], r.architecture, r.scope) for r in gone]
+        removed = [
+            Removed(version_id, titles[version_id], arch, scope) for _, version_id, arch, scope in gone
+        ]
     # A version the asset has, now also in another architecture or scope: its title is not loaded yet.
     untitled = {row["version_id"] for row in added if row["title_id"] is None}
     if untitled:
         stmt = select(SoftwareVersion.id, SoftwareVersion.title_id).where(SoftwareVersion.id.in_(untitled))
-        titled = dict(session.execute(stmt).all())
+        titled = dict(session.connection().execute(stmt).all())
         for row in added:
             if row["title_id"] is None:
                 row["title_id"] = titled[row["version_id"]]
                 names[row["title_id"]] = by_version[row["version_id"]].name
-    if added:
-        now = utcnow()
-        bulk_insert(session, Installation, [{**row, "first_seen": now} for row in added])
+    bulk_insert(session, Installation, added)
     return len(wanted), pair_changes(added, removed, names, versions) if describe else []
 
 
