@@ -13,7 +13,7 @@ from typing import Any
 
 from fastapi import APIRouter, Query
 from pydantic import BaseModel
-from sqlalchemy import BigInteger, Integer, event, inspect, select, update
+from sqlalchemy import BigInteger, Integer, event, inspect, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
@@ -59,15 +59,15 @@ def mark_changed(session: Session, obj: Any) -> None:
 
 
 def _reserve(session: Session, count: int) -> int:
-    """Take `count` positions from the counter (locking its row until commit); return the last one."""
+    """Take `count` positions from the counter (locking its row until commit); return the last one.
+
+    One upsert: the first position ever creates the counter row, every later one adds to it.
+    """
     insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
-    session.execute(insert(ChangeCounter).values(id=1, value=0).on_conflict_do_nothing(index_elements=["id"]))
-    stmt = (
-        update(ChangeCounter)
-        .where(ChangeCounter.id == 1)
-        .values(value=ChangeCounter.value + count)
-        .returning(ChangeCounter.value)
-    )
+    stmt = insert(ChangeCounter).values(id=1, value=count)
+    stmt = stmt.on_conflict_do_update(
+        index_elements=["id"], set_={"value": ChangeCounter.value + stmt.excluded.value}
+    ).returning(ChangeCounter.value)
     return session.execute(stmt).scalar_one()
 
 

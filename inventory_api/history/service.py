@@ -9,9 +9,10 @@ from decimal import Decimal
 from enum import Enum
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
+from inventory_api.db import utcnow
 from inventory_api.history.models import ChangeEvent
 
 SYSTEM = "system"
@@ -97,6 +98,32 @@ def record_change(
     )
     session.add(event)
     return event
+
+
+def record_changes(
+    session: Session,
+    subject_type: str,
+    subject_id: uuid.UUID,
+    action: str,
+    entries: list[tuple[str, dict[str, Any] | None]],
+) -> None:
+    """Write several history events of one subject and action, (summary, changes) each, as one multi-row INSERT
+    (no ORM objects: a report can write dozens); pending ORM changes are flushed first, so ids keep their order."""
+    if not entries:
+        return
+    actor = current_actor(session)
+    cause = session.info.get("cause")
+    now = utcnow()
+    common = {
+        "subject_type": subject_type, "subject_id": subject_id, "action": action, "actor_type": actor.type,
+        "actor_id": actor.id, "actor_name": actor.name, "cause_type": cause.type if cause else None,
+        "cause_id": cause.id if cause else None, "request_id": actor.request_id, "occurred_at": now,
+    }  # fmt: skip
+    session.flush()
+    session.connection().execute(
+        insert(ChangeEvent.__table__),
+        [{**common, "summary": summary, "changes": changes or None} for summary, changes in entries],
+    )
 
 
 def list_changes(

@@ -16,7 +16,7 @@ from collector.report import SECTIONS, section_hash, to_dict
 from inventory_api.assets.models import Asset
 from inventory_api.errors import AppError, Conflict, RateLimited, Unauthorized, Unprocessable
 from inventory_api.events.service import emit_event
-from inventory_api.history.service import Actor, Cause, record_change, set_actor
+from inventory_api.history.service import Actor, Cause, record_change, record_changes, set_actor
 from inventory_api.ingest.flags import flag_asset
 from inventory_api.ingest.matching import (
     COMPUTER_KINDS,
@@ -150,21 +150,13 @@ def write_history(session: Session, asset: Asset, applied: Any, *, first: bool) 
             changes={"counts": applied.counts},
         )
         return True
+    entries: list[tuple[str, dict[str, Any]]] = []
     for section, lines in applied.lines.items():
         if len(lines) > MAX_EVENTS_PER_SECTION:
-            record_change(
-                session,
-                "asset",
-                asset.id,
-                "inventory_changed",
-                summary=f"{section}: {len(lines)} changes",
-                changes={section: lines},
-            )
-            continue
-        for line in lines:
-            record_change(
-                session, "asset", asset.id, "inventory_changed", summary=line, changes={section: [line]}
-            )
+            entries.append((f"{section}: {len(lines)} changes", {section: lines}))
+        else:
+            entries += [(line, {section: [line]}) for line in lines]
+    record_changes(session, "asset", asset.id, "inventory_changed", entries)
     return bool(applied.lines)
 
 
@@ -293,9 +285,7 @@ def receive_report(
     if asset.first_seen is None:
         asset.first_seen = now
     # last_seen by a Core UPDATE: the ORM would count it as a change of the asset (ETag, change sequence).
-    session.execute(
-        update(Asset).where(Asset.id == asset.id).values(last_seen=now, updated_at=Asset.updated_at)
-    )
+    session.connection().execute(_TOUCH_ASSET, {"asset_id": asset.id, "now": now})
     collector.last_contact_at = now
     if collector.collector_version != report.collector_version:
         collector.collector_version = report.collector_version
