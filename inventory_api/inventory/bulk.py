@@ -9,6 +9,26 @@ from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
 
+def _convert(proc: Any, values: list[Any]) -> list[Any]:
+    """One column's values in the driver's form; a value seen before in the column is converted once (the asset
+    id and the time repeat on every row, a title's id on each of its versions)."""
+    if proc is None:
+        return values
+    if not values or isinstance(values[0], dict | list):
+        return [proc(v) for v in values]
+    memo: dict[Any, Any] = {}
+    out = []
+    try:
+        for v in values:
+            try:
+                out.append(memo[v])
+            except KeyError:
+                out.append(memo.setdefault(v, proc(v)))
+    except TypeError:  # an unhashable value
+        return [proc(v) for v in values]
+    return out
+
+
 def bulk_insert(session: Session, model: Any, rows: Sequence[dict[str, Any]]) -> None:
     """Insert rows that all name the same columns, in the session's transaction.
 
@@ -25,10 +45,8 @@ def bulk_insert(session: Session, model: Any, rows: Sequence[dict[str, Any]]) ->
         # handling costs more than SQLite's insert itself.
         dialect = connection.dialect
         procs = [table.c[c].type._cached_bind_processor(dialect) for c in columns]
-        params = [
-            tuple(p(v) if p is not None else v for p, v in zip(procs, (row[c] for c in columns), strict=True))
-            for row in rows
-        ]
+        converted = [_convert(proc, [row[c] for row in rows]) for c, proc in zip(columns, procs, strict=True)]
+        params = list(zip(*converted, strict=True))
         names = ", ".join(f'"{c}"' for c in columns)
         marks = ", ".join("?" * len(columns))
         cursor = connection.connection.driver_connection.cursor()

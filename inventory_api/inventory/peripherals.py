@@ -69,13 +69,17 @@ def _find(session: Session, values: list[str]) -> dict[str, uuid.UUID]:
     return dict(session.execute(stmt).all())
 
 
-def _create(session: Session, host: Asset, item: dict[str, Any], now: datetime) -> uuid.UUID:
+def _new_asset(host: Asset, item: dict[str, Any], now: datetime) -> Asset:
     row = item["row"]
-    asset = Asset(
+    return Asset(
         id=uuid.uuid4(), kind=item["kind"], status="deployed", name=row["model"] or row["name"], serial=item["serial"],
         serial_key=item["serial"].upper().replace(" ", ""), site_id=host.site_id, location_id=host.location_id,
         first_seen=now, last_seen=now, attributes={"manufacturer": row["manufacturer"], "model": row["model"]},
     )  # fmt: skip
+
+
+def _create(session: Session, host: Asset, item: dict[str, Any], now: datetime) -> uuid.UUID:
+    asset = _new_asset(host, item, now)
     try:
         with session.begin_nested():
             session.add(asset)
@@ -94,15 +98,53 @@ def _create(session: Session, host: Asset, item: dict[str, Any], now: datetime) 
     return asset.id
 
 
+def _create_all(
+    session: Session, host: Asset, items: list[dict[str, Any]], now: datetime
+) -> dict[str, uuid.UUID]:
+    """Identifier value → asset for peripherals seen for the first time: one savepoint and two flushes for all of
+    them; if one collides (a racing report created it), one at a time as before."""
+    if len(items) < 2:
+        return {item["value"]: _create(session, host, item, now) for item in items}
+    created = [_new_asset(host, item, now) for item in items]
+    try:
+        with session.begin_nested():
+            session.add_all(created)
+            session.flush()
+            session.add_all(
+                AssetIdentifier(asset_id=asset.id, kind="peripheral", value=item["value"])
+                for item, asset in zip(items, created, strict=True)
+            )
+            session.flush()
+    except IntegrityError:  # a racing report created one of them: one at a time, each in its own savepoint
+        return {item["value"]: _create(session, host, item, now) for item in items}
+    for item, asset in zip(items, created, strict=True):
+        record_change(
+            session,
+            "asset",
+            asset.id,
+            "created",
+            summary=f"{item['kind'].replace('_', ' ')} found on {host.name or host.id}",
+        )
+    return {item["value"]: asset.id for item, asset in zip(items, created, strict=True)}
+
+
 def sync_peripheral_assets(
     session: Session, host: Asset, promoted: list[dict[str, Any]], *, now: datetime, grace_days: int
 ) -> list[str]:
     """Link the seen peripheral assets to the host, move those seen elsewhere, unlink the long-missing ones."""
     found = _find(session, [item["value"] for item in promoted])
+    if found:  # into the identity map at once, for the session.get() below
+        session.scalars(select(Asset).where(Asset.id.in_(set(found.values())))).all()
+    fresh: dict[str, dict[str, Any]] = {}
+    for (
+        item
+    ) in promoted:  # one serial twice in a report: the first sighting names the asset, as it always did
+        if item["value"] not in found:
+            fresh.setdefault(item["value"], item)
+    found.update(_create_all(session, host, list(fresh.values()), now))
     seen: dict[uuid.UUID, dict[str, Any]] = {}
     for item in promoted:
-        asset_id = found.get(item["value"]) or _create(session, host, item, now)
-        seen[asset_id] = item
+        seen[found[item["value"]]] = item
     links = {
         link.peripheral_id: link
         for link in session.scalars(
