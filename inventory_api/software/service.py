@@ -21,12 +21,22 @@ IN_CHUNK = 5000
 SCOPES = ("system", "user")
 
 
-def insert_ignoring_conflicts(session: Session, table: Any, rows: Sequence[dict[str, Any]]) -> None:
-    """Bulk INSERT … ON CONFLICT DO NOTHING: a racing report that inserted the same row first is fine."""
+def insert_catalog_rows(session: Session, table: Any, rows: Sequence[dict[str, Any]]) -> None:
+    """Bulk INSERT … ON CONFLICT DO NOTHING of shared catalog rows (sorted, so racing inserts cannot deadlock).
+
+    On PostgreSQL they are committed at once, in a transaction of their own: inserted in the report's, they
+    would make every other report of a machine with the same software wait for this report's whole transaction
+    (a unique index holds a racing insert of the same key until the first one ends). An unused catalog row,
+    left by a report that then fails, is harmless. SQLite has one writer at a time: the report's own transaction.
+    """
     if not rows:
         return
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    session.connection().execute(dialect.insert(table.__table__).on_conflict_do_nothing(), list(rows))
+    bind = session.get_bind()
+    if bind.dialect.name != "postgresql":
+        session.connection().execute(sqlite.insert(table.__table__).on_conflict_do_nothing(), list(rows))
+        return
+    with bind.connect() as connection, connection.begin():
+        connection.execute(postgresql.insert(table.__table__).on_conflict_do_nothing(), list(rows))
 
 
 def among(session: Session, column: Any, values: Sequence[str]) -> Any:
@@ -87,7 +97,7 @@ def resolve_catalog(session: Session, keys: Iterable[CatalogKey]) -> dict[str, t
                 "created_at": utcnow(),
             }  # fmt: skip
     if new_titles:
-        insert_ignoring_conflicts(session, SoftwareTitle, sorted(new_titles.values(), key=lambda r: r["key"]))
+        insert_catalog_rows(session, SoftwareTitle, sorted(new_titles.values(), key=lambda r: r["key"]))
         for chunk in _chunks(sorted(new_titles)):  # re-read: a racing report may have won some of them
             titles.update(
                 session.connection()
@@ -98,7 +108,7 @@ def resolve_catalog(session: Session, keys: Iterable[CatalogKey]) -> dict[str, t
         {"key": key.version_key, "title_id": titles[key.title_key], "version": key.version}
         for key in sorted(missing, key=lambda k: k.version_key)
     ]
-    insert_ignoring_conflicts(session, SoftwareVersion, rows)
+    insert_catalog_rows(session, SoftwareVersion, rows)
     load()
     return found
 

@@ -8,7 +8,8 @@ from collector.report import Package
 from inventory_api.assets.models import Asset
 from inventory_api.locations.models import Location
 from inventory_api.software.models import Installation, SoftwareTitle, SoftwareVersion
-from inventory_api.software.service import sync_installations
+from inventory_api.software.normalize import catalog_key
+from inventory_api.software.service import resolve_catalog, sync_installations
 
 
 def asset(session, db):
@@ -58,3 +59,16 @@ def test_two_machines_share_catalog_rows(session, db):
     sync_installations(session, b, [Package(name="Google Chrome", version="131.0", publisher="Google Inc.")])
     assert session.scalar(select(func.count()).select_from(SoftwareVersion)) == 1
     assert session.scalar(select(SoftwareTitle.publisher)) == "Google"
+
+
+def test_new_catalog_rows_do_not_wait_for_the_report(session, db):
+    """PostgreSQL: a report's new titles are visible to others before the report commits, so racing first
+    reports of machines with the same software do not queue behind each other; SQLite: one writer, one
+    transaction."""
+    resolve_catalog(session, [catalog_key("Inkscape", "1.4", "Inkscape Project")])
+    with db.sessions() as other:
+        seen = other.scalar(
+            select(func.count()).select_from(SoftwareTitle).where(SoftwareTitle.name == "Inkscape")
+        )
+    assert seen == (1 if db.url.startswith("postgresql") else 0)
+    session.rollback()
