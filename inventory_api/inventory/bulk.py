@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import insert
+from sqlalchemy import JSON, insert
 from sqlalchemy.orm import Session
 
 
@@ -56,12 +57,20 @@ def bulk_insert(session: Session, model: Any, rows: Sequence[dict[str, Any]]) ->
             cursor.close()
         return
     if connection.dialect.name != "postgresql":
-        session.execute(insert(table), list(rows))
+        connection.execute(insert(table), list(rows))
         return
     from psycopg.types.json import Jsonb
 
     raw = connection.connection.driver_connection
     names = ", ".join(f'"{c}"' for c in columns)
+    pick = itemgetter(*columns) if len(columns) > 1 else (lambda row: (row[columns[0]],))
+    json_columns = [i for i, c in enumerate(columns) if isinstance(table.c[c].type, JSON)]
     with raw.cursor() as cursor, cursor.copy(f'COPY "{table.name}" ({names}) FROM STDIN') as copy:
         for row in rows:
-            copy.write_row([Jsonb(v) if isinstance(v, dict | list) else v for v in (row[c] for c in columns)])
+            values = pick(row)
+            if json_columns:
+                values = list(values)
+                for i in json_columns:
+                    if values[i] is not None:
+                        values[i] = Jsonb(values[i])
+            copy.write_row(values)
