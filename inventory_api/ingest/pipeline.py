@@ -28,7 +28,7 @@ from inventory_api.ingest.matching import (
 )
 from inventory_api.ingest.models import Collector, InventoryState
 from inventory_api.ingest.service import RETIRED, key_hash, next_report_at
-from inventory_api.ingest.status import apply_status, full_volumes, status_values
+from inventory_api.ingest.status import full_volumes, status_history, status_values
 from inventory_api.ingest.validation import parse_report
 from inventory_api.inventory.service import apply_sections, asset_kind
 
@@ -87,12 +87,6 @@ _LOOKUP = (
     .join(InventoryState, InventoryState.asset_id == Collector.asset_id)
     .where(Collector.key_hash == bindparam("key_hash"))
 )  # fmt: skip
-_ENTITIES = (
-    select(Collector, InventoryState, Asset)
-    .join(Asset, Asset.id == Collector.asset_id)
-    .join(InventoryState, InventoryState.asset_id == Collector.asset_id)
-    .where(Collector.id == bindparam("collector_id"))
-)
 
 
 def authenticate(session: Session, node_key: str | None) -> Row[Any]:
@@ -103,12 +97,6 @@ def authenticate(session: Session, node_key: str | None) -> Row[Any]:
     if row is None or row.revoked_at is not None:
         raise Unauthorized("the node key is unknown or revoked: enroll again", code="invalid_node_key")
     return row
-
-
-def load_entities(session: Session, collector_id: uuid.UUID) -> tuple[Collector, InventoryState, Asset]:
-    """The collector, its asset and ingest state as ORM entities, for a report that changes something."""
-    collector, state, asset = session.execute(_ENTITIES, {"collector_id": collector_id}).one()
-    return collector, state, asset
 
 
 def answer(
@@ -249,15 +237,16 @@ def receive_report(
         )
     first = row.report_count == 0 and not stored
     if not to_apply and not first and quiet(row, report, identity, skew, settings):
-        at = write_quiet(
+        session.connection().execute(_TOUCH_ASSET, {"asset_id": row.asset_id, "now": now})
+        at = write_state(
             session, row, report, now=now, collected_at=collected_at, skew=skew, settings=settings
         )
         return Outcome(200, answer("applied", row.asset_id, hashes, at))
-    collector, state, asset = load_entities(session, row.collector_id)
+    asset = session.get_one(Asset, row.asset_id)
     lines = update_asset(session, asset, report, first=first)
     applied = apply_sections(session, asset, report, to_apply, now=now, settings=settings, first=first)
     applied.add("identity", lines)
-    if identity != state.identity_hash:
+    if identity != row.identity_hash:
         for kind, value, owner in sync_identifiers(session, asset.id, ids):
             if owner != asset.id:
                 flag_asset(
@@ -272,7 +261,7 @@ def receive_report(
             asset.id,
             {"sections": sorted(applied.lines) if not first else to_apply, "report_id": report.report_id},
         )
-    apply_status(session, asset, state, report, settings)
+    full = status_history(session, asset.id, list(row.full_volumes or []), report, settings)
     if asset.deleted_at is not None or asset.status in RETIRED:
         flag_asset(
             session,
@@ -284,20 +273,16 @@ def receive_report(
         flag_asset(session, asset.id, "clock_skew", {"skew_seconds": round(skew)})
     if asset.first_seen is None:
         asset.first_seen = now
-    # last_seen by a Core UPDATE: the ORM would count it as a change of the asset (ETag, change sequence).
-    session.connection().execute(_TOUCH_ASSET, {"asset_id": asset.id, "now": now})
-    collector.last_contact_at = now
-    if collector.collector_version != report.collector_version:
-        collector.collector_version = report.collector_version
-    state.section_hashes = hashes
-    state.identity_hash = identity
-    state.last_report_id = report.report_id
-    state.last_collected_at = collected_at
-    state.last_received_at = now
-    state.clock_skew_seconds = skew
-    state.next_report_at = next_report_at(now, settings)
-    state.report_count = (state.report_count or 0) + 1
-    return Outcome(200, answer("applied", asset.id, state.section_hashes, state.next_report_at))
+    if session.is_modified(asset, include_collections=False):
+        asset.last_seen = now  # in the UPDATE the change writes anyway
+    else:
+        # By a Core UPDATE: the ORM would count it as a change of the asset (ETag, change sequence).
+        session.connection().execute(_TOUCH_ASSET, {"asset_id": asset.id, "now": now})
+    state = {"section_hashes": hashes, "identity_hash": identity, "full_volumes": full}
+    at = write_state(
+        session, row, report, now=now, collected_at=collected_at, skew=skew, settings=settings, state=state
+    )
+    return Outcome(200, answer("applied", asset.id, hashes, at))
 
 
 def quiet(row: Row[Any], report: Any, identity: str, skew: float, settings: Any) -> bool:
@@ -331,17 +316,27 @@ _STATE_COLUMNS = (
     "uptime_seconds", "logged_in_user", "logged_in_users", "battery_percent", "battery_charging", "on_ac_power",
     "ip_addresses", "volumes", "errors",
 )  # fmt: skip
-_TOUCH_STATE = (
-    update(InventoryState.__table__)
-    .where(InventoryState.__table__.c.asset_id == bindparam("b_asset_id"))
-    .values(
-        report_count=InventoryState.__table__.c.report_count + 1,
-        **{c: bindparam(f"v_{c}", type_=InventoryState.__table__.c[c].type) for c in _STATE_COLUMNS},
+#: What only a report that applied something changes on the state row.
+_APPLIED_COLUMNS = ("section_hashes", "identity_hash", "full_volumes")
+
+
+def _state_update(columns: tuple[str, ...]) -> Any:
+    table = InventoryState.__table__
+    return (
+        update(table)
+        .where(table.c.asset_id == bindparam("b_asset_id"))
+        .values(
+            report_count=table.c.report_count + 1,
+            **{c: bindparam(f"v_{c}", type_=table.c[c].type) for c in columns},
+        )
     )
-)
 
 
-def write_quiet(
+_TOUCH_STATE = _state_update(_STATE_COLUMNS)
+_WRITE_STATE = _state_update(_STATE_COLUMNS + _APPLIED_COLUMNS)
+
+
+def write_state(
     session: Session,
     row: Row[Any],
     report: Any,
@@ -350,17 +345,21 @@ def write_quiet(
     collected_at: datetime,
     skew: float,
     settings: Any,
+    state: dict[str, Any] | None = None,
 ) -> datetime:
-    """An unchanged report's writes as three Core UPDATEs (state and status, last seen, last contact); the next
-    report time."""  # fmt: skip
+    """The report's writes to the ingest state and status row and the collector's last contact, as two Core
+    UPDATEs (`state`: the acknowledged hashes, identity and full volumes of a report that applied something);
+    the next report time."""  # fmt: skip
     connection = session.connection()
     at = next_report_at(now, settings)
     values = {
         "last_report_id": report.report_id, "last_collected_at": collected_at, "last_received_at": now,
-        "clock_skew_seconds": skew, "next_report_at": at, **status_values(report),
+        "clock_skew_seconds": skew, "next_report_at": at, **status_values(report), **(state or {}),
     }  # fmt: skip
-    connection.execute(_TOUCH_STATE, {"b_asset_id": row.asset_id, **{f"v_{k}": v for k, v in values.items()}})
-    connection.execute(_TOUCH_ASSET, {"asset_id": row.asset_id, "now": now})
+    connection.execute(
+        _WRITE_STATE if state else _TOUCH_STATE,
+        {"b_asset_id": row.asset_id, **{f"v_{k}": v for k, v in values.items()}},
+    )
     connection.execute(
         _TOUCH_COLLECTOR, {"collector_id": row.collector_id, "now": now, "version": report.collector_version}
     )

@@ -7,7 +7,6 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from inventory_api.history.service import record_change
-from inventory_api.ingest.models import InventoryState
 
 
 def full_volumes(volumes: list[Any], percent: int) -> dict[str, int]:
@@ -39,35 +38,30 @@ def status_values(report: Any) -> dict[str, Any]:
     }  # fmt: skip
 
 
-def apply_status(session: Session, asset: Any, state: InventoryState, report: Any, settings: Any) -> None:
-    """Store the facts that change every run; "disk / 93 % full" only when a volume crosses the threshold."""
-    status = report.status
-    values = status_values(report)
-    errors = values.pop("errors")
-    for column, value in values.items():
-        setattr(state, column, value)
-    if errors != (state.errors or []):
-        state.errors = errors
-    over = full_volumes(status.volumes, settings.disk_full_percent)
-    before = set(state.full_volumes or [])
+def status_history(
+    session: Session, asset_id: Any, before: list[str], report: Any, settings: Any
+) -> list[str]:
+    """History when a volume crosses the threshold ("disk / 93 % full", and back under it); the mount points now
+    over it."""
+    over = full_volumes(report.status.volumes, settings.disk_full_percent)
+    known = set(before)
     for mount, used in sorted(over.items()):
-        if mount not in before:
+        if mount not in known:
             record_change(
                 session,
                 "asset",
-                asset.id,
+                asset_id,
                 "disk_full",
                 summary=f"disk {mount} {used} % full",
                 changes={"volume": mount, "used_percent": [None, used]},
             )
-    for mount in sorted(before - over.keys()):
+    for mount in sorted(known - over.keys()):
         record_change(
             session,
             "asset",
-            asset.id,
+            asset_id,
             "disk_ok",
             summary=f"disk {mount} back under {settings.disk_full_percent} %",
             changes={"volume": mount},
         )
-    if sorted(over) != sorted(before):
-        state.full_volumes = sorted(over)
+    return sorted(over)
