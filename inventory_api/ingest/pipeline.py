@@ -7,6 +7,7 @@ import json
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import Row, bindparam, select, update
@@ -237,7 +238,6 @@ def receive_report(
         )
     first = row.report_count == 0 and not stored
     if not to_apply and not first and quiet(row, report, identity, skew, settings):
-        session.connection().execute(_TOUCH_ASSET, {"asset_id": row.asset_id, "now": now})
         at = write_state(
             session, row, report, now=now, collected_at=collected_at, skew=skew, settings=settings
         )
@@ -273,15 +273,15 @@ def receive_report(
         flag_asset(session, asset.id, "clock_skew", {"skew_seconds": round(skew)})
     if asset.first_seen is None:
         asset.first_seen = now
-    if session.is_modified(asset, include_collections=False):
+    touch_asset = not session.is_modified(asset, include_collections=False)
+    if not touch_asset:
         asset.last_seen = now  # in the UPDATE the change writes anyway
-    else:
-        # By a Core UPDATE: the ORM would count it as a change of the asset (ETag, change sequence).
-        session.connection().execute(_TOUCH_ASSET, {"asset_id": asset.id, "now": now})
+    # Else by a Core UPDATE: the ORM would count it as a change of the asset (ETag, change sequence).
     state = {"section_hashes": hashes, "identity_hash": identity, "full_volumes": full}
     at = write_state(
-        session, row, report, now=now, collected_at=collected_at, skew=skew, settings=settings, state=state
-    )
+        session, row, report, now=now, collected_at=collected_at, skew=skew, settings=settings, state=state,
+        touch_asset=touch_asset,
+    )  # fmt: skip
     return Outcome(200, answer("applied", asset.id, hashes, at))
 
 
@@ -303,13 +303,13 @@ def quiet(row: Row[Any], report: Any, identity: str, skew: float, settings: Any)
 
 _TOUCH_ASSET = (
     update(Asset.__table__)
-    .where(Asset.__table__.c.id == bindparam("asset_id"))
+    .where(Asset.__table__.c.id == bindparam("a_id"))
     .values(last_seen=bindparam("now"), updated_at=Asset.__table__.c.updated_at)  # not a change of the asset
 )
 _TOUCH_COLLECTOR = (
     update(Collector.__table__)
-    .where(Collector.__table__.c.id == bindparam("collector_id"))
-    .values(last_contact_at=bindparam("now"), collector_version=bindparam("version"))
+    .where(Collector.__table__.c.id == bindparam("c_id"))
+    .values(last_contact_at=bindparam("now"), collector_version=bindparam("c_version"))
 )
 _STATE_COLUMNS = (
     "last_report_id", "last_collected_at", "last_received_at", "clock_skew_seconds", "next_report_at",
@@ -332,8 +332,17 @@ def _state_update(columns: tuple[str, ...]) -> Any:
     )
 
 
-_TOUCH_STATE = _state_update(_STATE_COLUMNS)
-_WRITE_STATE = _state_update(_STATE_COLUMNS + _APPLIED_COLUMNS)
+_STATE_UPDATES = {
+    False: _state_update(_STATE_COLUMNS),
+    True: _state_update(_STATE_COLUMNS + _APPLIED_COLUMNS),
+}
+
+
+@lru_cache(maxsize=4)
+def _combined(applied: bool, touch_asset: bool) -> Any:
+    """PostgreSQL: the state, the collector (and the asset's last_seen) in one statement, one round trip."""
+    stmt = _STATE_UPDATES[applied].add_cte(_TOUCH_COLLECTOR.cte("touch_collector"))
+    return stmt.add_cte(_TOUCH_ASSET.cte("touch_asset")) if touch_asset else stmt
 
 
 def write_state(
@@ -346,21 +355,27 @@ def write_state(
     skew: float,
     settings: Any,
     state: dict[str, Any] | None = None,
+    touch_asset: bool = True,
 ) -> datetime:
-    """The report's writes to the ingest state and status row and the collector's last contact, as two Core
-    UPDATEs (`state`: the acknowledged hashes, identity and full volumes of a report that applied something);
-    the next report time."""  # fmt: skip
+    """The report's writes to the ingest state and status row, the collector's last contact and (`touch_asset`)
+    the asset's last_seen: one statement on PostgreSQL, one each on SQLite, whose statements cost no round trip.
+    `state`: the acknowledged hashes, identity and full volumes of a report that applied something. Returns the
+    next report time."""
     connection = session.connection()
     at = next_report_at(now, settings)
     values = {
         "last_report_id": report.report_id, "last_collected_at": collected_at, "last_received_at": now,
         "clock_skew_seconds": skew, "next_report_at": at, **status_values(report), **(state or {}),
     }  # fmt: skip
-    connection.execute(
-        _WRITE_STATE if state else _TOUCH_STATE,
-        {"b_asset_id": row.asset_id, **{f"v_{k}": v for k, v in values.items()}},
-    )
-    connection.execute(
-        _TOUCH_COLLECTOR, {"collector_id": row.collector_id, "now": now, "version": report.collector_version}
-    )
+    params = {
+        "b_asset_id": row.asset_id, "a_id": row.asset_id, "c_id": row.collector_id, "now": now,
+        "c_version": report.collector_version, **{f"v_{k}": v for k, v in values.items()},
+    }  # fmt: skip
+    if connection.dialect.name == "postgresql":
+        connection.execute(_combined(bool(state), touch_asset), params)
+        return at
+    if touch_asset:
+        connection.execute(_TOUCH_ASSET, params)
+    connection.execute(_STATE_UPDATES[bool(state)], params)
+    connection.execute(_TOUCH_COLLECTOR, params)
     return at
