@@ -28,6 +28,7 @@ from inventory_api.workorders.models import WorkOrder
 SEQUENCED: dict[str, Any] = {"asset": Asset, "work_order": WorkOrder}
 _PENDING = "changeseq_pending"
 _ASSIGNING = "changeseq_assigning"
+_MARKS = "changeseq_savepoints"
 
 
 class ChangeCounter(Base):
@@ -73,9 +74,12 @@ def _reserve(session: Session, count: int) -> int:
 
 @event.listens_for(Session, "before_commit")
 def _assign(session: Session) -> None:
-    if session.info.get(_ASSIGNING):
+    # SQLAlchemy also fires before_commit when a savepoint is released: taking the counter there would hold its
+    # lock, and so queue every other writer, for the rest of the outer transaction.
+    if session.info.get(_ASSIGNING) or session.in_nested_transaction():
         return
     session.flush()
+    session.info.pop(_MARKS, None)
     pending = session.info.pop(_PENDING, None)
     objects = [o for o in (pending or {}).values() if not inspect(o).was_deleted and inspect(o).persistent]
     if not objects:
@@ -90,9 +94,22 @@ def _assign(session: Session) -> None:
         session.info[_ASSIGNING] = False
 
 
+@event.listens_for(Session, "after_transaction_create")
+def _mark(session: Session, transaction: Any) -> None:
+    if transaction.nested:  # what a rollback to this savepoint keeps
+        session.info.setdefault(_MARKS, {})[transaction] = set(session.info.get(_PENDING, ()))
+
+
 @event.listens_for(Session, "after_soft_rollback")
-def _forget(session: Session, _previous: Any) -> None:
-    session.info.pop(_PENDING, None)
+def _forget(session: Session, previous: Any) -> None:
+    if not previous.nested:
+        session.info.pop(_PENDING, None)
+        session.info.pop(_MARKS, None)
+        return
+    kept = session.info.get(_MARKS, {}).pop(previous, set())
+    pending = session.info.get(_PENDING, {})
+    for key in set(pending) - kept:  # changed only inside the savepoint: undone
+        del pending[key]
 
 
 class Change(BaseModel):

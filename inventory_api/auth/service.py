@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from itertools import chain
+from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import VerificationError
@@ -89,13 +90,15 @@ def _note_auth_change(session: Session, _: object) -> None:
 
 @event.listens_for(Session, "after_commit")
 def _forget_principals(session: Session) -> None:
-    if session.info.pop("auth_changed", False):
+    # Also fired when a savepoint is released: the change is not visible to others before the outer commit.
+    if not session.in_nested_transaction() and session.info.pop("auth_changed", False):
         PrincipalCache.generation += 1
 
 
 @event.listens_for(Session, "after_soft_rollback")
-def _keep_principals(session: Session, _: object) -> None:
-    session.info.pop("auth_changed", None)
+def _keep_principals(session: Session, previous: Any) -> None:
+    if not previous.nested:
+        session.info.pop("auth_changed", None)
 
 
 def hash_password(password: str) -> str:

@@ -51,3 +51,22 @@ def test_a_core_update_can_ask_for_a_position(db, session, world):
     session.commit()
     with db.sessions() as s:
         assert s.get(Asset, world.old_pc).change_seq > before
+
+
+def test_a_savepoint_takes_no_position_and_its_rollback_keeps_the_outer_changes(db, session, world):
+    """Positions are taken at the outer commit only: taken when a savepoint is released, the counter's lock
+    would queue every other writer for the rest of the transaction."""
+    with db.sessions() as s:
+        before = max(c.change_seq for c in changes_after(s, None, 0, 100))
+    session.get(Asset, world.desktop).notes = "outer change"
+    with session.begin_nested():
+        session.get(Asset, world.phone).notes = "kept savepoint"
+    assert session.get(Asset, world.desktop).change_seq <= before  # not yet: the outer transaction is open
+    savepoint = session.begin_nested()
+    session.get(Asset, world.old_pc).notes = "rolled-back savepoint"
+    session.flush()
+    savepoint.rollback()
+    session.commit()
+    with db.sessions() as s:
+        changed = [c.id for c in changes_after(s, None, before, 100)]
+    assert sorted(changed) == sorted([world.desktop, world.phone])
