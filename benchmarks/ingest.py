@@ -47,22 +47,27 @@ def wire(report: Any, *, hash_only: tuple[str, ...] = ()) -> bytes:
 
 
 def build_fleet(
-    n: int, titles: int, changed: int, seed: int
+    n: int, titles: int, changed: int, seed: int, rounds: int
 ) -> tuple[list[dict[str, Any]], list[bytes], list[bytes], list[bytes], list[int]]:
-    """Identities, and the three bodies of each machine: first full, unchanged, a few packages changed."""
+    """Identities, and the bodies of each machine: first full, `rounds` unchanged ones (each with its own report
+    id and a later time: the phase must last long enough to measure), a few packages changed."""
     rng = random.Random(seed)
     pool = title_pool(titles, rng)
-    identities, first, same, small, rows = [], [], [], [], []
+    identities, first, small, rows = [], [], [], []
+    same: list[list[bytes]] = [[] for _ in range(rounds)]
     for i in range(n):
         report = machine_report(i, pool, rng)
         identities.append(to_dict(report.identity))
         first.append(wire(report))
-        same.append(wire(next_run(report, changed_packages=0, rng=rng, pool=pool), hash_only=SECTIONS))
+        for unchanged in same:
+            unchanged.append(
+                wire(next_run(report, changed_packages=0, rng=rng, pool=pool), hash_only=SECTIONS)
+            )
         later = next_run(report, changed_packages=changed, rng=rng, pool=pool)
         later.collected_at = next_run(later, changed_packages=0, rng=rng, pool=pool).collected_at
         small.append(wire(later, hash_only=tuple(s for s in SECTIONS if s != "software")))
         rows.append(len(report.software.packages))
-    return identities, first, same, small, rows
+    return identities, first, [body for unchanged in same for body in unchanged], small, rows
 
 
 class Load:
@@ -131,6 +136,14 @@ def serve(app: str, port: int, workers: int, env: dict[str, str], log: Path) -> 
             time.sleep(0.2)
     proc.terminate()
     raise SystemExit(f"{app} did not start; see {log}")
+
+
+def server_cpu(pid: int) -> float:
+    """User + system seconds of the server process and its workers so far."""
+    import psutil
+
+    parent = psutil.Process(pid)
+    return sum(sum(p.cpu_times()[:2]) for p in [parent, *parent.children(recursive=True)])
 
 
 def stop(proc: subprocess.Popen[bytes]) -> None:
@@ -286,9 +299,11 @@ def bench(kind: str, fleet: tuple, args: argparse.Namespace, workdir: Path) -> d
                     }
                     for k in keys
                 ]
+                cpu = server_cpu(server.pid)
                 out = load.run(
-                    [("POST", "/api/v1/inventory", b, h) for b, h in zip(bodies, headers, strict=True)]
+                    [("POST", "/api/v1/inventory", b, headers[i % len(keys)]) for i, b in enumerate(bodies)]
                 )
+                out["server_cpu_ms"] = round(1000 * (server_cpu(server.pid) - cpu) / len(bodies), 2)
                 statuses = [
                     json.loads(b).get("status") if b.startswith(b"{") else None for b in out.pop("bodies")
                 ]
@@ -329,18 +344,18 @@ def bench(kind: str, fleet: tuple, args: argparse.Namespace, workdir: Path) -> d
 
 def table(all_results: list[dict[str, Any]]) -> str:
     lines = [
-        "| database | phase | reports/s | p50 ms | p99 ms | no-op POST /s | raw write /s | answers |",
-        "|---|---|---|---|---|---|---|---|",
+        "| database | phase | reports | reports/s | p50 ms | p99 ms | server CPU ms/report | no-op POST /s | raw write /s | answers |",
+        "|---|---|---|---|---|---|---|---|---|---|",
     ]
     for r in all_results:
         for phase, noop, raw in (("first_full", "noop_first_full", "raw_first_full"), ("unchanged", "noop_unchanged", "raw_unchanged"),
                                  ("small_change", "noop_unchanged", "raw_unchanged")):  # fmt: skip
             p = r[phase]
             lines.append(
-                f"| {r['db']} | {phase} | {p['per_second']} | {p['p50_ms']} | {p['p99_ms']} | {r[noop]['per_second']} | {r[raw]['per_second']} | {p['answers']} |"
+                f"| {r['db']} | {phase} | {p['n']} | {p['per_second']} | {p['p50_ms']} | {p['p99_ms']} | {p['server_cpu_ms']} | {r[noop]['per_second']} | {r[raw]['per_second']} | {p['answers']} |"
             )
         lines.append(
-            f"| {r['db']} | enroll | {r['enroll']['per_second']} | {r['enroll']['p50_ms']} | {r['enroll']['p99_ms']} | | | {r['enroll']['statuses']} |"
+            f"| {r['db']} | enroll | {r['enroll']['n']} | {r['enroll']['per_second']} | {r['enroll']['p50_ms']} | {r['enroll']['p99_ms']} | | | | {r['enroll']['statuses']} |"
         )
     return "\n".join(lines)
 
@@ -359,11 +374,12 @@ def main() -> None:
         "--sqlite-workers", type=int, default=1, help="on SQLite (one writer at a time anyway)"
     )
     parser.add_argument("--slots", type=int, default=8, help="ingest_max_concurrent per worker")
+    parser.add_argument("--unchanged-rounds", type=int, default=5, help="unchanged reports per machine")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--json", type=Path, help="also write the results here")
     args = parser.parse_args()
     started = time.perf_counter()
-    fleet = build_fleet(args.machines, args.titles, args.changed, args.seed)
+    fleet = build_fleet(args.machines, args.titles, args.changed, args.seed, args.unchanged_rounds)
     mean = statistics.mean(fleet[4])
     print(f"fleet: {args.machines} machines, {mean:.0f} packages on average, built in {time.perf_counter() - started:.0f} s;"
           f" first body {statistics.mean(map(len, fleet[1])) / 1024:.0f} KiB gzip, unchanged {statistics.mean(map(len, fleet[2]))} B", flush=True)  # fmt: skip
