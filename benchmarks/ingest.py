@@ -47,7 +47,7 @@ def wire(report: Any, *, hash_only: tuple[str, ...] = ()) -> bytes:
 
 
 def build_fleet(
-    n: int, titles: int, changed: int, seed: int, rounds: int
+    n: int, titles: int, changed: int, seed: int, rounds: int = 1
 ) -> tuple[list[dict[str, Any]], list[bytes], list[bytes], list[bytes], list[int]]:
     """Identities, and the bodies of each machine: first full, `rounds` unchanged ones (each with its own report
     id and a later time: the phase must last long enough to measure), a few packages changed."""
