@@ -100,6 +100,38 @@ def record_change(
     return event
 
 
+def record_events(
+    session: Session, events: list[tuple[str, uuid.UUID, str, str | None, dict[str, Any] | None]]
+) -> None:
+    """Write several history events, (subject type, subject id, action, summary, changes) each, as one multi-row
+    INSERT (no ORM objects: a report can write dozens); pending ORM changes are flushed first, so ids keep their
+    order."""
+    if not events:
+        return
+    actor = current_actor(session)
+    cause = session.info.get("cause")
+    common = {
+        "actor_type": actor.type, "actor_id": actor.id, "actor_name": actor.name,
+        "cause_type": cause.type if cause else None, "cause_id": cause.id if cause else None,
+        "request_id": actor.request_id, "occurred_at": utcnow(),
+    }  # fmt: skip
+    session.flush()
+    session.connection().execute(
+        insert(ChangeEvent.__table__),
+        [
+            {
+                **common,
+                "subject_type": subject_type,
+                "subject_id": subject_id,
+                "action": action,
+                "summary": summary,
+                "changes": changes or None,
+            }
+            for subject_type, subject_id, action, summary, changes in events
+        ],
+    )
+
+
 def record_changes(
     session: Session,
     subject_type: str,
@@ -107,22 +139,9 @@ def record_changes(
     action: str,
     entries: list[tuple[str, dict[str, Any] | None]],
 ) -> None:
-    """Write several history events of one subject and action, (summary, changes) each, as one multi-row INSERT
-    (no ORM objects: a report can write dozens); pending ORM changes are flushed first, so ids keep their order."""
-    if not entries:
-        return
-    actor = current_actor(session)
-    cause = session.info.get("cause")
-    now = utcnow()
-    common = {
-        "subject_type": subject_type, "subject_id": subject_id, "action": action, "actor_type": actor.type,
-        "actor_id": actor.id, "actor_name": actor.name, "cause_type": cause.type if cause else None,
-        "cause_id": cause.id if cause else None, "request_id": actor.request_id, "occurred_at": now,
-    }  # fmt: skip
-    session.flush()
-    session.connection().execute(
-        insert(ChangeEvent.__table__),
-        [{**common, "summary": summary, "changes": changes or None} for summary, changes in entries],
+    """Several history events of one subject and action, (summary, changes) each: see `record_events`."""
+    record_events(
+        session, [(subject_type, subject_id, action, summary, changes) for summary, changes in entries]
     )
 
 

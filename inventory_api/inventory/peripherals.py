@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from collector.junk import clean_serial
 from inventory_api.assets.models import Asset, AssetIdentifier
-from inventory_api.history.service import record_change
+from inventory_api.history.service import record_change, record_events
 from inventory_api.ingest.flags import flag_asset
 from inventory_api.inventory.models import PeripheralLink
 from inventory_api.inventory.sections import monitor_row, usb_row
@@ -117,14 +117,10 @@ def _create_all(
             session.flush()
     except IntegrityError:  # a racing report created one of them: one at a time, each in its own savepoint
         return {item["value"]: _create(session, host, item, now) for item in items}
-    for item, asset in zip(items, created, strict=True):
-        record_change(
-            session,
-            "asset",
-            asset.id,
-            "created",
-            summary=f"{item['kind'].replace('_', ' ')} found on {host.name or host.id}",
-        )
+    record_events(session, [
+        ("asset", asset.id, "created", f"{item['kind'].replace('_', ' ')} found on {host.name or host.id}", None)
+        for item, asset in zip(items, created, strict=True)
+    ])  # fmt: skip
     return {item["value"]: asset.id for item, asset in zip(items, created, strict=True)}
 
 
@@ -136,9 +132,8 @@ def sync_peripheral_assets(
     if found:  # into the identity map at once, for the session.get() below
         session.scalars(select(Asset).where(Asset.id.in_(set(found.values())))).all()
     fresh: dict[str, dict[str, Any]] = {}
-    for (
-        item
-    ) in promoted:  # one serial twice in a report: the first sighting names the asset, as it always did
+    # One serial twice in a report: the first sighting names the asset, as it always did.
+    for item in promoted:
         if item["value"] not in found:
             fresh.setdefault(item["value"], item)
     found.update(_create_all(session, host, list(fresh.values()), now))
@@ -154,6 +149,7 @@ def sync_peripheral_assets(
         )
     }
     lines: list[str] = []
+    events: list[tuple[str, uuid.UUID, str, str | None, dict[str, Any] | None]] = []  # written together below
     host_name = host.name or host.hostname or str(host.id)
     for asset_id, item in seen.items():
         peripheral = session.get(Asset, asset_id)
@@ -170,38 +166,27 @@ def sync_peripheral_assets(
         if link is not None:
             old_host = session.get(Asset, link.host_id)
             old_name = (old_host.name or old_host.hostname) if old_host else str(link.host_id)
-            record_change(
-                session,
-                "asset",
-                link.host_id,
-                "peripheral_removed",
-                summary=f"{label} moved to {host_name}",
-                changes={"peripheral": [str(asset_id), None]},
-            )
-            record_change(
-                session,
-                "asset",
-                asset_id,
-                "moved",
-                summary=f"moved from {old_name} to {host_name}",
-                changes={"parent_id": [str(link.host_id), str(host.id)]},
-            )
+            events.append(("asset", link.host_id, "peripheral_removed", f"{label} moved to {host_name}",
+                           {"peripheral": [str(asset_id), None]}))  # fmt: skip
+            events.append(("asset", asset_id, "moved", f"moved from {old_name} to {host_name}",
+                           {"parent_id": [str(link.host_id), str(host.id)]}))  # fmt: skip
             link.host_id, link.linked_at, link.missing_since = host.id, now, None
         else:
             session.add(PeripheralLink(peripheral_id=asset_id, host_id=host.id, linked_at=now))
-            record_change(
-                session,
-                "asset",
-                asset_id,
-                "linked",
-                summary=f"connected to {host_name}",
-                changes={
-                    "parent_id": [str(peripheral.parent_id) if peripheral.parent_id else None, str(host.id)]
-                },
+            parent = str(peripheral.parent_id) if peripheral.parent_id else None
+            events.append(
+                (
+                    "asset",
+                    asset_id,
+                    "linked",
+                    f"connected to {host_name}",
+                    {"parent_id": [parent, str(host.id)]},
+                )
             )
         peripheral.parent_id = host.id
         peripheral.version += 1
         lines.append(f"{label} connected")
+    record_events(session, events)
     grace = timedelta(days=grace_days)
     for asset_id, link in links.items():
         if asset_id in seen or link.host_id != host.id:
