@@ -236,6 +236,8 @@ def receive_report(
             code="sections_required",
             sections=required,
         )
+    # No report applied yet: the asset has no inventory rows either (only reports write them, and a merge moves
+    # them together with the state that counted their reports), so the first report reads none back.
     first = row.report_count == 0 and not stored
     if not to_apply and not first and quiet(row, report, identity, skew, settings):
         at = write_state(

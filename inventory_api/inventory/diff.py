@@ -64,16 +64,28 @@ def keyed_rows(spec: ComponentSpec, rows: Sequence[dict[str, Any]]) -> dict[str,
 
 
 def sync_components(
-    session: Session, asset_id: uuid.UUID, spec: ComponentSpec, rows: Sequence[dict[str, Any]]
+    session: Session,
+    asset_id: uuid.UUID,
+    spec: ComponentSpec,
+    rows: Sequence[dict[str, Any]],
+    *,
+    empty: bool = False,
 ) -> list[str]:
-    """Make the asset's rows of this table equal `rows`; return one readable line per difference."""
+    """Make the asset's rows of this table equal `rows`; return one readable line per difference. `empty`: the
+    asset has no rows yet (its first report), so there is nothing to read."""
     model = spec.model
     wanted = keyed_rows(spec, rows)
     columns = [getattr(model, f) for f in spec.fields]
-    stored = {
-        row.key: row
-        for row in session.execute(select(model.id, model.key, *columns).where(model.asset_id == asset_id))
-    }
+    stored = (
+        {}
+        if empty
+        else {
+            row.key: row
+            for row in session.execute(
+                select(model.id, model.key, *columns).where(model.asset_id == asset_id)
+            )
+        }
+    )
     lines: list[str] = []
     gone = [stored[k] for k in stored.keys() - wanted.keys()]
     new = [wanted[k] for k in sorted(wanted.keys() - stored.keys())]

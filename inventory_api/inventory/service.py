@@ -97,7 +97,7 @@ def apply_system(session: Session, asset: Asset, system: Any) -> list[str]:
     return lines
 
 
-def apply_hardware(session: Session, asset: Asset, hardware: Any) -> list[str]:
+def apply_hardware(session: Session, asset: Asset, hardware: Any, *, empty: bool = False) -> list[str]:
     """CPUs, memory, disks, volumes and GPUs; "memory 8 GiB → 16 GiB"."""
     lines: list[str] = []
     facts = facts_of(session, asset.id)
@@ -107,15 +107,15 @@ def apply_hardware(session: Session, asset: Asset, hardware: Any) -> list[str]:
         )
         facts.memory_total_bytes = hardware.memory_total_bytes
     for spec, rows in s.hardware_rows(hardware).items():
-        lines += sync_components(session, asset.id, spec, rows)
+        lines += sync_components(session, asset.id, spec, rows, empty=empty)
     return lines
 
 
-def apply_network(session: Session, asset: Asset, network: Any) -> list[str]:
+def apply_network(session: Session, asset: Asset, network: Any, *, empty: bool = False) -> list[str]:
     """Interfaces with their addresses, LLDP neighbours, gateways and DNS."""
     lines: list[str] = []
     for spec, rows in s.network_rows(network).items():
-        lines += sync_components(session, asset.id, spec, rows)
+        lines += sync_components(session, asset.id, spec, rows, empty=empty)
     facts = facts_of(session, asset.id)
     gateways = sorted(g.address for g in network.gateways)
     if sorted(g["address"] for g in facts.gateways or []) != gateways:
@@ -128,13 +128,13 @@ def apply_network(session: Session, asset: Asset, network: Any) -> list[str]:
 
 
 def apply_peripherals(
-    session: Session, asset: Asset, section: Any, *, now: datetime, settings: Any
+    session: Session, asset: Asset, section: Any, *, now: datetime, settings: Any, empty: bool = False
 ) -> list[str]:
     """Batteries and devices on the host; monitors, docks … with a serial as linked assets of their own."""
     promoted, rows = split_peripherals(section, list(settings.peripheral_asset_kinds))
     rows += [s.printer_row(p) for p in section.printers]
-    lines = sync_components(session, asset.id, s.BATTERIES, s.battery_rows(section.batteries))
-    lines += sync_components(session, asset.id, s.PERIPHERALS, rows)
+    lines = sync_components(session, asset.id, s.BATTERIES, s.battery_rows(section.batteries), empty=empty)
+    lines += sync_components(session, asset.id, s.PERIPHERALS, rows, empty=empty)
     lines += sync_peripheral_assets(
         session, asset, promoted, now=now, grace_days=settings.peripheral_unlink_grace_days
     )
@@ -181,7 +181,7 @@ def apply_software(
     session: Session, asset: Asset, software: Any, *, first: bool = False
 ) -> tuple[int, list[str]]:
     """Installations through the shared catalog; "Firefox 128.0 → 128.1"."""
-    count, changes = sync_installations(session, asset.id, software.packages, describe=not first)
+    count, changes = sync_installations(session, asset.id, software.packages, describe=not first, empty=first)
     return count, [c.summary() for c in changes]
 
 
@@ -216,14 +216,14 @@ def _apply_section(
     if name == "system":
         applied.add(name, apply_system(session, asset, section))
     elif name == "hardware":
-        applied.add(name, apply_hardware(session, asset, section))
+        applied.add(name, apply_hardware(session, asset, section, empty=first))
         applied.counts["CPUs"] = len(section.cpus)
         applied.counts["disks"] = len(section.disks)
     elif name == "network":
-        applied.add(name, apply_network(session, asset, section))
+        applied.add(name, apply_network(session, asset, section, empty=first))
         applied.counts["network interfaces"] = len(section.interfaces)
     elif name == "peripherals":
-        applied.add(name, apply_peripherals(session, asset, section, now=now, settings=settings))
+        applied.add(name, apply_peripherals(session, asset, section, now=now, settings=settings, empty=first))
         applied.counts["peripherals"] = (
             len(section.monitors) + len(section.usb_devices) + len(section.printers)
         )

@@ -139,10 +139,16 @@ class SoftwareChange:
 
 
 def sync_installations(
-    session: Session, asset_id: uuid.UUID, packages: Sequence[Any], *, describe: bool = True
+    session: Session,
+    asset_id: uuid.UUID,
+    packages: Sequence[Any],
+    *,
+    describe: bool = True,
+    empty: bool = False,
 ) -> tuple[int, list[SoftwareChange]]:
     """Make the asset's installations equal the reported packages; the number now installed and what changed
-    (not described on a first inventory, whose history is one summary line)."""
+    (not described on a first inventory, whose history is one summary line). `empty`: the asset has none yet
+    (its first report), so there is nothing to read."""
     # (catalog version key, architecture, scope) → the package: the catalog key names the version row one to one,
     # so unchanged packages are matched to stored rows without the catalog (and on a repeat, the last one wins).
     wanted: dict[tuple[str, str, str], tuple[CatalogKey, Any]] = {}
@@ -163,7 +169,7 @@ def sync_installations(
         Installation.scope,
         SoftwareVersion.key,
     ).join(SoftwareVersion, SoftwareVersion.id == Installation.version_id)
-    rows = driver_rows(session, stmt.where(Installation.asset_id == asset_id))
+    rows = [] if empty else driver_rows(session, stmt.where(Installation.asset_id == asset_id))
     stored = {
         (key, arch, scope): (row_id, version_id, arch, scope) for row_id, version_id, arch, scope, key in rows
     }
