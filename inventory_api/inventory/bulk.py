@@ -11,23 +11,14 @@ from sqlalchemy.orm import Session
 
 
 def _convert(proc: Any, values: list[Any]) -> list[Any]:
-    """One column's values in the driver's form; a value seen before in the column is converted once (the asset
-    id and the time repeat on every row, a title's id on each of its versions)."""
+    """One column's values in the driver's form; a column with one value on every row (the asset id, the time)
+    is converted once."""
     if proc is None:
         return values
-    if not values or isinstance(values[0], dict | list):
-        return [proc(v) for v in values]
-    memo: dict[Any, Any] = {}
-    out = []
-    try:
-        for v in values:
-            try:
-                out.append(memo[v])
-            except KeyError:
-                out.append(memo.setdefault(v, proc(v)))
-    except TypeError:  # an unhashable value
-        return [proc(v) for v in values]
-    return out
+    first = values[0]
+    if all(v is first for v in values):
+        return [proc(first)] * len(values)
+    return [proc(v) for v in values]
 
 
 def bulk_insert(session: Session, model: Any, rows: Sequence[dict[str, Any]]) -> None:

@@ -72,10 +72,9 @@ def resolve_catalog(session: Session, keys: Iterable[CatalogKey]) -> dict[str, t
         missing = [k for k in wanted if k not in found]
         for chunk in _chunks(missing):
             stmt = select(SoftwareVersion.key, SoftwareVersion.title_id, SoftwareVersion.id)
-            for vkey, title_id, version_id in session.connection().execute(
-                stmt.where(among(session, SoftwareVersion.key, chunk))
-            ):
-                found[vkey] = (title_id, version_id)
+            # all(): one fetchall, where iterating the result fetches row by row (~850 rows on a first report)
+            rows = session.connection().execute(stmt.where(among(session, SoftwareVersion.key, chunk))).all()
+            found.update((vkey, (title_id, version_id)) for vkey, title_id, version_id in rows)
 
     load()
     missing = [wanted[k] for k in wanted if k not in found]
