@@ -6,9 +6,10 @@ import ipaddress
 import uuid
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, exists, false, select, union
+from sqlalchemy import ColumnElement, CompoundSelect, Select, bindparam, exists, false, select, union
 from sqlalchemy.orm import Session
 
 from inventory_api.assets import custom_fields
@@ -52,47 +53,58 @@ class AssetFilters:
     unassigned: bool | None = None
 
 
-def search_condition(session: Session, q: str) -> ColumnElement[bool]:
-    """Exact tag, serial, hostname, MAC or IP, or prefix of the assigned person's name or e-mail.
-
-    Every branch is its own index look-up (a UNION of ids, not one OR the planner may turn into a scan):
-    tag, serial and hostname by their live/key indexes, MACs and IPs by the identifier and address
-    tables, people by their prefix indexes and then assets by `assigned_person_id`."""
-    q = q.strip()
-    live = Asset.deleted_at.is_(None)
-    branches: list[Any] = [select(Asset.id).where(Asset.asset_tag == q, live)]
-    serial = normalise_serial(q)
-    if serial:
-        branches.append(select(Asset.id).where(Asset.serial_key == serial, live))
-    hostname = normalise_hostname(q)
-    if hostname:
-        branches.append(select(Asset.id).where(Asset.hostname_key == hostname, live))
-    mac = normalise_mac(q)
-    if mac:
-        branches.append(
-            select(AssetIdentifier.asset_id).where(
-                AssetIdentifier.kind == "mac", AssetIdentifier.value == mac
-            )
-        )
-    ip = ip_addresses(q)
-    if ip is not None:
-        branches.append(ip)
-    if people.name_key(q):
-        person_ids = people.people_by_prefix(session, q, limit=PERSON_PREFIX_LIMIT).scalar_subquery()
-        branches.append(select(Asset.id).where(Asset.assigned_person_id.in_(person_ids), live))
-    # One statement, so one round trip: the branches are subqueries of the page's query.
-    return Asset.id.in_(union(*branches))
+def search_values(q: str) -> dict[str, str]:
+    """The search string in the form of each identifier it could be, as bound parameters of `search_ids`."""
+    values = {
+        "q_serial": normalise_serial(q), "q_hostname": normalise_hostname(q), "q_mac": normalise_mac(q),
+        "q_ip": ip_text(q), **(people.prefix_params(q) if people.name_key(q) else {}),
+    }  # fmt: skip
+    return {"q_tag": q} | {name: value for name, value in values.items() if value}
 
 
-def ip_addresses(q: str) -> Select[Any] | None:
-    """Ids of assets that reported this IP address (any notation), from inventory's address table."""
+@cache
+def search_ids(dialect: str, branches: frozenset[str]) -> CompoundSelect[Any]:
+    """Ids of live assets that match the bound search values in `branches`: a UNION of index look-ups.
+
+    Built once per combination, since the search box runs on every look-up and building the statement costs
+    as much as executing it. Tag, serial and hostname by their live/key indexes, MACs and IPs by the identifier
+    and address tables, people by their prefix indexes and then assets by `assigned_person_id` — each branch
+    its own look-up, not one OR that the planner may turn into a scan.
+    """
     from inventory_api.inventory.models import IpAddress  # inventory builds on assets; only its table is read
 
+    live = Asset.deleted_at.is_(None)
+    selects: list[Any] = [select(Asset.id).where(Asset.asset_tag == bindparam("q_tag"), live)]
+    if "q_serial" in branches:
+        selects.append(select(Asset.id).where(Asset.serial_key == bindparam("q_serial"), live))
+    if "q_hostname" in branches:
+        selects.append(select(Asset.id).where(Asset.hostname_key == bindparam("q_hostname"), live))
+    if "q_mac" in branches:
+        mac = AssetIdentifier.kind == "mac", AssetIdentifier.value == bindparam("q_mac")
+        selects.append(select(AssetIdentifier.asset_id).where(*mac))
+    if "q_ip" in branches:
+        selects.append(select(IpAddress.asset_id).where(IpAddress.address == bindparam("q_ip")))
+    if "person_prefix_low" in branches:
+        person_ids = people.people_prefix_query(dialect, PERSON_PREFIX_LIMIT).scalar_subquery()
+        selects.append(select(Asset.id).where(Asset.assigned_person_id.in_(person_ids), live))
+    return union(*selects)
+
+
+def search_condition(session: Session, q: str) -> ColumnElement[bool]:
+    """Exact tag, serial, hostname, MAC or IP, or prefix of the assigned person's name or e-mail."""
+    values = search_values(q.strip())
+    ids = search_ids(session.get_bind().dialect.name, frozenset(values)).params(values)
+    return Asset.id.in_(
+        ids
+    )  # one statement, so one round trip: the branches are subqueries of the page's query
+
+
+def ip_text(q: str) -> str | None:
+    """An IP address in any notation, as inventory's address table stores it."""
     try:
-        address = ipaddress.ip_address(q.split("%", 1)[0])
+        return ipaddress.ip_address(q.split("%", 1)[0]).compressed.lower()
     except ValueError:
         return None
-    return select(IpAddress.asset_id).where(IpAddress.address == address.compressed.lower())
 
 
 def assets_query(

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import uuid
+from functools import cache
 from typing import Any
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import ColumnElement, Select, bindparam, func, or_, select
 from sqlalchemy.orm import Session
 
 from inventory_api.auth.service import Principal
@@ -14,7 +15,7 @@ from inventory_api.errors import Conflict, NotFound, Unprocessable
 from inventory_api.history.service import current_actor, diff_fields, record_change
 from inventory_api.locations import service as locations
 from inventory_api.people.models import Person
-from inventory_api.people.search import prefix_condition
+from inventory_api.people.search import prefix_condition, prefix_range
 
 
 def name_key(name: str) -> str:
@@ -133,15 +134,35 @@ def delete_person(session: Session, person: Person) -> None:
     record_change(session, "person", person.id, "deleted", summary=person.name)
 
 
+def prefix_params(prefix: str) -> dict[str, str]:
+    """The bound parameters of `people_prefix_query` for `prefix` (case-insensitive)."""
+    low, high = prefix_range(name_key(prefix))
+    return {"person_prefix_low": low, "person_prefix_high": high}
+
+
+def _match(dialect: str, low: Any, high: Any) -> ColumnElement[bool]:
+    return or_(
+        prefix_condition(dialect, Person.name_key, low, high),
+        prefix_condition(dialect, Person.email, low, high),
+    )
+
+
+@cache
+def people_prefix_query(dialect: str, limit: int) -> Select[Any]:
+    """Ids of live people whose name or e-mail starts with a prefix bound by `prefix_params`; built once (the
+    asset search box runs it on every look-up)."""
+    match = _match(dialect, bindparam("person_prefix_low"), bindparam("person_prefix_high"))
+    return select(Person.id).where(match, Person.deleted_at.is_(None)).limit(limit)
+
+
 def prefix_match(session: Session, prefix: str) -> Any:
     """Condition: the person's name or e-mail starts with `prefix` (case-insensitive)."""
-    key = name_key(prefix)
-    return or_(prefix_condition(session, Person.name_key, key), prefix_condition(session, Person.email, key))
+    return _match(session.get_bind().dialect.name, *prefix_range(name_key(prefix)))
 
 
 def people_by_prefix(session: Session, prefix: str, *, limit: int = 200) -> Select[Any]:
     """A query of the ids of live people whose name or e-mail starts with `prefix` (for use as a subquery)."""
-    return select(Person.id).where(prefix_match(session, prefix), Person.deleted_at.is_(None)).limit(limit)
+    return people_prefix_query(session.get_bind().dialect.name, limit).params(prefix_params(prefix))
 
 
 def people_ids_by_prefix(session: Session, prefix: str, *, limit: int = 200) -> list[uuid.UUID]:
