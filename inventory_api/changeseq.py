@@ -9,11 +9,12 @@ timestamps cannot promise that: a transaction that started first may commit last
 from __future__ import annotations
 
 import uuid
+from functools import lru_cache
 from typing import Any
 
 from fastapi import APIRouter, Query
 from pydantic import BaseModel
-from sqlalchemy import BigInteger, Integer, event, inspect, select
+from sqlalchemy import BigInteger, Integer, bindparam, event, inspect, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
@@ -59,17 +60,23 @@ def mark_changed(session: Session, obj: Any) -> None:
     session.info.setdefault(_PENDING, {})[id(obj)] = obj
 
 
+@lru_cache(maxsize=2)
+def _reserve_statement(dialect: str) -> Any:
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    stmt = insert(ChangeCounter.__table__).values(id=1, value=bindparam("count"))
+    return stmt.on_conflict_do_update(
+        index_elements=["id"], set_={"value": ChangeCounter.__table__.c.value + stmt.excluded.value}
+    ).returning(ChangeCounter.__table__.c.value)
+
+
 def _reserve(session: Session, count: int) -> int:
     """Take `count` positions from the counter (locking its row until commit); return the last one.
 
-    One upsert: the first position ever creates the counter row, every later one adds to it.
+    One upsert: the first position ever creates the counter row, every later one adds to it (a Core statement
+    built once: it runs in every commit that changes an asset or a work order).
     """
-    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
-    stmt = insert(ChangeCounter).values(id=1, value=count)
-    stmt = stmt.on_conflict_do_update(
-        index_elements=["id"], set_={"value": ChangeCounter.value + stmt.excluded.value}
-    ).returning(ChangeCounter.value)
-    return session.execute(stmt).scalar_one()
+    connection = session.connection()
+    return connection.execute(_reserve_statement(connection.dialect.name), {"count": count}).scalar_one()
 
 
 @event.listens_for(Session, "before_commit")

@@ -48,10 +48,10 @@ def among(session: Session, column: Any, values: Sequence[str]) -> Any:
     return column.in_(select(table.c.value))
 
 
-def driver_rows(session: Session, stmt: Any) -> list[tuple[Any, ...]]:
+def driver_rows(session: Session, stmt: Any, params: dict[str, Any] | None = None) -> list[tuple[Any, ...]]:
     """The rows as the driver returns them, without SQLAlchemy's Row objects or type processing: only for
     columns the driver already returns as Python wants them (integers, strings)."""
-    result = session.connection().execute(stmt)
+    result = session.connection().execute(stmt, params)
     try:
         return result.cursor.fetchall()
     finally:
@@ -137,6 +137,20 @@ class SoftwareChange:
         return f"{self.title} {self.new_version or self.old_version or ''} {self.action}".replace("  ", " ")
 
 
+#: An asset's installations with each version's catalog key (built once: it runs on every software change).
+_INSTALLED = (
+    select(
+        Installation.id,
+        Installation.version_id,
+        Installation.architecture,
+        Installation.scope,
+        SoftwareVersion.key,
+    )
+    .join(SoftwareVersion, SoftwareVersion.id == Installation.version_id)
+    .where(Installation.asset_id == bindparam("asset_id"))
+)
+
+
 def sync_installations(
     session: Session,
     asset_id: uuid.UUID,
@@ -161,14 +175,7 @@ def sync_installations(
     # What the asset has, with each version's catalog key: only packages not among them need the catalog.
     # Plain driver tuples (ints and strings need no type processing): an asset has hundreds of installations
     # and this runs on every software change.
-    stmt = select(
-        Installation.id,
-        Installation.version_id,
-        Installation.architecture,
-        Installation.scope,
-        SoftwareVersion.key,
-    ).join(SoftwareVersion, SoftwareVersion.id == Installation.version_id)
-    rows = [] if empty else driver_rows(session, stmt.where(Installation.asset_id == asset_id))
+    rows = [] if empty else driver_rows(session, _INSTALLED, {"asset_id": asset_id})
     stored = {
         (key, arch, scope): (row_id, version_id, arch, scope) for row_id, version_id, arch, scope, key in rows
     }
