@@ -275,7 +275,7 @@ def bench(kind: str, fleet: tuple, args: argparse.Namespace, workdir: Path) -> d
         env = {
             "INVENTORY_DATABASE_URL": url, "INVENTORY_WORKER_IN_SERVE": "false", "INVENTORY_REPORT_MIN_INTERVAL_SECONDS": "0",
             "INVENTORY_ENROLL_RATE_PER_MINUTE": "1000000", "INVENTORY_CLOCK_SKEW_FLAG_SECONDS": "86400",
-            "INVENTORY_DATABASE_POOL_SIZE": str(args.clients), "INVENTORY_INGEST_MAX_CONCURRENT": str(args.slots),
+            "INVENTORY_INGEST_MAX_CONCURRENT": str(args.slots),
             "INVENTORY_INGEST_WAIT_SECONDS": "600",
         }  # fmt: skip
         port = free_port()
@@ -287,7 +287,9 @@ def bench(kind: str, fleet: tuple, args: argparse.Namespace, workdir: Path) -> d
             jobs = [("POST", "/api/v1/collectors/enroll", json.dumps({"secret": secret, "identity": ident, "collector_version": "1.0.0"}).encode(),
                      {"Content-Type": "application/json"}) for ident in identities]  # fmt: skip
             enrolled = load.run(jobs)
-            keys = [json.loads(b)["node_key"] for b in enrolled.pop("bodies")]
+            answers = [json.loads(b) for b in enrolled.pop("bodies")]
+            keys = [a["node_key"] for a in answers]
+            enrolled["answers"] = {"distinct assets": len({a["asset_id"] for a in answers})}  # no duplicates
             results["enroll"] = enrolled
 
             def phase(bodies: list[bytes]) -> dict[str, Any]:
@@ -355,7 +357,7 @@ def table(all_results: list[dict[str, Any]]) -> str:
                 f"| {r['db']} | {phase} | {p['n']} | {p['per_second']} | {p['p50_ms']} | {p['p99_ms']} | {p['server_cpu_ms']} | {r[noop]['per_second']} | {r[raw]['per_second']} | {p['answers']} |"
             )
         lines.append(
-            f"| {r['db']} | enroll | {r['enroll']['n']} | {r['enroll']['per_second']} | {r['enroll']['p50_ms']} | {r['enroll']['p99_ms']} | | | | {r['enroll']['statuses']} |"
+            f"| {r['db']} | enroll | {r['enroll']['n']} | {r['enroll']['per_second']} | {r['enroll']['p50_ms']} | {r['enroll']['p99_ms']} | | | | {r['enroll']['statuses']}, {r['enroll']['answers']} |"
         )
     return "\n".join(lines)
 
