@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import gc
 import importlib
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from functools import cache
 
 from fastapi import FastAPI
 
@@ -46,9 +48,19 @@ ROUTERS = (
 )
 
 
+@cache
+def freeze_loaded_objects() -> None:
+    """Once per process, at the first start: what is loaded by then (modules, routes, schemas, the mappers) lives
+    as long as the process. Frozen out of the garbage collector's reach, it is no longer walked by every full
+    collection, each of which paused all requests for 50–100 ms here (220 000 objects)."""
+    gc.collect()
+    gc.freeze()
+
+
 @asynccontextmanager
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     """Run the webhook/SLA worker inside the service when configured (the single-machine default)."""
+    freeze_loaded_objects()
     stop = None
     if app.state.settings.worker_in_serve:
         _, stop = worker.start_worker_thread(app.state.db, app.state.settings)

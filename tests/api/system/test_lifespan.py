@@ -1,5 +1,6 @@
 """`serve` runs the webhook/SLA worker in a thread when configured, and stops it on shutdown."""
 
+import gc
 import threading
 
 from fastapi.testclient import TestClient
@@ -26,3 +27,9 @@ def test_no_worker_thread_when_workers_run_apart(db):
     app = create_app(Settings(database_url=db.url, worker_in_serve=False, _env_file=None), db)
     with TestClient(app):
         assert worker_threads() == []
+
+
+def test_what_the_service_loaded_at_start_is_out_of_the_collectors_reach(db):
+    app = create_app(Settings(database_url=db.url, worker_in_serve=False, _env_file=None), db)
+    with TestClient(app):
+        assert gc.get_freeze_count() > 100_000  # modules, routes, schemas and mappers
