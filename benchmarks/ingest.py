@@ -362,14 +362,20 @@ def table(all_results: list[dict[str, Any]]) -> str:
     return "\n".join(lines)
 
 
+def add_fleet_arguments(parser: argparse.ArgumentParser, *, machines: int) -> None:
+    """The database and fleet options, shared with benchmarks/ingest_inprocess.py."""
+    parser.add_argument("--db", choices=["sqlite", "postgresql", "both"], default="both")
+    parser.add_argument("--machines", type=int, default=machines)
+    parser.add_argument("--titles", type=int, default=20000)
+    parser.add_argument("--changed", type=int, default=5, help="packages changed in the small-change report")
+    parser.add_argument("--seed", type=int, default=7)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--db", choices=["sqlite", "postgresql", "both"], default="both")
-    parser.add_argument("--machines", type=int, default=2000)
-    parser.add_argument("--titles", type=int, default=20000)
-    parser.add_argument("--changed", type=int, default=5, help="packages changed in the small-change report")
+    add_fleet_arguments(parser, machines=2000)
     parser.add_argument("--clients", type=int, default=32, help="concurrent HTTP clients")
     parser.add_argument("--workers", type=int, default=2, help="uvicorn worker processes on PostgreSQL")
     parser.add_argument(
@@ -377,7 +383,6 @@ def main() -> None:
     )
     parser.add_argument("--slots", type=int, default=8, help="ingest_max_concurrent per worker")
     parser.add_argument("--unchanged-rounds", type=int, default=5, help="unchanged reports per machine")
-    parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--json", type=Path, help="also write the results here")
     args = parser.parse_args()
     started = time.perf_counter()

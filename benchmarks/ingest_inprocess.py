@@ -26,7 +26,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.ingest import build_fleet, drop_database, make_database  # noqa: E402
+from benchmarks.ingest import add_fleet_arguments, build_fleet, drop_database, make_database  # noqa: E402
 
 
 def prepare(url: str, identities: list[dict[str, Any]], settings: Any) -> tuple[Any, list[str]]:
@@ -149,11 +149,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--db", choices=["sqlite", "postgresql", "both"], default="both")
-    parser.add_argument("--machines", type=int, default=200)
-    parser.add_argument("--titles", type=int, default=20000)
-    parser.add_argument("--changed", type=int, default=5, help="packages changed in the small-change report")
-    parser.add_argument("--seed", type=int, default=7)
+    add_fleet_arguments(parser, machines=200)
     parser.add_argument(
         "--warm-catalog",
         action="store_true",
