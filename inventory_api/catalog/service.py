@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, bindparam, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from collector.junk import clean_string
 from inventory_api.catalog.models import Manufacturer, ManufacturerAlias, Model
 from inventory_api.catalog.normalise import ALIAS_TO_CANONICAL, KNOWN_VENDORS, display_name, manufacturer_key
 from inventory_api.errors import Conflict, NotFound, Unprocessable
@@ -51,8 +56,7 @@ def normalise_manufacturer(session: Session, name: str) -> Manufacturer:
     if canonical is not None:
         found = find_manufacturer(session, canonical)
         if found is not None:
-            session.add(ManufacturerAlias(key=key, manufacturer_id=found.id))
-            session.flush()
+            _remember_spelling(session, key, found.id)
             return found
     try:
         with session.begin_nested():
@@ -65,6 +69,15 @@ def normalise_manufacturer(session: Session, name: str) -> Manufacturer:
         if found is None:
             raise
         return found
+
+
+def _remember_spelling(session: Session, key: str, manufacturer_id: uuid.UUID) -> None:
+    """Add an alias of a known maker; one that a racing transaction added first is as good."""
+    try:
+        with session.begin_nested():
+            session.add(ManufacturerAlias(key=key, manufacturer_id=manufacturer_id))
+    except IntegrityError:
+        return  # another report taught the catalog this spelling at the same moment
 
 
 def seed_manufacturers(session: Session) -> list[Manufacturer]:
@@ -177,7 +190,152 @@ def normalise_model(
     found = find_model(session, manufacturer.id, name)
     if found is not None:
         return found
-    return create_model(session, {"manufacturer_id": manufacturer.id, "name": name, "kind": kind})
+    try:
+        with session.begin_nested():
+            return create_model(session, {"manufacturer_id": manufacturer.id, "name": name, "kind": kind})
+    except (IntegrityError, Conflict):
+        # Another transaction created it since our look-up (committed before or during our insert): use theirs.
+        found = find_model(session, manufacturer.id, name)
+        if found is None:
+            raise
+        return found
+
+
+#: A maker and product as equipment reports them (placeholders dropped; the product None when unknown).
+Reported = tuple[str, str | None]
+_NAME_LENGTH = 200  # manufacturers.name, models.name
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """The catalog rows of a reported pair, and whether an asset may be linked to that maker without a clash."""
+
+    manufacturer_id: uuid.UUID
+    model_id: uuid.UUID | None
+    #: Another live asset of this maker with the serial asked about (maker and serial are unique together).
+    serial_holder: uuid.UUID | None = None
+
+
+def reported(manufacturer: str | None, product: str | None) -> Reported | None:
+    """A reported maker and product for the catalog, or None without a real maker (a model needs one).
+
+    Placeholders vendors ship ("To Be Filled By O.E.M.", "System manufacturer", "Default string" …) are the
+    collector's own table (collector/junk.py), so that a white-box PC never creates a maker of that name.
+    """
+    maker = clean_string(manufacturer)
+    if maker is None or not manufacturer_key(maker[:_NAME_LENGTH]):
+        return None
+    model = clean_string(product)
+    return display_name(maker[:_NAME_LENGTH]), display_name(model[:_NAME_LENGTH]) if model else None
+
+
+def _lookup_keys(name: str) -> tuple[str, ...]:
+    """The keys a maker is looked up by, best first: its own, then its known vendor's (as normalise_manufacturer)."""
+    key = manufacturer_key(name)
+    canonical = ALIAS_TO_CANONICAL.get(key)
+    return (key, manufacturer_key(canonical)) if canonical else (key,)
+
+
+@lru_cache(maxsize=1)
+def _lookup() -> Select[Any]:
+    """Makers by key or alias key, each with its models of the wanted names and the asset holding the serial:
+    built once (on first use: the catalog sits below assets), bound per report."""
+    from inventory_api.assets.models import Asset
+
+    alias = ManufacturerAlias.__table__.alias("alias")
+    holder = (
+        select(Asset.id)
+        .where(
+            Asset.manufacturer_id == Manufacturer.id, Asset.serial_key == bindparam("serial_key"),
+            Asset.deleted_at.is_(None), Asset.id != bindparam("asset_id"),
+        )
+        .limit(1)
+        .scalar_subquery()
+    )  # fmt: skip
+    return (
+        select(Manufacturer.id, Manufacturer.key, alias.c.key.label("alias"), Model.id.label("model_id"),
+               Model.name, holder.label("holder"))
+        .outerjoin(alias, (alias.c.manufacturer_id == Manufacturer.id)
+                   & alias.c.key.in_(bindparam("alias_keys", expanding=True)))
+        .outerjoin(Model, (Model.manufacturer_id == Manufacturer.id)
+                   & Model.name.in_(bindparam("names", expanding=True)))
+        .where(Manufacturer.key.in_(bindparam("keys", expanding=True)) | alias.c.key.is_not(None))
+    )  # fmt: skip
+
+
+def find_reported(
+    session: Session,
+    wanted: list[Reported],
+    *,
+    serial_key: str | None = None,
+    asset_id: uuid.UUID | None = None,
+) -> tuple[dict[Reported, Link], dict[uuid.UUID, uuid.UUID | None]]:
+    """The pairs the catalog knows completely (maker, and model when a product is named), and every maker found
+    with the asset other than `asset_id` that holds `serial_key` under it: one query for all.
+
+    A Core statement on the session's connection: it does not flush the report's pending ORM changes.
+    """
+    keys = sorted({key for name, _ in wanted for key in _lookup_keys(name)})
+    names = sorted({product for _, product in wanted if product})
+    params = {
+        "alias_keys": keys,
+        "keys": keys,
+        "names": names,
+        "serial_key": serial_key,
+        "asset_id": asset_id,
+    }
+    rows = session.connection().execute(_lookup(), params).all()
+    makers = {row.alias: row.id for row in rows if row.alias}  # an alias first, as find_manufacturer
+    for row in rows:
+        makers.setdefault(row.key, row.id)
+    models = {(row.id, row.name): row.model_id for row in rows if row.model_id}
+    holders = {row.id: row.holder for row in rows}
+    found: dict[Reported, Link] = {}
+    for name, product in wanted:
+        maker_id = next((makers[key] for key in _lookup_keys(name) if key in makers), None)
+        model_id = models.get((maker_id, product)) if maker_id and product else None
+        if maker_id is not None and (product is None or model_id is not None):
+            found[(name, product)] = Link(maker_id, model_id, holders[maker_id])
+    return found, holders
+
+
+@contextmanager
+def _catalog_transaction(session: Session) -> Iterator[Session]:
+    """Where inventory creates catalog rows: on PostgreSQL a short transaction of its own, committed at once.
+
+    In the report's transaction a racing report of the same model would wait for all of this one (a unique index
+    holds a racing insert of the same key until the first transaction ends), and two reports creating two makers
+    in opposite order would deadlock. A maker whose report then fails stays, unused. SQLite has one writer at a
+    time: the report's own transaction.
+    """
+    bind = session.get_bind()
+    if bind.dialect.name != "postgresql":
+        yield session
+        return
+    info = {key: session.info[key] for key in ("actor", "cause") if key in session.info}
+    with Session(bind, info=info) as own, own.begin():
+        yield own
+
+
+def resolve_reported(
+    session: Session, wanted: dict[Reported, str | None], *, serial_key: str | None = None,
+    asset_id: uuid.UUID | None = None,
+) -> dict[Reported, Link]:  # fmt: skip
+    """Catalog rows of reported (maker, product) pairs, each with the kind a new model gets (see find_reported).
+
+    One query when the catalog knows them all; a maker or model seen for the first time is created through
+    normalise_manufacturer / normalise_model (a racing creation of the same row is reused), one pair per
+    transaction on PostgreSQL (see _catalog_transaction), so no two transactions wait on each other in a cycle.
+    """
+    found, holders = find_reported(session, list(wanted), serial_key=serial_key, asset_id=asset_id)
+    for pair in sorted(set(wanted) - set(found), key=lambda p: (p[0], p[1] or "")):
+        name, product = pair
+        with _catalog_transaction(session) as own:
+            maker = normalise_manufacturer(own, name)
+            model = normalise_model(own, maker, product, wanted[pair]) if product else None
+            # Ids taken before the commit expires them. A maker new to the catalog has no assets yet.
+            found[pair] = Link(maker.id, model.id if model else None, holders.get(maker.id))
+    return found
 
 
 def update_model(session: Session, model: Model, values: dict[str, Any]) -> Model:
