@@ -28,7 +28,7 @@ from inventory_api.ingest.matching import (
     sync_identifiers,
 )
 from inventory_api.ingest.models import Collector, InventoryState
-from inventory_api.ingest.service import RETIRED, key_hash, next_report_at
+from inventory_api.ingest.service import RETIRED, key_hash, link_machine, next_report_at
 from inventory_api.ingest.status import full_volumes, status_history, status_values
 from inventory_api.ingest.validation import parse_report
 from inventory_api.inventory.service import apply_sections, asset_kind
@@ -246,6 +246,8 @@ def receive_report(
         return Outcome(200, answer("applied", row.asset_id, hashes, at))
     asset = session.get_one(Asset, row.asset_id)
     lines = update_asset(session, asset, report, first=first)
+    if identity != row.identity_hash:  # the maker and product ride in the identity (and a first report's)
+        link_machine(session, asset, report.identity)
     applied = apply_sections(session, asset, report, to_apply, now=now, settings=settings, first=first)
     applied.add("identity", lines)
     if identity != row.identity_hash:

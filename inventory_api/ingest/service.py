@@ -10,14 +10,16 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from inventory_api.assets.models import Asset, AssetIdentifier
+from inventory_api.catalog import service as catalog
 from inventory_api.db import utcnow
 from inventory_api.errors import NotFound, Unauthorized, Unavailable, Unprocessable
-from inventory_api.history.service import record_change
+from inventory_api.events.service import emit_event
+from inventory_api.history.service import diff_fields, record_change
 from inventory_api.ingest.flags import flag_asset
 from inventory_api.ingest.matching import Match, find_match, hostname_key, report_ids, sync_identifiers
 from inventory_api.ingest.models import Collector, EnrollSecret, InventoryState
@@ -123,6 +125,86 @@ def held_identifiers(session: Session, pairs: list[tuple[str, str]]) -> dict[tup
         AssetIdentifier.value.in_([v for _, v in pairs])
     )
     return {(k, v): a for a, k, v in session.execute(stmt) if (k, v) in wanted}
+
+
+#: Where a machine's reported maker and product are kept, to tell a changed report from a hand-set link.
+REPORTED_KEYS = ("manufacturer", "product")
+
+
+_SERIAL_HOLDER = (
+    select(Asset.id)
+    .where(
+        Asset.manufacturer_id == bindparam("maker"), Asset.serial_key == bindparam("serial_key"),
+        Asset.deleted_at.is_(None), Asset.id != bindparam("asset_id"),
+    )
+    .limit(1)
+)  # fmt: skip
+
+
+def serial_holder(session: Session, asset: Asset, manufacturer_id: uuid.UUID | None) -> uuid.UUID | None:
+    """Another live asset with this asset's serial and this maker (the two are unique together), or None."""
+    if asset.serial_key is None or manufacturer_id is None:
+        return None
+    params = {"maker": manufacturer_id, "serial_key": asset.serial_key, "asset_id": asset.id}
+    return session.connection().execute(_SERIAL_HOLDER, params).scalar()
+
+
+def link_target(asset: Asset, link: catalog.Link, *, follow: bool) -> dict[str, uuid.UUID | None]:
+    """The maker and model the asset should have: the report's when it changed, else only what is empty."""
+    maker_id, model_id = link.manufacturer_id, link.model_id
+    if follow:  # new hardware: the reported maker; its model, or the current one if the product is junk
+        same = asset.manufacturer_id == maker_id
+        return {"manufacturer_id": maker_id, "model_id": model_id or (asset.model_id if same else None)}
+    maker = asset.manufacturer_id or maker_id
+    model = asset.model_id or (model_id if maker == maker_id else None)  # never a model of another maker
+    return {"manufacturer_id": maker, "model_id": model}
+
+
+def remember_reported(asset: Asset, identity: Any) -> bool:
+    """Keep the reported maker and product in the asset's attributes; whether they differ from the last report's."""
+    attributes = asset.attributes or {}
+    now = {"manufacturer": identity.manufacturer, "product": identity.product}
+    if all(attributes.get(k) == now[k] for k in REPORTED_KEYS):
+        return False
+    asset.attributes = {**attributes, **now}
+    return all(k in attributes for k in REPORTED_KEYS)  # no earlier report known (an asset typed in): a fill
+
+
+def link_machine(session: Session, asset: Asset, identity: Any) -> None:
+    """Link a machine to the catalog maker and model its SMBIOS names; called when its identity changed.
+
+    The report fills an empty link, and moves a set one only when the reported maker or product differs from the
+    previous report's (a motherboard swap): a model a technician set by hand stays until the hardware changes.
+    Placeholders link nothing and unlink nothing. No query unless there is something to fill or follow.
+    """
+    follow = remember_reported(asset, identity)
+    pair = catalog.reported(identity.manufacturer, identity.product)
+    if pair is None or (not follow and asset.manufacturer_id and (asset.model_id or not pair[1])):
+        return
+    link = catalog.resolve_reported(
+        session, {pair: asset.kind}, serial_key=asset.serial_key, asset_id=asset.id
+    )[pair]
+    target = link_target(asset, link, follow=follow)
+    if target["manufacturer_id"] == link.manufacturer_id != asset.manufacturer_id and link.serial_holder:
+        # Most likely this very machine typed in by hand or imported: a technician merges the two.
+        detail = {"identifiers": [["serial", asset.serial_key, str(link.serial_holder)]]}
+        flag_asset(session, asset.id, "duplicate_identifier", detail)
+        return
+    moved = asset.manufacturer_id is not None or asset.model_id is not None
+    changes = diff_fields(asset, target)
+    if not changes:
+        return
+    asset.version += 1
+    summary = f"model as reported: {' '.join(p for p in pair if p)}"
+    record_change(session, "asset", asset.id, "updated", summary=summary, changes=changes)
+    if moved:  # a first link is announced by the report's own event
+        emit_event(session, "asset.changed", "asset", asset.id, _changed_payload(asset, changes))
+
+
+def _changed_payload(asset: Asset, changes: dict[str, Any]) -> dict[str, Any]:
+    """The asset.changed event's payload, as a change through the API sends it."""
+    base = {"id": str(asset.id), "kind": asset.kind, "status": asset.status, "asset_tag": asset.asset_tag}
+    return {**base, "site_id": str(asset.site_id), "changes": changes}
 
 
 def match_or_create(
