@@ -10,16 +10,29 @@ from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from collector.edid import PNP_VENDORS
 from collector.junk import clean_serial
 from inventory_api.assets.models import Asset, AssetIdentifier
-from inventory_api.history.service import record_change, record_events
+from inventory_api.catalog import service as catalog
+from inventory_api.history.service import diff_fields, record_change, record_events
 from inventory_api.ingest.flags import flag_asset
+from inventory_api.ingest.service import link_target, serial_holder
 from inventory_api.inventory.models import PeripheralLink
 from inventory_api.inventory.sections import monitor_row, usb_row
 
 #: The collector's USB device kinds → asset kinds.
 USB_ASSET_KINDS = {"dock": "docking_station", "webcam": "webcam", "headset": "headset", "printer": "printer"}
 RETIRED = ("retired", "disposed")
+#: A history event as record_events takes it: (subject type, subject id, action, summary, changes).
+Event = tuple[str, uuid.UUID, str, str | None, dict[str, Any] | None]
+
+
+def monitor_maker(monitor: Any) -> str | None:
+    """A monitor's maker by name: the collector's, else its EDID PNP id in the collector's table ("GSM" → LG).
+
+    An unknown PNP id is no maker name: it links nothing rather than create a maker called "XYZ".
+    """
+    return monitor.manufacturer_name or PNP_VENDORS.get((monitor.manufacturer or "").strip().upper())
 
 
 def split_peripherals(
@@ -38,6 +51,7 @@ def split_peripherals(
                     "value": f"monitor:{monitor.manufacturer or ''}:{serial.upper()}",
                     "row": row,
                     "serial": serial,
+                    "reported": catalog.reported(monitor_maker(monitor), monitor.model),
                 }
             )
         else:
@@ -53,6 +67,7 @@ def split_peripherals(
                     "value": f"{kind}:{device.vendor_id}:{device.product_id}:{serial.upper()}",
                     "row": row,
                     "serial": serial,
+                    "reported": catalog.reported(device.manufacturer, device.product),
                 }
             )
         else:
@@ -71,10 +86,12 @@ def _find(session: Session, values: list[str]) -> dict[str, uuid.UUID]:
 
 def _new_asset(host: Asset, item: dict[str, Any], now: datetime) -> Asset:
     row = item["row"]
+    link = item.get("link")
     return Asset(
         id=uuid.uuid4(), kind=item["kind"], status="deployed", name=row["model"] or row["name"], serial=item["serial"],
         serial_key=item["serial"].upper().replace(" ", ""), site_id=host.site_id, location_id=host.location_id,
-        first_seen=now, last_seen=now, attributes={"manufacturer": row["manufacturer"], "model": row["model"]},
+        manufacturer_id=link and link.manufacturer_id, model_id=link and link.model_id, first_seen=now, last_seen=now,
+        attributes={"manufacturer": row["manufacturer"], "model": row["model"]},
     )  # fmt: skip
 
 
@@ -87,7 +104,15 @@ def _create(session: Session, host: Asset, item: dict[str, Any], now: datetime) 
             session.add(AssetIdentifier(asset_id=asset.id, kind="peripheral", value=item["value"]))
             session.flush()
     except IntegrityError:  # another host's report created it at the same moment
-        return _find(session, [item["value"]])[item["value"]]
+        held = _find(session, [item["value"]])
+        if item["value"] in held or not item.get("link"):
+            return held[item["value"]]
+        # Not a race: a live asset of this maker has this serial already (typed in by hand): this one unlinked.
+        asset_id = _create(session, host, {**item, "link": None}, now)
+        twin = serial_holder(session, session.get_one(Asset, asset_id), item["link"].manufacturer_id)
+        detail = {"identifiers": [["serial", item["serial"].upper().replace(" ", ""), str(twin)]]}
+        flag_asset(session, asset_id, "duplicate_identifier", detail)
+        return asset_id
     record_change(
         session,
         "asset",
@@ -124,6 +149,54 @@ def _create_all(
     return {item["value"]: asset.id for item, asset in zip(items, created, strict=True)}
 
 
+def _unlinked(
+    session: Session, promoted: list[dict[str, Any]], found: dict[str, uuid.UUID]
+) -> list[tuple[dict[str, Any], Asset]]:
+    """Known peripheral assets without the maker (or model) their report names: created before the catalog was
+    linked, or emptied by hand. No query: they are in the identity map."""
+    items: dict[str, dict[str, Any]] = {}
+    for item in promoted:
+        if item["value"] in found and item["reported"] is not None:
+            items.setdefault(item["value"], item)
+    known = [(item, session.get_one(Asset, found[value])) for value, item in items.items()]
+    return [
+        (item, peripheral)
+        for item, peripheral in known
+        if peripheral.manufacturer_id is None or (peripheral.model_id is None and item["reported"][1])
+    ]
+
+
+def _resolve_links(session: Session, items: list[dict[str, Any]]) -> dict[catalog.Reported, catalog.Link]:
+    """Catalog ids of the peripherals' reported makers and models: no query when none is named."""
+    wanted: dict[catalog.Reported, str | None] = {}
+    for item in items:
+        if item["reported"] is not None:
+            wanted.setdefault(item["reported"], item["kind"])
+    return catalog.resolve_reported(session, wanted) if wanted else {}
+
+
+def _fill_links(
+    session: Session,
+    unlinked: list[tuple[dict[str, Any], Asset]],
+    links: dict[catalog.Reported, catalog.Link],
+) -> list[Event]:
+    """Fill the empty maker and model of known peripheral assets; one set by hand is never replaced (a
+    peripheral's identifier holds its maker and product, so its report never changes them). History events."""
+    events: list[Event] = []
+    for item, peripheral in unlinked:
+        target = link_target(peripheral, links[item["reported"]], follow=False)
+        if target["manufacturer_id"] != peripheral.manufacturer_id and serial_holder(
+            session, peripheral, target["manufacturer_id"]
+        ):
+            continue  # another asset of this maker has its serial: linking both would break their uniqueness
+        changes = diff_fields(peripheral, target)
+        if changes:
+            peripheral.version += 1
+            name = " ".join(p for p in item["reported"] if p)
+            events.append(("asset", peripheral.id, "updated", f"model as reported: {name}", changes))
+    return events
+
+
 def sync_peripheral_assets(
     session: Session, host: Asset, promoted: list[dict[str, Any]], *, now: datetime, grace_days: int
 ) -> list[str]:
@@ -136,6 +209,10 @@ def sync_peripheral_assets(
     for item in promoted:
         if item["value"] not in found:
             fresh.setdefault(item["value"], item)
+    unlinked = _unlinked(session, promoted, found)
+    models = _resolve_links(session, [*fresh.values(), *(item for item, _ in unlinked)])
+    for item in fresh.values():
+        item["link"] = models.get(item["reported"])
     found.update(_create_all(session, host, list(fresh.values()), now))
     seen: dict[uuid.UUID, dict[str, Any]] = {}
     for item in promoted:
@@ -149,7 +226,7 @@ def sync_peripheral_assets(
         )
     }
     lines: list[str] = []
-    events: list[tuple[str, uuid.UUID, str, str | None, dict[str, Any] | None]] = []  # written together below
+    events = _fill_links(session, unlinked, models)  # written together below
     host_name = host.name or host.hostname or str(host.id)
     for asset_id, item in seen.items():
         peripheral = session.get(Asset, asset_id)
