@@ -10,12 +10,13 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Any, Generic, TypeVar
 
-from fastapi import Depends, Query
-from pydantic import BaseModel
-from sqlalchemy import ColumnElement, Select, and_, func, or_, select, tuple_
+from fastapi import Depends
+from pydantic import BaseModel, Field
+from sqlalchemy import ColumnElement, Select, and_, bindparam, func, or_, select, tuple_
 from sqlalchemy.orm import Session
 
 from inventory_api.errors import BadRequest
+from inventory_api.query_models import query_model
 
 T = TypeVar("T")
 MAX_LIMIT = 500
@@ -31,22 +32,15 @@ class Page(BaseModel, Generic[T]):
 
 @dataclass(frozen=True, slots=True)
 class PageParams:
-    limit: int
-    cursor: str | None
-    sort: str | None
-    count: bool
+    """The page a list answers: how many items, from which cursor, in which order."""
+
+    limit: Annotated[int, Field(ge=1, le=MAX_LIMIT, description="items per page")] = 50
+    cursor: Annotated[str | None, Field(description="the `next` of the previous page")] = None
+    sort: Annotated[str | None, Field(description="field to sort by; `-field` for descending")] = None
+    count: Annotated[bool, Field(description="also return `total` (costs a count query)")] = False
 
 
-async def page_params(
-    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT, description="items per page")] = 50,
-    cursor: Annotated[str | None, Query(description="the `next` of the previous page")] = None,
-    sort: Annotated[str | None, Query(description="field to sort by; `-field` for descending")] = None,
-    count: Annotated[bool, Query(description="also return `total` (costs a count query)")] = False,
-) -> PageParams:
-    return PageParams(limit=limit, cursor=cursor, sort=sort, count=count)
-
-
-PageDep = Annotated[PageParams, Depends(page_params)]
+PageDep = Annotated[PageParams, Depends(query_model(PageParams))]
 
 
 def _encode(value: Any) -> Any:
@@ -105,6 +99,30 @@ def _after(column: ColumnElement[Any], id_column: ColumnElement[Any], value: Any
     )
 
 
+#: Page statements of list statements that are built once per shape (`paginate`'s `shape`), by shape, sort order
+#: and cursor: the same request shape executes the same statement object, whose cache key SQLAlchemy keeps.
+_PAGE_STATEMENTS: dict[tuple[Any, ...], Select[Any]] = {}
+
+
+def _page_statement(
+    stmt: Select[Any],
+    column: ColumnElement[Any],
+    id_column: ColumnElement[Any],
+    desc: bool,
+    after: str | None,
+) -> Select[Any]:
+    """`stmt` ordered by (column, id), from the bound cursor position `after` (None, "value" or "null") on."""
+    if after is not None:
+        value = None if after == "null" else bindparam("page_after", type_=column.type)
+        stmt = stmt.where(
+            _after(column, id_column, value, bindparam("page_after_id", type_=id_column.type), desc)
+        )
+    direction = (lambda c: c.desc()) if desc else (lambda c: c.asc())
+    # Nulls last; for a NOT NULL column the order is plain (column, id), which an index can hand out in order.
+    nulls_last = (column.is_(None),) if _nullable(column) else ()
+    return stmt.order_by(*nulls_last, direction(column), direction(id_column)).limit(bindparam("page_limit"))
+
+
 def paginate(
     session: Session,
     stmt: Select[Any],
@@ -113,8 +131,14 @@ def paginate(
     sort_columns: dict[str, ColumnElement[Any]],
     default_sort: str,
     id_column: ColumnElement[Any],
+    binds: dict[str, Any] | None = None,
+    shape: tuple[Any, ...] | None = None,
 ) -> Page[Any]:
-    """Run `stmt` (selecting ORM objects) one page at a time, ordered by a sort column then id."""
+    """Run `stmt` (selecting ORM objects) one page at a time, ordered by a sort column then id.
+
+    `binds` are the values of `stmt`'s bound parameters; a `shape` says that `stmt` is the one statement built
+    for every request of that shape, so its page statements are built once too.
+    """
     sort = params.sort or default_sort
     desc = sort.startswith("-")
     column = sort_columns.get(sort.lstrip("-"))
@@ -122,24 +146,28 @@ def paginate(
         raise BadRequest(
             f"cannot sort by {sort!r}; sortable: {', '.join(sorted(sort_columns))}", code="invalid_sort"
         )
+    binds = dict(binds or {}, page_limit=params.limit + 1)
     total = (
-        session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
+        session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()), binds)
         if params.count
         else None
     )
-    ordered = stmt
+    after = None
     if params.cursor:
         cursor_sort, value, row_id = decode_cursor(params.cursor)
         if cursor_sort != sort:
             raise BadRequest("the cursor belongs to another sort order", code="invalid_cursor")
-        ordered = ordered.where(
-            _after(column, id_column, _decode(value, column), _decode(row_id, id_column), desc)
-        )
-    direction = (lambda c: c.desc()) if desc else (lambda c: c.asc())
-    # Nulls last; for a NOT NULL column the order is plain (column, id), which an index can hand out in order.
-    nulls_last = (column.is_(None),) if _nullable(column) else ()
-    ordered = ordered.order_by(*nulls_last, direction(column), direction(id_column)).limit(params.limit + 1)
-    rows = list(session.scalars(ordered))
+        after = "null" if value is None else "value"
+        binds |= {"page_after": _decode(value, column), "page_after_id": _decode(row_id, id_column)}
+    key = None if shape is None else (shape, sort, after)
+    ordered = _PAGE_STATEMENTS.get(key) if key is not None else None
+    if ordered is None:
+        ordered = _page_statement(stmt, column, id_column, desc, after)
+        if key is not None:
+            if len(_PAGE_STATEMENTS) >= 1024:  # bounded: shapes are few, but never let them grow without end
+                _PAGE_STATEMENTS.clear()
+            _PAGE_STATEMENTS[key] = ordered
+    rows = list(session.scalars(ordered, binds))
     next_cursor = None
     if len(rows) > params.limit:
         rows = rows[: params.limit]

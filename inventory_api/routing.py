@@ -11,6 +11,7 @@ from pydantic import TypeAdapter
 from sqlalchemy.orm import Session
 
 from inventory_api.errors import ERROR_CODES
+from inventory_api.query_models import documented_parameters
 
 T = TypeVar("T")
 #: Commits and rollbacks run on threads of their own. Sharing the request thread pool would deadlock under a
@@ -25,7 +26,17 @@ async def in_commit_thread(func: Callable[..., T], *args: Any) -> T:
 
 
 class TransactionalRoute(APIRoute):
-    """Commits the request's session after the handler succeeded; an error answer changes nothing."""
+    """Commits the request's session after the handler succeeded; an error answer changes nothing.
+
+    Also documents the fields of the query models (`query_models.query_model`) it depends on as parameters.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        parameters = list(documented_parameters(self.dependant))
+        if parameters:
+            extra = self.openapi_extra or {}
+            self.openapi_extra = {**extra, "parameters": [*extra.get("parameters", ()), *parameters]}
 
     def get_route_handler(self) -> Callable[[Request], Awaitable[Response]]:
         handler = super().get_route_handler()

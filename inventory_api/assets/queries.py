@@ -5,18 +5,21 @@ from __future__ import annotations
 import ipaddress
 import uuid
 from dataclasses import dataclass
-from datetime import date, datetime
-from functools import cache
-from typing import Any
+from datetime import date
+from functools import cache, lru_cache
+from typing import Annotated, Any
 
-from sqlalchemy import ColumnElement, CompoundSelect, Select, bindparam, exists, false, select, union
+from pydantic import Field
+from sqlalchemy import CompoundSelect, Select, bindparam, exists, false, select, union
 from sqlalchemy.orm import Session
 
 from inventory_api.assets import custom_fields
 from inventory_api.assets.identity import normalise_hostname, normalise_mac, normalise_serial
 from inventory_api.assets.models import Asset, AssetFlag, AssetIdentifier
+from inventory_api.assets.schemas import AssetKind, AssetStatus
 from inventory_api.auth.service import Principal
 from inventory_api.people import service as people
+from inventory_api.schemas import UtcDateTime
 
 #: Columns a list may be sorted by.
 SORT_COLUMNS: dict[str, Any] = {
@@ -30,27 +33,42 @@ SORT_COLUMNS: dict[str, Any] = {
 PERSON_PREFIX_LIMIT = 200
 
 
+def _doc(description: str) -> Any:
+    return Field(description=description)
+
+
 @dataclass(slots=True)
 class AssetFilters:
     """The list filters of `GET /api/v1/assets`, each named after its field."""
 
-    q: str | None = None
-    kind: str | None = None
-    status: str | None = None
+    q: Annotated[
+        str | None,
+        _doc(
+            "exact tag, serial, hostname (short or FQDN), MAC in any notation, or person name/e-mail prefix"
+        ),
+    ] = None
+    kind: AssetKind | None = None
+    status: AssetStatus | None = None
     site_id: uuid.UUID | None = None
     location_id: uuid.UUID | None = None
     assigned_person_id: uuid.UUID | None = None
     manufacturer_id: uuid.UUID | None = None
     model_id: uuid.UUID | None = None
     parent_id: uuid.UUID | None = None
-    hostname: str | None = None
-    serial: str | None = None
+    hostname: Annotated[str | None, _doc("short name or FQDN, any case")] = None
+    serial: Annotated[str | None, _doc("any case, spaces and dashes ignored")] = None
     asset_tag: str | None = None
     supplier: str | None = None
     warranty_end_before: date | None = None
-    last_seen_before: datetime | None = None
-    flagged: bool | None = None
-    unassigned: bool | None = None
+    last_seen_before: UtcDateTime | None = None
+    flagged: Annotated[bool | None, _doc("has an open flag")] = None
+    unassigned: Annotated[bool | None, _doc("true: no assigned person; false: assigned to someone")] = None
+
+
+#: The bound parameters of the search box: one per form of `q` (`search_values`).
+SEARCH_BINDS = frozenset(
+    {"q_tag", "q_serial", "q_hostname", "q_mac", "q_ip", "person_prefix_low", "person_prefix_high"}
+)
 
 
 def search_values(q: str) -> dict[str, str]:
@@ -90,15 +108,6 @@ def search_ids(dialect: str, branches: frozenset[str]) -> CompoundSelect[Any]:
     return union(*selects)
 
 
-def search_condition(session: Session, q: str) -> ColumnElement[bool]:
-    """Exact tag, serial, hostname, MAC or IP, or prefix of the assigned person's name or e-mail."""
-    values = search_values(q.strip())
-    ids = search_ids(session.get_bind().dialect.name, frozenset(values)).params(values)
-    return Asset.id.in_(
-        ids
-    )  # one statement, so one round trip: the branches are subqueries of the page's query
-
-
 def ip_text(q: str) -> str | None:
     """An IP address in any notation, as inventory's address table stores it."""
     try:
@@ -107,37 +116,82 @@ def ip_text(q: str) -> str | None:
         return None
 
 
+#: Filters compared for equality with the column of the same name.
+EQUAL_FILTERS = ("kind", "status", "site_id", "location_id", "assigned_person_id", "manufacturer_id", "model_id",
+                 "parent_id", "asset_tag", "supplier")  # fmt: skip
+#: Filters that keep the rows whose column is below the value.
+BELOW_FILTERS = {"warranty_end_before": Asset.warranty_end, "last_seen_before": Asset.last_seen}
+
+
+@dataclass(frozen=True, slots=True)
+class Prepared:
+    """A list statement with its values as bound parameters, and the values of this request.
+
+    Statements of the same `shape` are one object, built once: building a statement and computing its cache key
+    cost SQLAlchemy more than the look-up itself. `shape` is None for a statement built for this request alone.
+    """
+
+    stmt: Select[Any]
+    binds: dict[str, Any]
+    shape: tuple[Any, ...] | None
+
+    def bound(self) -> Select[Any]:
+        """The statement with this request's values in it, for callers that add to it."""
+        return self.stmt.params(self.binds)
+
+
+def filter_binds(filters: AssetFilters) -> dict[str, Any]:
+    """The value each given filter binds: hostname and serial normalised, `q` in every form it could take."""
+    f = filters
+    binds = {
+        name: getattr(f, name) for name in (*EQUAL_FILTERS, *BELOW_FILTERS) if getattr(f, name) is not None
+    }
+    if f.hostname:
+        binds["hostname_key"] = normalise_hostname(f.hostname)
+    if f.serial:
+        binds["serial_key"] = normalise_serial(f.serial)
+    if f.q:
+        binds |= search_values(f.q.strip())
+    return binds
+
+
 def assets_query(
     session: Session, principal: Principal | None, filters: AssetFilters, extra: dict[str, str] | None = None
-) -> Select[Any]:
+) -> Prepared:
     """Live assets the caller may see, filtered; `extra` holds the `cf_<name>` query parameters."""
+    binds = filter_binds(filters)
+    sites = None if principal is None else principal.site_ids
+    if sites:
+        binds["site_ids"] = list(sites)
+    scope = "all" if sites is None else "sites" if sites else "none"
+    shape = (session.get_bind().dialect.name, frozenset(binds), scope, filters.flagged, filters.unassigned)
+    stmt = _asset_statement(*shape)
+    custom = custom_fields.filter_conditions(session, extra or {}, filters.kind)
+    if custom:  # values inline: no shared statement
+        return Prepared(stmt.where(*custom), binds, None)
+    return Prepared(stmt, binds, shape)
+
+
+@lru_cache(maxsize=512)
+def _asset_statement(
+    dialect: str, names: frozenset[str], scope: str, flagged: bool | None, unassigned: bool | None
+) -> Select[Any]:
     stmt = select(Asset).where(Asset.deleted_at.is_(None))
-    if principal is not None and principal.site_ids is not None:
-        if not principal.site_ids:
-            return stmt.where(false())
-        stmt = stmt.where(Asset.site_id.in_(principal.site_ids))
-    f = filters
-    if f.q:
-        stmt = stmt.where(search_condition(session, f.q))
-    for name in ("kind", "status", "site_id", "location_id", "assigned_person_id", "manufacturer_id", "model_id",
-                 "parent_id", "asset_tag", "supplier"):  # fmt: skip
-        value = getattr(f, name)
-        if value is not None:
-            stmt = stmt.where(getattr(Asset, name) == value)
-    if f.hostname:
-        stmt = stmt.where(Asset.hostname_key == normalise_hostname(f.hostname))
-    if f.serial:
-        stmt = stmt.where(Asset.serial_key == normalise_serial(f.serial))
-    if f.warranty_end_before:
-        stmt = stmt.where(Asset.warranty_end < f.warranty_end_before)
-    if f.last_seen_before:
-        stmt = stmt.where(Asset.last_seen < f.last_seen_before)
-    if f.unassigned is not None:
+    if scope == "none":
+        return stmt.where(false())
+    if scope == "sites":
+        stmt = stmt.where(Asset.site_id.in_(bindparam("site_ids", expanding=True)))
+    stmt = stmt.where(*(getattr(Asset, name) == bindparam(name) for name in EQUAL_FILTERS if name in names))
+    stmt = stmt.where(*(column < bindparam(name) for name, column in BELOW_FILTERS.items() if name in names))
+    for key in ("hostname_key", "serial_key"):
+        if key in names:
+            stmt = stmt.where(getattr(Asset, key) == bindparam(key))
+    if "q_tag" in names:  # one statement, so one round trip: the search branches are subqueries of the page
+        stmt = stmt.where(Asset.id.in_(search_ids(dialect, names & SEARCH_BINDS)))
+    if unassigned is not None:
         cond = Asset.assigned_person_id.is_(None)
-        stmt = stmt.where(cond if f.unassigned else ~cond)
-    if f.flagged is not None:
+        stmt = stmt.where(cond if unassigned else ~cond)
+    if flagged is not None:
         open_flag = exists().where(AssetFlag.asset_id == Asset.id, AssetFlag.resolved_at.is_(None))
-        stmt = stmt.where(open_flag if f.flagged else ~open_flag)
-    for condition in custom_fields.filter_conditions(session, extra or {}, f.kind):
-        stmt = stmt.where(condition)
+        stmt = stmt.where(open_flag if flagged else ~open_flag)
     return stmt

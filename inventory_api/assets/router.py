@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Header, Query, Request, Response
@@ -20,41 +19,14 @@ from inventory_api.history.schemas import ChangeEventPage, ChangeEventRead
 from inventory_api.history.service import list_changes
 from inventory_api.idempotency import IdempotentRoute
 from inventory_api.pagination import Page, PageDep, paginate
+from inventory_api.query_models import query_model
 from inventory_api.routing import ERROR_RESPONSES, answer_now
-from inventory_api.schemas import UtcDateTime
 
 router = APIRouter(prefix="/api/v1", tags=["assets"], route_class=IdempotentRoute, responses=ERROR_RESPONSES)
 IfMatch = Annotated[str | None, Header(description='the ETag you read, e.g. "3"')]
 
 
-async def asset_filters(  # async: pure parsing, no thread-pool hop per request
-    q: Annotated[
-        str | None,
-        Query(
-            description="exact tag, serial, hostname (short or FQDN), MAC in any notation, or person name/e-mail prefix"
-        ),
-    ] = None,
-    kind: schemas.AssetKind | None = None,
-    status: schemas.AssetStatus | None = None,
-    site_id: uuid.UUID | None = None,
-    location_id: uuid.UUID | None = None,
-    assigned_person_id: uuid.UUID | None = None,
-    manufacturer_id: uuid.UUID | None = None,
-    model_id: uuid.UUID | None = None,
-    parent_id: uuid.UUID | None = None,
-    hostname: str | None = None,
-    serial: str | None = None,
-    asset_tag: str | None = None,
-    supplier: str | None = None,
-    warranty_end_before: date | None = None,
-    last_seen_before: UtcDateTime | None = None,
-    flagged: Annotated[bool | None, Query(description="has an open flag")] = None,
-    unassigned: bool | None = None,
-) -> AssetFilters:
-    return AssetFilters(**{k: v for k, v in locals().items()})
-
-
-FiltersDep = Annotated[AssetFilters, Depends(asset_filters)]
+FiltersDep = Annotated[AssetFilters, Depends(query_model(AssetFilters))]
 _ASSET = TypeAdapter(schemas.AssetRead)
 _ASSET_PAGE = TypeAdapter(Page[schemas.AssetRead])
 
@@ -65,12 +37,14 @@ def list_assets(
 ) -> Any:
     """Live assets of your sites, filtered; custom fields filter as `cf_<name>=value`; CSV with `?format=csv`."""
     extra = {k: v for k, v in request.query_params.items() if k.startswith("cf_")}
-    stmt = assets_query(session, principal, filters, extra)
+    query = assets_query(session, principal, filters, extra)
     if wants_csv(request):
-        return csv_response(session, stmt.order_by(Asset.created_at, Asset.id), schemas.AssetRead, "assets")
+        stmt = query.bound().order_by(Asset.created_at, Asset.id)
+        return csv_response(session, stmt, schemas.AssetRead, "assets")
     found = paginate(
-        session, stmt, page, sort_columns=SORT_COLUMNS, default_sort="created_at", id_column=Asset.id
-    )
+        session, query.stmt, page, sort_columns=SORT_COLUMNS, default_sort="created_at", id_column=Asset.id,
+        binds=query.binds, shape=query.shape,
+    )  # fmt: skip
     return answer_now(session, _ASSET_PAGE, found)
 
 

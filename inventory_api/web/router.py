@@ -134,7 +134,7 @@ def search(request: Request, session: SessionDep, q: str | None = None) -> HTMLR
     jack_paths: list[tuple[Any, list[str]]] = []
     q = (q or "").strip()
     if q:
-        stmt = assets_query(session, principal, AssetFilters(q=q))
+        stmt = assets_query(session, principal, AssetFilters(q=q)).bound()
         found = list(session.scalars(stmt.order_by(Asset.hostname_key, Asset.id).limit(RESULTS)))
         found_people = list(session.scalars(people.people_query(session, principal, q=q).limit(RESULTS)))
         services, jacks = find_by_number_or_jack(session, principal, q)
@@ -178,7 +178,7 @@ def person_page(person_id: uuid.UUID, request: Request, session: SessionDep) -> 
     if person is None:
         return page("search.html", status=404, principal=principal, q=str(person_id), assets=[], people=[])
     owned = list(
-        session.scalars(assets_query(session, principal, AssetFilters(assigned_person_id=person.id)))
+        session.scalars(assets_query(session, principal, AssetFilters(assigned_person_id=person.id)).bound())
     )
     held = select(Service).where(Service.person_id == person.id, Service.deleted_at.is_(None))
     return page(

@@ -123,7 +123,7 @@ def test_custom_fields_are_validated_and_filterable(session, site):
     session.flush()
 
     def ids(**params):
-        return [a.id for a in session.scalars(assets_query(session, None, AssetFilters(), params))]
+        return [a.id for a in session.scalars(assets_query(session, None, AssetFilters(), params).bound())]
 
     assert ids(cf_cost_centre="CC1") == [one.id]
     assert ids(cf_ram_gb="16") == [one.id]
@@ -150,7 +150,7 @@ def test_search_finds_by_every_identity(session, site):
     session.flush()
 
     def found(q):
-        return [a.id for a in session.scalars(assets_query(session, None, AssetFilters(q=q)))]
+        return [a.id for a in session.scalars(assets_query(session, None, AssetFilters(q=q)).bound())]
 
     for q in [
         "INV-7",
