@@ -1,3 +1,5 @@
+import asyncio
+
 from sqlalchemy import func, select
 
 from inventory_api.assets.models import Asset, AssetFlag
@@ -254,3 +256,16 @@ def test_enroll_is_rate_limited(client, db, app):
     ]
     assert codes[:2] == [201, 201]
     assert codes[2] == 429
+
+
+def test_a_report_waiting_too_long_for_a_slot_is_refused_with_retry_after(client, db, app):
+    report = machine()
+    key = setup(client, db, report)["node_key"]
+    app.state.settings = app.state.settings.model_copy(update={"ingest_wait_seconds": 0.05})
+    app.state.ingest_slots = asyncio.Semaphore(0)  # every slot taken
+    response = post(client, key, payload(report))
+    assert response.status_code == 503
+    assert response.json()["code"] == "overloaded"
+    assert response.headers["Retry-After"] == "30"
+    app.state.ingest_slots = None  # free again: the report goes through
+    assert post(client, key, payload(report)).json()["status"] == "applied"
