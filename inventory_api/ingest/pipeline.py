@@ -315,7 +315,8 @@ _TOUCH_COLLECTOR = (
     .where(Collector.__table__.c.id == bindparam("c_id"))
     .values(last_contact_at=bindparam("now"), collector_version=bindparam("c_version"))
 )
-_STATE_COLUMNS = (
+#: The state row's columns that every applied report writes (its status section included).
+STATE_COLUMNS = (
     "last_report_id", "last_collected_at", "last_received_at", "clock_skew_seconds", "next_report_at",
     "uptime_seconds", "logged_in_user", "logged_in_users", "battery_percent", "battery_charging", "on_ac_power",
     "ip_addresses", "volumes", "errors",
@@ -337,8 +338,8 @@ def _state_update(columns: tuple[str, ...]) -> Any:
 
 
 _STATE_UPDATES = {
-    False: _state_update(_STATE_COLUMNS),
-    True: _state_update(_STATE_COLUMNS + _APPLIED_COLUMNS),
+    False: _state_update(STATE_COLUMNS),
+    True: _state_update(STATE_COLUMNS + _APPLIED_COLUMNS),
 }
 
 

@@ -15,7 +15,7 @@ from inventory_api.db import Database, utcnow
 from inventory_api.deps import DbDep, SettingsDep
 from inventory_api.errors import Unauthorized, Unavailable, Unprocessable
 from inventory_api.history.service import Actor, set_actor
-from inventory_api.ingest import pipeline, service
+from inventory_api.ingest import pipeline, service, unchanged
 from inventory_api.ingest.body import check_headers, read_body
 from inventory_api.ingest.flags import flag_asset
 from inventory_api.ingest.schemas import EnrollRequest, EnrollResponse, InventoryAnswer
@@ -135,7 +135,17 @@ async def receive_inventory(request: Request) -> JSONResponse:
 
 
 def _apply(db: Database, settings: Any, node_key: str, parsed: Any, request_id: str) -> pipeline.Outcome:
-    """The report in its own transaction, committed in the worker thread while the request holds its slot."""
+    """The report in its own transaction, committed in the worker thread while the request holds its slot.
+
+    On PostgreSQL a quiet report (nothing but status to write) is first tried as one self-committing statement.
+    """
+    now = utcnow()
+    if not db.is_sqlite:
+        outcome = unchanged.receive_unchanged(
+            db.engine, node_key=node_key, parsed=parsed, settings=settings, now=now
+        )
+        if outcome is not None:
+            return outcome
     try:
         with db.transaction() as session:
             return pipeline.receive_report(
@@ -143,7 +153,7 @@ def _apply(db: Database, settings: Any, node_key: str, parsed: Any, request_id: 
                 node_key=node_key,
                 parsed=parsed,
                 settings=settings,
-                now=utcnow(),
+                now=now,
                 request_id=request_id,
             )
     except pipeline.IdentityConflict as exc:
