@@ -324,6 +324,8 @@ def run_backend(backend: str, args: argparse.Namespace, tmp: Path) -> list[tuple
             results = []
             rng = random.Random(args.seed + 1)
             for name, next_path in cases(data, rng).items():
+                if args.cases and not any(c in name for c in args.cases.split(",")):
+                    continue
                 result = closed_loop(
                     port, proc.pid, data["token"], next_path, args.clients, args.warmup, args.duration
                 )
@@ -351,6 +353,7 @@ def main() -> None:
     parser.add_argument("--duration", type=float, default=30.0, help="measured seconds per case")
     parser.add_argument("--workers", type=int, default=1, help="uvicorn worker processes")
     parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--cases", help="comma-separated parts of case names to run, e.g. 'healthz,serial'")
     args = parser.parse_args()
     # A SIGTERM unwinds like Ctrl-C, so the server is stopped and the PostgreSQL database dropped.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
