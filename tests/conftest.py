@@ -16,6 +16,7 @@ from inventory_api.history.service import Actor, set_actor
 from inventory_api.main import create_app
 from inventory_api.models import Base
 from inventory_api.settings import Settings
+from inventory_api.software.cache import clear_catalog_caches
 from tests import dbs
 
 BACKENDS = ("sqlite", "postgresql")
@@ -57,6 +58,7 @@ def empty_tables(db: Database) -> None:
             conn.execute(
                 text("TRUNCATE " + ", ".join(f'"{n}"' for n in tables) + " RESTART IDENTITY CASCADE")
             )
+    clear_catalog_caches()  # ids restart: the catalog rows the app cached are gone
 
 
 @pytest.fixture

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from inventory_api.db import utcnow
 from inventory_api.inventory.bulk import bulk_insert
+from inventory_api.software.cache import catalog_cache, remember
 from inventory_api.software.models import Installation, SoftwareTitle, SoftwareVersion
 from inventory_api.software.normalize import CatalogKey, catalog_key, normalize_architecture
 
@@ -64,9 +65,15 @@ def _chunks(values: Sequence[Any]) -> Iterable[Sequence[Any]]:
 
 
 def resolve_catalog(session: Session, keys: Iterable[CatalogKey]) -> dict[str, tuple[uuid.UUID, int]]:
-    """version_key → (title id, version id); one IN query when every version is known, else insert the missing."""
+    """version_key → (title id, version id): from the process's cache of committed catalog rows, else one IN
+    query for the rest, else insert the missing."""
     wanted = {key.version_key: key for key in keys}
-    found: dict[str, tuple[uuid.UUID, int]] = {}
+    cache = catalog_cache(session)
+    found = cache.lookup(wanted) if cache is not None else {}
+    if len(found) == len(wanted):
+        return found
+    # Read from the database: cached once this transaction commits.
+    seen: dict[str, tuple[uuid.UUID, int]] = {}
 
     def load() -> None:
         missing = [k for k in wanted if k not in found]
@@ -74,11 +81,14 @@ def resolve_catalog(session: Session, keys: Iterable[CatalogKey]) -> dict[str, t
             stmt = select(SoftwareVersion.key, SoftwareVersion.title_id, SoftwareVersion.id)
             # all(): one fetchall, where iterating the result fetches row by row (~850 rows on a first report)
             rows = session.connection().execute(stmt.where(among(session, SoftwareVersion.key, chunk))).all()
-            found.update((vkey, (title_id, version_id)) for vkey, title_id, version_id in rows)
+            seen.update((vkey, (title_id, version_id)) for vkey, title_id, version_id in rows)
+        found.update(seen)
 
     load()
     missing = [wanted[k] for k in wanted if k not in found]
     if not missing:
+        if cache is not None:
+            remember(session, cache, seen)
         return found
     titles: dict[str, uuid.UUID] = {}
     title_keys = sorted({key.title_key for key in missing})
@@ -109,6 +119,8 @@ def resolve_catalog(session: Session, keys: Iterable[CatalogKey]) -> dict[str, t
     ]
     insert_catalog_rows(session, SoftwareVersion, rows)
     load()
+    if cache is not None:
+        remember(session, cache, seen)
     return found
 
 
