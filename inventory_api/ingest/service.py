@@ -21,7 +21,15 @@ from inventory_api.errors import NotFound, Unauthorized, Unavailable, Unprocessa
 from inventory_api.events.service import emit_event
 from inventory_api.history.service import diff_fields, record_change
 from inventory_api.ingest.flags import flag_asset
-from inventory_api.ingest.matching import Match, find_match, hostname_key, report_ids, sync_identifiers
+from inventory_api.ingest.matching import (
+    RULE_NAMES,
+    Match,
+    claim_registered,
+    find_match,
+    hostname_key,
+    report_ids,
+    sync_identifiers,
+)
 from inventory_api.ingest.models import Collector, EnrollSecret, InventoryState
 from inventory_api.locations.models import Location
 
@@ -116,17 +124,6 @@ def new_machine_asset(
     return asset
 
 
-def held_identifiers(session: Session, pairs: list[tuple[str, str]]) -> dict[tuple[str, str], uuid.UUID]:
-    """Which of these identifiers other assets hold already."""
-    if not pairs:
-        return {}
-    wanted = set(pairs)
-    stmt = select(AssetIdentifier.asset_id, AssetIdentifier.kind, AssetIdentifier.value).where(
-        AssetIdentifier.value.in_([v for _, v in pairs])
-    )
-    return {(k, v): a for a, k, v in session.execute(stmt) if (k, v) in wanted}
-
-
 #: Where a machine's reported maker and product are kept, to tell a changed report from a hand-set link.
 REPORTED_KEYS = ("manufacturer", "product")
 
@@ -213,13 +210,14 @@ def match_or_create(
     """The asset a machine is, creating it when new; two racing first contacts collide on the identifiers and retry."""
     ids = report_ids(identity)
     for _ in range(5):
-        match = find_match(session, ids, identity.hostname)
+        match, held = find_match(session, ids, identity.hostname, manufacturer=identity.manufacturer)
+        free = [pair for pair in ids.pairs() if pair not in held]  # held elsewhere: a clone, flagged below
         if match is not None:
-            return session.get(Asset, match.asset_id), match
-        held = held_identifiers(
-            session, ids.pairs()
-        )  # a cloned image: the rules refused the asset holding them
-        free = [pair for pair in ids.pairs() if pair not in held]
+            if match.rule == "registered_serial" and not claim_registered(session, match.asset_id, free):
+                continue  # a racing report bound this asset first: match again, by the identifiers it wrote
+            # Enrollments onto one asset queue here (PostgreSQL; SQLite has one writer): each then sees and revokes
+            # the collectors of those before it, so one collector stays bound.
+            return session.get_one(Asset, match.asset_id, with_for_update=True), match
         try:
             with session.begin_nested():
                 asset = new_machine_asset(session, free, identity, site_id, now)
@@ -269,7 +267,7 @@ def enroll(
             "asset",
             asset.id,
             "enrolled",
-            summary=f"collector enrolled; matched by {match.rule}",
+            summary=f"collector enrolled; matched by {RULE_NAMES.get(match.rule, match.rule)}",
             changes={"matched_by": [None, match.rule]},
         )
         for kind, value, owner in sync_identifiers(session, asset.id, report_ids(identity)):

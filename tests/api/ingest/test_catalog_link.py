@@ -226,10 +226,32 @@ def test_asset_list_filters_by_maker_and_model_find_inventoried_machines(client,
     assert asset_row(db, hp).manufacturer_id not in (None, maker)
 
 
-def test_a_serial_typed_in_by_hand_leaves_the_machine_unlinked_and_flagged(client, db, site, secret, admin):
+def test_a_serial_typed_in_by_hand_is_the_machine_and_gets_the_reported_model(
+    client, db, site, secret, admin
+):
     body = {"kind": "desktop", "site_id": str(site), "manufacturer": "Dell", "serial": "SN00001"}
     typed = client.post("/api/v1/assets", json=body, headers=admin)
     assert typed.status_code == 201, typed.text
+    _, asset_id, _ = report_first(client, secret, pc(1, "Dell Inc.", "OptiPlex 7090"))
+    assert str(asset_id) == typed.json()["id"]  # matched by the serial of a registered asset
+    asset = asset_row(db, asset_id)
+    assert str(asset.manufacturer_id) == typed.json()["manufacturer_id"]
+    with db.sessions() as s:
+        assert s.get(Model, asset.model_id).name == "OptiPlex 7090"
+        assert s.scalar(select(AssetFlag).where(AssetFlag.asset_id == asset_id)) is None
+
+
+def test_a_serial_typed_in_for_another_machine_leaves_the_machine_unlinked_and_flagged(
+    client, db, site, secret, admin
+):
+    body = {"kind": "desktop", "site_id": str(site), "manufacturer": "Dell", "serial": "SN00001"}
+    typed = client.post("/api/v1/assets", json=body, headers=admin)
+    assert typed.status_code == 201, typed.text
+    other = {"kind": "smbios_uuid", "value": "11111111-2222-4333-8444-555555555555"}  # another board's UUID
+    assert (
+        client.post(f"/api/v1/assets/{typed.json()['id']}/identifiers", json=other, headers=admin).status_code
+        == 201
+    )
     _, asset_id, _ = report_first(client, secret, pc(1, "Dell Inc.", "OptiPlex 7090"))
     assert asset_row(db, asset_id).manufacturer_id is None  # maker and serial are unique together
     with db.sessions() as s:
