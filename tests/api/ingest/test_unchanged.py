@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import func, select, update
 
 from inventory_api.assets.models import Asset, AssetFlag
-from inventory_api.db import utcnow
+from inventory_api.db import Database, utcnow
 from inventory_api.errors import AppError
 from inventory_api.history.models import ChangeEvent
 from inventory_api.ingest import pipeline, unchanged
@@ -259,3 +259,20 @@ def test_sqlite_does_not_wait_for_the_write_lock_in_the_event_loop(db, client, s
     with db.engine.connect() as connection:  # the pooled connections wait for the lock again as configured
         assert connection.exec_driver_sql("PRAGMA busy_timeout").scalar() == 10_000
     assert attempt(db, settings, key, payload(again(first), acknowledged=ack)).body["status"] == "applied"
+
+
+def test_postgresql_connections_go_back_to_the_pool_transactional(db, client, settings):
+    if db.is_sqlite:
+        pytest.skip("PostgreSQL's autocommit connections")
+    key, first, ack, _ = reported(client, db)
+    one = Database(db.url, pool_size=1)  # one pooled connection: the next checkout gets the same one back
+    try:
+        parsed = pipeline.read_report(json.dumps(payload(again(first), acknowledged=ack)).encode())
+        outcome = unchanged.receive_unchanged(
+            one.engine, node_key=key, parsed=parsed, settings=settings, now=utcnow()
+        )
+        assert outcome is not None
+        with one.transaction() as session:
+            assert session.connection().connection.driver_connection.autocommit is False
+    finally:
+        one.dispose()
