@@ -127,7 +127,11 @@ def bench(kind: str, fleet: tuple, args: argparse.Namespace, workdir: Path) -> l
         db, keys = prepare(url, identities, settings)
         try:
             if args.warm_catalog:
-                warm_catalog(db, first)
+                warm_catalog(db, first + small if args.warm_changed else first)
+            if args.cold_cache:  # a server restarted on that catalog: its catalog cache starts empty
+                from inventory_api.software.cache import clear_catalog_caches
+
+                clear_catalog_caches()
             for phase, bodies in (("first full", first), ("unchanged", same), ("5 packages changed", small)):
                 result, text = run_phase(db, settings, keys, bodies, profile=args.profile)
                 if text:
@@ -154,6 +158,16 @@ def main() -> None:
         "--warm-catalog",
         action="store_true",
         help="every package already in the catalog before the first reports",
+    )
+    parser.add_argument(
+        "--warm-changed",
+        action="store_true",
+        help="with --warm-catalog: the changed reports' new versions too (as when other machines had them first)",
+    )
+    parser.add_argument(
+        "--cold-cache",
+        action="store_true",
+        help="empty the process's catalog cache before the first reports (with --warm-catalog: a restarted server)",
     )
     parser.add_argument("--profile", action="store_true", help="print the top cProfile entries per phase")
     args = parser.parse_args()

@@ -107,18 +107,27 @@ def resolve_catalog(session: Session, keys: Iterable[CatalogKey]) -> dict[str, t
             }  # fmt: skip
     if new_titles:
         insert_catalog_rows(session, SoftwareTitle, sorted(new_titles.values(), key=lambda r: r["key"]))
-        for chunk in _chunks(sorted(new_titles)):  # re-read: a racing report may have won some of them
-            titles.update(
-                session.connection()
-                .execute(select(SoftwareTitle.key, SoftwareTitle.id).where(SoftwareTitle.key.in_(chunk)))
-                .all()
-            )
+        if session.get_bind().dialect.name == "postgresql":
+            for chunk in _chunks(sorted(new_titles)):  # re-read: a racing report may have won some of them
+                titles.update(
+                    session.connection()
+                    .execute(select(SoftwareTitle.key, SoftwareTitle.id).where(SoftwareTitle.key.in_(chunk)))
+                    .all()
+                )
+        else:  # one writer, whose transaction found none of them: every one was inserted as it is
+            titles.update((title_key, row["id"]) for title_key, row in new_titles.items())
     rows = [
         {"key": key.version_key, "title_id": titles[key.title_key], "version": key.version}
         for key in sorted(missing, key=lambda k: k.version_key)
     ]
     insert_catalog_rows(session, SoftwareVersion, rows)
-    load()
+    # Only the new versions' ids are read back (plain driver values): a version's title is the one its key
+    # names (a title key holds no \x1f), so whoever inserted it, its title id is in `titles`.
+    stmt = select(SoftwareVersion.key, SoftwareVersion.id)
+    for chunk in _chunks([key.version_key for key in missing]):
+        for vkey, version_id in driver_rows(session, stmt.where(among(session, SoftwareVersion.key, chunk))):
+            seen[vkey] = (titles[wanted[vkey].title_key], version_id)
+    found.update(seen)
     if cache is not None:
         remember(session, cache, seen)
     return found
