@@ -187,13 +187,8 @@ def receive_report(
     settings: Any,
     now: datetime,
     request_id: str | None,
-    quiet_only: bool = False,
-) -> Outcome | None:
-    """Apply one report (a body, or one `read_report` parsed) to the key's asset; raise the protocol's errors.
-
-    `quiet_only`: answer only what writes nothing or only the status (no identity change, nothing to apply, no
-    history or flag); None, having written nothing, for the rest.
-    """
+) -> Outcome:
+    """Apply one report (a body, or one `read_report` parsed) to the key's asset; raise the protocol's errors."""
     if not node_key:
         raise Unauthorized("send the node key as Authorization: Bearer <node_key>", code="invalid_node_key")
     report, collected_at = parsed if parsed is not None else read_report(body or b"")
@@ -218,8 +213,6 @@ def receive_report(
         if trusted:
             return Outcome(200, answer("stale", row.asset_id, row.section_hashes, row.next_report_at))
     identity = identity_digest(report.identity)
-    if quiet_only and identity != row.identity_hash:
-        return None
     ids = report_ids(report.identity)
     if identity != row.identity_hash and row.identity_hash is not None:
         known = load_ids(session, [row.asset_id])[row.asset_id]
@@ -251,8 +244,6 @@ def receive_report(
             session, row, report, now=now, collected_at=collected_at, skew=skew, settings=settings
         )
         return Outcome(200, answer("applied", row.asset_id, hashes, at))
-    if quiet_only:
-        return None
     asset = session.get_one(Asset, row.asset_id)
     lines = update_asset(session, asset, report, first=first)
     if identity != row.identity_hash:  # the maker and product ride in the identity (and a first report's)

@@ -116,15 +116,6 @@ async def receive_inventory(request: Request) -> JSONResponse:
     else:
         parsed = await run_in_threadpool(pipeline.read_report, body)
     slots = _slots(request, settings, db)
-    if db.is_sqlite and not slots.locked():
-        # A quiet report right here: a hop to a worker thread would cost more than applying it. Nothing awaits
-        # before it is committed, so no other report of this process interleaves.
-        outcome = unchanged.receive_quiet_now(
-            db.engine, node_key=node_key, parsed=parsed, settings=settings, now=utcnow(),
-            request_id=request.state.request_id,
-        )  # fmt: skip
-        if outcome is not None:
-            return JSONResponse(outcome.body, status_code=outcome.status_code, headers=outcome.headers)
     if slots.locked():  # else acquire() returns at once: no task and timer for wait_for to set up
         try:
             await asyncio.wait_for(slots.acquire(), timeout=settings.ingest_wait_seconds)

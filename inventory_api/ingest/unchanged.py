@@ -1,11 +1,9 @@
-"""An unchanged report, the cheap way: one self-committing statement on PostgreSQL, no thread hop on SQLite.
+"""An unchanged report on PostgreSQL: its checks and its writes in one statement that commits on its own.
 
 Most reports of a fleet change nothing but the status section. `receive_report` reads the key's row, decides in
-Python and writes, inside BEGIN … COMMIT: four round trips on PostgreSQL. There the same decisions are the UPDATE's
-conditions, so one statement in autocommit does it all when the report is quiet. On SQLite, whose statements cost
-no round trip, the hand-off to a worker thread is the larger cost: a quiet report is applied in the calling thread
-when the write lock is free at once. Either way, a report that is not quiet writes nothing here and the caller
-takes the full path, which answers duplicates, stale reports, 401, 403, 409, 429 and changes as always.
+Python and writes, inside BEGIN … COMMIT: four round trips. Here the same decisions are the UPDATE's conditions, so
+one statement in autocommit does it all when the report is quiet; when any condition fails, nothing is written and
+the caller takes the full path, which answers duplicates, stale reports, 401, 403, 409, 429 and changes as always.
 """
 
 from __future__ import annotations
@@ -17,12 +15,9 @@ from typing import Any
 from sqlalchemy import bindparam, func, literal_column, or_, select, type_coerce, update
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import OperationalError
-from sqlalchemy.orm import Session
 
 from collector.report import SECTIONS
 from inventory_api.assets.models import Asset
-from inventory_api.ingest import pipeline
 from inventory_api.ingest.models import Collector, InventoryState
 from inventory_api.ingest.pipeline import STATE_COLUMNS, Outcome, answer, identity_digest
 from inventory_api.ingest.service import RETIRED, key_hash, next_report_at
@@ -141,44 +136,3 @@ def receive_unchanged(
     if row is None:
         return None
     return Outcome(200, answer("applied", row.asset_id, row.section_hashes, at))
-
-
-@lru_cache(maxsize=4)
-def _immediate(engine: Engine) -> Engine:
-    """SQLite: connections whose transactions take the write lock at BEGIN, as `Database.write_sessions` do."""
-    return engine.execution_options(sqlite_immediate=True)
-
-
-def receive_quiet_now(
-    engine: Engine, *, node_key: str, parsed: tuple[Any, datetime], settings: Any, now: datetime,
-    request_id: str | None,
-) -> Outcome | None:  # fmt: skip
-    """SQLite: a report that sends every section as its hash, answered in the calling thread (the event loop) if
-    it writes nothing or only its status and the write lock is free at once; None, having written nothing, when it
-    must wait for the lock or takes the full path. Errors that write nothing (401, 409, 429) are raised.
-
-    The lock is not waited for: in the event loop that would stall every request, and could wait for a commit that
-    the loop itself must schedule."""
-    if claimed_hashes(parsed[0]) is None:
-        return None
-    with _immediate(engine).connect() as connection:
-        raw = connection.connection.driver_connection
-        (timeout,) = raw.execute("PRAGMA busy_timeout").fetchone()
-        raw.execute("PRAGMA busy_timeout=0")
-        try:
-            with Session(bind=connection, expire_on_commit=False) as session:
-                try:  # BEGIN IMMEDIATE: "database is locked" at once if another writer holds it
-                    session.connection()
-                except OperationalError:
-                    return None
-                outcome = pipeline.receive_report(
-                    session, node_key=node_key, parsed=parsed, settings=settings, now=now,
-                    request_id=request_id, quiet_only=True,
-                )  # fmt: skip
-                if outcome is None:
-                    session.rollback()
-                    return None
-                session.commit()
-                return outcome
-        finally:
-            raw.execute(f"PRAGMA busy_timeout={int(timeout)}")

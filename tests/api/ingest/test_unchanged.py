@@ -1,6 +1,5 @@
-"""The cheap paths of an unchanged report (one statement on PostgreSQL, no thread hop on SQLite): they write what
-the full path writes for a quiet report, and otherwise write nothing: they decline, or (SQLite) give the full
-path's answer to what writes nothing (duplicate, stale, 401, 409, 429 …)."""
+"""The one-statement path of an unchanged report (PostgreSQL): it writes what the full path writes for a quiet
+report, and declines, having written nothing, whenever the full path would answer or write anything else."""
 
 from __future__ import annotations
 
@@ -15,7 +14,6 @@ from sqlalchemy import func, select, update
 
 from inventory_api.assets.models import Asset, AssetFlag
 from inventory_api.db import Database, utcnow
-from inventory_api.errors import AppError
 from inventory_api.history.models import ChangeEvent
 from inventory_api.ingest import pipeline, unchanged
 from inventory_api.ingest.models import Collector, InventoryState
@@ -26,6 +24,13 @@ PER_REPORT = {"last_report_id", "last_collected_at", "last_received_at", "next_r
               "report_count", "last_contact_at", "last_seen"}  # fmt: skip
 
 
+@pytest.fixture
+def pg(db):
+    if db.is_sqlite:
+        pytest.skip("SQLite takes the full path: its statements cost no round trip")
+    return db
+
+
 def reported(client, db) -> tuple[str, Any, dict[str, str], uuid.UUID]:
     """A machine enrolled and its first report applied: node key, report, acknowledged hashes, asset id."""
     report = machine()
@@ -34,18 +39,13 @@ def reported(client, db) -> tuple[str, Any, dict[str, str], uuid.UUID]:
     return key, report, answer["acknowledged"], uuid.UUID(answer["asset_id"])
 
 
-def attempt(db, settings, key: str, data: dict[str, Any], now: datetime | None = None) -> Any:
-    """The cheap path's answer: an Outcome, None (declined), or the AppError it raised."""
+def attempt(
+    db, settings, key: str, data: dict[str, Any], now: datetime | None = None
+) -> pipeline.Outcome | None:
     parsed = pipeline.read_report(json.dumps(data).encode())
-    now = now or utcnow()
-    try:
-        if db.is_sqlite:
-            return unchanged.receive_quiet_now(
-                db.engine, node_key=key, parsed=parsed, settings=settings, now=now, request_id=None
-            )
-        return unchanged.receive_unchanged(db.engine, node_key=key, parsed=parsed, settings=settings, now=now)
-    except AppError as exc:
-        return exc
+    return unchanged.receive_unchanged(
+        db.engine, node_key=key, parsed=parsed, settings=settings, now=now or utcnow()
+    )
 
 
 def snapshot(db, asset_id: uuid.UUID) -> dict[str, Any]:
@@ -62,18 +62,18 @@ def snapshot(db, asset_id: uuid.UUID) -> dict[str, Any]:
     return {"rows": [dict(r._mapping) for r in rows], "events": events}
 
 
-def test_a_quiet_report_is_applied_in_one_statement(db, client, settings):
-    key, report, ack, asset_id = reported(client, db)
-    before = snapshot(db, asset_id)
+def test_a_quiet_report_is_applied_in_one_statement(pg, client, settings):
+    key, report, ack, asset_id = reported(client, pg)
+    before = snapshot(pg, asset_id)
     nxt = again(report)
     nxt.status.uptime_seconds, nxt.status.logged_in_user, nxt.collector_version = 7200, "sam", "1.1.0"
     now = utcnow()
-    outcome = attempt(db, settings, key, payload(nxt, acknowledged=ack), now)
+    outcome = attempt(pg, settings, key, payload(nxt, acknowledged=ack), now)
     assert outcome is not None and outcome.status_code == 200
     assert outcome.body["status"] == "applied"
     assert outcome.body["asset_id"] == str(asset_id)
     assert outcome.body["acknowledged"] == ack
-    with db.sessions() as s:
+    with pg.sessions() as s:
         state = s.get(InventoryState, asset_id)
         asset = s.get(Asset, asset_id)
         collector = s.scalar(select(Collector).where(Collector.asset_id == asset_id))
@@ -87,23 +87,23 @@ def test_a_quiet_report_is_applied_in_one_statement(db, client, settings):
         before["rows"][1][c] for c in ("version", "change_seq", "updated_at")
     )  # a status report is no change of the asset
     assert (collector.last_contact_at, collector.collector_version) == (now, "1.1.0")
-    assert snapshot(db, asset_id)["events"] == before["events"]
+    assert snapshot(pg, asset_id)["events"] == before["events"]
 
 
-def test_it_writes_what_the_full_path_writes(db, client, settings):
-    key, report, ack, asset_id = reported(client, db)
+def test_it_writes_what_the_full_path_writes(pg, client, settings):
+    key, report, ack, asset_id = reported(client, pg)
     one, two = again(report, seconds=1), again(report, seconds=2)
     for nxt in (one, two):
         nxt.status.uptime_seconds, nxt.status.ip_addresses = 9000, ["10.1.0.10"]
-    assert attempt(db, settings, key, payload(one, acknowledged=ack)) is not None
-    fast = snapshot(db, asset_id)
-    with db.transaction() as session:
+    assert attempt(pg, settings, key, payload(one, acknowledged=ack)) is not None
+    fast = snapshot(pg, asset_id)
+    with pg.transaction() as session:
         full = pipeline.receive_report(
             session, node_key=key, body=json.dumps(payload(two, acknowledged=ack)).encode(), settings=settings,
             now=utcnow(), request_id=None,
         )  # fmt: skip
     assert full.body["acknowledged"] == ack
-    slow = snapshot(db, asset_id)
+    slow = snapshot(pg, asset_id)
     for a, b in zip(fast["rows"], slow["rows"], strict=True):
         assert {k: v for k, v in a.items() if k not in PER_REPORT} == {
             k: v for k, v in b.items() if k not in PER_REPORT
@@ -206,71 +206,41 @@ CASES: dict[str, tuple[Callable[[dict[str, Any]], None], int, str]] = {
 
 
 @pytest.mark.parametrize("case", CASES)
-def test_it_declines_what_is_not_quiet_and_the_full_path_answers(db, client, app, settings, case):
+def test_it_declines_what_is_not_quiet_and_the_full_path_answers(pg, client, app, settings, case):
     change, status_code, expected = CASES[case]
-    key, first, ack, asset_id = reported(client, db)
-    ctx = {"db": db, "key": key, "first": first, "report": again(first), "ack": ack, "settings": settings}
+    key, first, ack, asset_id = reported(client, pg)
+    ctx = {"db": pg, "key": key, "first": first, "report": again(first), "ack": ack, "settings": settings}
     change(ctx)
     ctx.setdefault("data", payload(ctx["report"], acknowledged=ack))
-    before = snapshot(db, asset_id)
-    result = attempt(db, ctx["settings"], ctx["key"], ctx["data"])
-    assert snapshot(db, asset_id) == before  # nothing written
-    if isinstance(
-        result, AppError
-    ):  # SQLite, in the event loop: an error that writes nothing, as the full path
-        assert db.is_sqlite and (result.status, result.code) == (status_code, expected)
-    elif result is not None:  # SQLite: an answer that writes nothing
-        assert db.is_sqlite and (result.status_code, result.body["status"]) == (status_code, expected)
-        assert expected in ("duplicate", "stale", "pending_approval")
+    before = snapshot(pg, asset_id)
+    assert attempt(pg, ctx["settings"], ctx["key"], ctx["data"]) is None
+    assert snapshot(pg, asset_id) == before  # nothing written
     app.state.settings = ctx["settings"]
     response = post(client, ctx["key"], ctx["data"])
     assert response.status_code == status_code, response.text
     body = response.json()
     assert body.get("status", body.get("code")) == expected
     if expected == "reenroll_required":  # flagged in a transaction of its own
-        with db.sessions() as s:
+        with pg.sessions() as s:
             assert s.scalars(select(AssetFlag.kind).where(AssetFlag.asset_id == asset_id)).all() == [
                 "identity_conflict"
             ]
 
 
-def test_a_flagged_asset_is_flagged_by_the_full_path(db, client, settings):
-    key, first, ack, asset_id = reported(client, db)
+def test_a_flagged_asset_is_flagged_by_the_full_path(pg, client, settings):
+    key, first, ack, asset_id = reported(client, pg)
     nxt = again(first)
     _clock_ahead({"report": nxt})
     assert post(client, key, payload(nxt, acknowledged=ack)).json()["status"] == "applied"
-    with db.sessions() as s:
+    with pg.sessions() as s:
         assert s.scalars(select(AssetFlag.kind).where(AssetFlag.asset_id == asset_id)).all() == ["clock_skew"]
 
 
-def test_sqlite_does_not_wait_for_the_write_lock_in_the_event_loop(db, client, settings):
-    if not db.is_sqlite:
-        pytest.skip("SQLite's write lock")
-    key, first, ack, asset_id = reported(client, db)
-    before = snapshot(db, asset_id)
-    with db.engine.connect() as other:
-        raw = other.connection.driver_connection
-        raw.execute("BEGIN IMMEDIATE")  # another writer holds the lock
-        started = utcnow()
-        assert attempt(db, settings, key, payload(again(first), acknowledged=ack)) is None
-        assert (utcnow() - started).total_seconds() < 1  # not the 10 s busy timeout
-        raw.execute("ROLLBACK")
-    assert snapshot(db, asset_id) == before
-    with db.engine.connect() as connection:  # the pooled connections wait for the lock again as configured
-        assert connection.exec_driver_sql("PRAGMA busy_timeout").scalar() == 10_000
-    assert attempt(db, settings, key, payload(again(first), acknowledged=ack)).body["status"] == "applied"
-
-
-def test_postgresql_connections_go_back_to_the_pool_transactional(db, client, settings):
-    if db.is_sqlite:
-        pytest.skip("PostgreSQL's autocommit connections")
-    key, first, ack, _ = reported(client, db)
-    one = Database(db.url, pool_size=1)  # one pooled connection: the next checkout gets the same one back
+def test_connections_go_back_to_the_pool_transactional(pg, client, settings):
+    key, first, ack, _ = reported(client, pg)
+    one = Database(pg.url, pool_size=1)  # one pooled connection: the next checkout gets the same one back
     try:
-        parsed = pipeline.read_report(json.dumps(payload(again(first), acknowledged=ack)).encode())
-        outcome = unchanged.receive_unchanged(
-            one.engine, node_key=key, parsed=parsed, settings=settings, now=utcnow()
-        )
+        outcome = attempt(one, settings, key, payload(again(first), acknowledged=ack))
         assert outcome is not None
         with one.transaction() as session:
             assert session.connection().connection.driver_connection.autocommit is False
