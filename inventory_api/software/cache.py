@@ -1,4 +1,5 @@
-"""A per-process cache of the shared software catalog: version key → (title id, version id), committed rows only.
+"""A per-process cache of the shared software catalog: version key → (title id, version id) and title key →
+title id, committed rows only.
 
 The catalog is append-only: the service never deletes or changes a title or version row, so an id once committed
 stays right for as long as the database lives. Rows a transaction reads or writes are cached only after that
@@ -20,11 +21,12 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
-#: Entries kept per database at most (two generations of half each): ~200 bytes an entry, see docs/ingest.md.
-MAX_ENTRIES = 200_000
+#: Entries kept per database at most (two generations of half each): ~300 bytes an entry, ~28 MiB in all.
+MAX_ENTRIES = 100_000
 _STAGED = "software_catalog_staged"
 
-Ids = tuple[uuid.UUID, int]
+#: (title id, version id) under a version key; (title id, None) under a title key, which holds no \x1f.
+Ids = tuple[uuid.UUID, int | None]
 
 
 class CatalogCache:

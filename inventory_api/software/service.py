@@ -86,13 +86,15 @@ def resolve_catalog(session: Session, keys: Iterable[CatalogKey]) -> dict[str, t
 
     load()
     missing = [wanted[k] for k in wanted if k not in found]
+    titles: dict[str, uuid.UUID] = {}
     if not missing:
         if cache is not None:
-            remember(session, cache, seen)
+            remember(session, cache, _with_titles(seen, titles))
         return found
-    titles: dict[str, uuid.UUID] = {}
     title_keys = sorted({key.title_key for key in missing})
-    for chunk in _chunks(title_keys):
+    if cache is not None:  # a new version of a title the cache knows: no title query
+        titles.update((title_key, ids[0]) for title_key, ids in cache.lookup(title_keys).items())
+    for chunk in _chunks([title_key for title_key in title_keys if title_key not in titles]):
         titles.update(
             session.connection()
             .execute(select(SoftwareTitle.key, SoftwareTitle.id).where(SoftwareTitle.key.in_(chunk)))
@@ -129,8 +131,17 @@ def resolve_catalog(session: Session, keys: Iterable[CatalogKey]) -> dict[str, t
             seen[vkey] = (titles[wanted[vkey].title_key], version_id)
     found.update(seen)
     if cache is not None:
-        remember(session, cache, seen)
+        remember(session, cache, _with_titles(seen, titles))
     return found
+
+
+def _with_titles(versions: dict[str, Any], titles: dict[str, uuid.UUID]) -> dict[str, Any]:
+    """Cache entries for versions and their titles: a title is cached under its key, which, unlike a version
+    key, holds no \x1f (whitespace, which normalising turns into spaces), as (title id, None)."""
+    entries = {vkey.partition("\x1f")[0]: (ids[0], None) for vkey, ids in versions.items()}
+    entries.update((title_key, (title_id, None)) for title_key, title_id in titles.items())
+    entries.update(versions)
+    return entries
 
 
 @dataclass(frozen=True, slots=True)

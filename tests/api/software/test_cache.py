@@ -20,12 +20,12 @@ KEYS = [catalog_key("Mozilla Firefox", "128.0", "Mozilla"), catalog_key("7-Zip",
 
 
 @contextmanager
-def catalog_reads(db):
-    """The statements that read or write software_versions while the block runs."""
+def catalog_reads(db, table: str = "software_versions"):
+    """The statements that name the table while the block runs."""
     seen: list[str] = []
 
     def note(_conn, _cursor, statement, *_args):
-        if "software_versions" in statement:
+        if table in statement:
             seen.append(statement)
 
     event.listen(db.engine, "before_cursor_execute", note)
@@ -61,6 +61,16 @@ def test_known_packages_resolve_without_reading_the_database(db):
     assert seen == []
 
 
+def test_a_new_version_of_a_cached_title_reads_no_title(db):
+    with db.transaction() as s:
+        resolve_catalog(s, KEYS)
+    with catalog_reads(db, "software_titles") as titles, db.transaction() as s:
+        ids = resolve_catalog(s, [catalog_key("Mozilla Firefox", "128.1", "Mozilla")])
+    assert titles == []
+    assert ids == {k: v for k, v in stored(db).items() if k.endswith("128.1")}
+    assert ids["mozilla firefox\x1f128.1"][0] == stored(db)[KEYS[0].version_key][0]
+
+
 def test_rows_seen_in_a_rolled_back_transaction_are_not_cached(db):
     """SQLite: the new rows themselves are rolled back; PostgreSQL: they were committed on their own, but are
     cached only through a transaction that commits."""
@@ -75,7 +85,7 @@ def test_rows_seen_in_a_rolled_back_transaction_are_not_cached(db):
     with db.transaction() as s:
         ids = resolve_catalog(s, KEYS)
     assert ids == stored(db)
-    assert len(cache_of(db)) == 2
+    assert len(cache_of(db)) == 4  # two versions and their titles
 
 
 def test_rows_seen_inside_a_savepoint_are_not_cached(db):
