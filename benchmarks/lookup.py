@@ -223,6 +223,21 @@ def server_cpu_seconds(pid: int) -> float:
     return total
 
 
+def spread_over_workers(pid: int, port: int) -> str:
+    """How the clients' connections are spread over the server's processes, e.g. "4/4".
+
+    Each uvicorn worker accepts from one shared socket, and the first awake takes every connection waiting: 8
+    connections opened in one burst often all land on one worker, which then serves alone while the other idles.
+    """
+    counts = []
+    for proc in [psutil.Process(pid), *psutil.Process(pid).children(recursive=True)]:
+        connections = getattr(proc, "net_connections", proc.connections)("tcp")  # psutil < 6: connections
+        held = [c for c in connections if c.status == "ESTABLISHED" and c.laddr.port == port]
+        if held:
+            counts.append(len(held))
+    return "/".join(str(n) for n in sorted(counts, reverse=True))
+
+
 def closed_loop(
     port: int,
     pid: int,
@@ -261,9 +276,12 @@ def closed_loop(
         conn.close()
 
     threads = [threading.Thread(target=client, args=(i,)) for i in range(clients)]
+    # One after the other, as independent clients arrive, not in one burst (spread_over_workers).
     for t in threads:
         t.start()
+        time.sleep(min(0.1, warmup / (2 * clients)))
     time.sleep(max(0.0, measure_from - time.perf_counter()))
+    spread = spread_over_workers(pid, port)
     cpu_start = server_cpu_seconds(pid)
     time.sleep(max(0.0, stop_at - time.perf_counter()))
     cpu_used = (
@@ -276,7 +294,7 @@ def closed_loop(
     return {
         "requests": n, "per_second": n / duration, "errors": sum(errors),
         "p50_ms": 1000 * statistics.median(done), "p99_ms": 1000 * done[min(n - 1, int(n * 0.99))],
-        "bytes": sum(sizes) / max(n, 1), "cpu_ms": 1000 * cpu_used / max(n, 1),
+        "bytes": sum(sizes) / max(n, 1), "cpu_ms": 1000 * cpu_used / max(n, 1), "spread": spread,
     }  # fmt: skip
 
 
@@ -333,7 +351,8 @@ def run_backend(backend: str, args: argparse.Namespace, tmp: Path) -> list[tuple
                 results.append((name, result))
                 print(f"  {backend:10} {name:18} {result['per_second']:7.0f} req/s  p50 {result['p50_ms']:5.1f} ms"
                       f"  p99 {result['p99_ms']:5.1f} ms  errors {result['errors']}  {result['bytes']:.0f} B/answer"
-                      f"  server CPU {result['cpu_ms']:.2f} ms/req  load {result['load']:.1f}", flush=True)  # fmt: skip
+                      f"  server CPU {result['cpu_ms']:.2f} ms/req  load {result['load']:.1f}"
+                      f"  connections per worker {result['spread']}", flush=True)  # fmt: skip
             return results
         finally:
             proc.terminate()
@@ -365,12 +384,14 @@ def main() -> None:
         for backend in backends:
             for name, r in run_backend(backend, args, Path(tmp)):
                 table.append((backend, name, r))
-    print("\n| backend | case | req/s | p50 ms | p99 ms | server CPU ms/req | errors | load avg |")
-    print("|---|---|---:|---:|---:|---:|---:|---:|")
+    print(
+        "\n| backend | case | req/s | p50 ms | p99 ms | server CPU ms/req | errors | load avg | connections |"
+    )
+    print("|---|---|---:|---:|---:|---:|---:|---:|---|")
     for backend, name, r in table:
         print(
             f"| {backend} | {name} | {r['per_second']:.0f} | {r['p50_ms']:.1f} | {r['p99_ms']:.1f} | {r['cpu_ms']:.2f}"
-            f" | {r['errors']} | {r['load']:.1f} |"
+            f" | {r['errors']} | {r['load']:.1f} | {r['spread']} |"
         )
 
 
