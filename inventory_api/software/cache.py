@@ -45,6 +45,7 @@ class CatalogCache:
 
     def lookup(self, keys: Any) -> dict[str, Ids]:
         """The cached ids of those keys that are cached."""
+        generation = self.generation  # before the entries: clear() empties them first, then counts
         young, old = self._young, self._old
         found: dict[str, Ids] = {}
         promote: dict[str, Ids] = {}
@@ -57,7 +58,7 @@ class CatalogCache:
                 promote[key] = ids
             found[key] = ids
         if promote:
-            self.add(promote, self.generation)
+            self.add(promote, generation)
         return found
 
     def add(self, entries: dict[str, Ids], generation: int) -> None:
@@ -71,8 +72,8 @@ class CatalogCache:
 
     def clear(self) -> None:
         with self._lock:
-            self.generation += 1
             self._young, self._old = {}, {}
+            self.generation += 1
 
 
 _caches: weakref.WeakKeyDictionary[Any, CatalogCache] = weakref.WeakKeyDictionary()
@@ -102,15 +103,19 @@ def clear_catalog_caches() -> None:
         cache.clear()
 
 
-def remember(session: Session, cache: CatalogCache, entries: dict[str, Ids]) -> None:
-    """Cache rows this transaction read or wrote once it commits; rows seen in a savepoint are not cached."""
+def remember(session: Session, cache: CatalogCache, entries: dict[str, Ids], generation: int) -> None:
+    """Cache rows this transaction read or wrote once it commits; rows seen in a savepoint are not cached.
+
+    `generation`: the cache's, taken before the rows were read (a clear after that refuses them)."""
     if not entries or session.in_nested_transaction():
         return
     staged = session.info.get(_STAGED)
     if staged is None:
-        session.info[_STAGED] = (cache, cache.generation, dict(entries))
+        session.info[_STAGED] = [cache, generation, dict(entries)]
     elif staged[0] is cache:
         staged[2].update(entries)
+        if staged[1] != generation:  # a clear in between: the earlier rows may be gone
+            staged[1] = -1
 
 
 @event.listens_for(Session, "after_commit")

@@ -69,6 +69,7 @@ def resolve_catalog(session: Session, keys: Iterable[CatalogKey]) -> dict[str, t
     query for the rest, else insert the missing."""
     wanted = {key.version_key: key for key in keys}
     cache = catalog_cache(session)
+    generation = cache.generation if cache is not None else 0  # before anything is read
     found = cache.lookup(wanted) if cache is not None else {}
     if len(found) == len(wanted):
         return found
@@ -89,7 +90,7 @@ def resolve_catalog(session: Session, keys: Iterable[CatalogKey]) -> dict[str, t
     titles: dict[str, uuid.UUID] = {}
     if not missing:
         if cache is not None:
-            remember(session, cache, _with_titles(seen, titles))
+            remember(session, cache, _with_titles(seen, titles), generation)
         return found
     title_keys = sorted({key.title_key for key in missing})
     if cache is not None:  # a new version of a title the cache knows: no title query
@@ -131,7 +132,7 @@ def resolve_catalog(session: Session, keys: Iterable[CatalogKey]) -> dict[str, t
             seen[vkey] = (titles[wanted[vkey].title_key], version_id)
     found.update(seen)
     if cache is not None:
-        remember(session, cache, _with_titles(seen, titles))
+        remember(session, cache, _with_titles(seen, titles), generation)
     return found
 
 

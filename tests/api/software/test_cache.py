@@ -108,6 +108,26 @@ def test_a_cleared_cache_takes_nothing_read_before_the_clear(db):
     assert len(cache_of(db)) == 0
 
 
+def test_rows_read_while_the_cache_is_cleared_are_not_cached(db):
+    """A clear that comes after the rows were read but before they are staged still refuses them."""
+    with db.transaction() as s:
+        resolve_catalog(s, KEYS)
+    clear_catalog_caches()
+
+    def clear_on_read(_conn, _cursor, statement, *_args):
+        if "FROM software_versions" in statement:
+            clear_catalog_caches()
+
+    event.listen(db.engine, "before_cursor_execute", clear_on_read)
+    try:
+        with db.transaction() as s:
+            ids = resolve_catalog(s, KEYS)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", clear_on_read)
+    assert len(cache_of(db)) == 0
+    assert ids == stored(db)
+
+
 def test_a_reset_database_gets_fresh_ids(db):
     """Emptying the tables under a running app (the tests do it after each test) clears the cache: the ids of
     the new rows are read, not the ones cached before."""
