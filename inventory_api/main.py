@@ -47,6 +47,11 @@ ROUTERS = (
     "inventory_api.imports.router",
 )
 
+#: Routers whose routes are tried first. FastAPI tries a request against every route in order (~1 µs each, ~0.2 ms
+#: to get past the 300 routes before the assets' ones): the busiest requests, collectors' reports and look-ups,
+#: should not pay for the rest.
+BUSIEST = ("inventory_api.ingest.router", "inventory_api.assets.router")
+
 
 @cache
 def freeze_loaded_objects() -> None:
@@ -85,7 +90,10 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     app.state.principals = PrincipalCache(settings.auth_cache_seconds)
     install_error_handlers(app)
     web.install(app)
-    for name in ROUTERS:
-        app.include_router(importlib.import_module(name).router)
+    routers = {name: importlib.import_module(name).router for name in ROUTERS}
+    for name in sorted(ROUTERS, key=lambda name: name not in BUSIEST):  # stable: the rest keep their order
+        app.include_router(routers[name])
+    # The documentation keeps the order of ROUTERS: its tags are listed in that order.
+    app.openapi_tags = [{"name": tag} for tag in dict.fromkeys(t for r in routers.values() for t in r.tags)]
     app.add_middleware(RequestContextMiddleware, metrics=app.state.metrics)
     return app
