@@ -59,14 +59,21 @@ def driver_rows(session: Session, stmt: Any, params: dict[str, Any] | None = Non
         result.close()
 
 
+def stored_uuid(value: Any) -> str:
+    """A UUID as SQLite stores it and as the catalog's ids travel from read to write: 32 hex digits (SQLite's
+    driver returns that text, psycopg a UUID). A string is not a container, so the garbage collector never walks
+    the cached ids, and it is written back as it is (PostgreSQL reads 32 hex digits as a uuid)."""
+    return value if isinstance(value, str) else value.hex
+
+
 def _chunks(values: Sequence[Any]) -> Iterable[Sequence[Any]]:
     for start in range(0, len(values), IN_CHUNK):
         yield values[start : start + IN_CHUNK]
 
 
-def resolve_catalog(session: Session, keys: Iterable[CatalogKey]) -> dict[str, tuple[uuid.UUID, int]]:
-    """version_key → (title id, version id): from the process's cache of committed catalog rows, else one IN
-    query for the rest, else insert the missing."""
+def resolve_catalog(session: Session, keys: Iterable[CatalogKey]) -> dict[str, tuple[str, int]]:
+    """version_key → (title id as 32 hex digits, version id): from the process's cache of committed catalog rows,
+    else one IN query for the rest, else insert the missing."""
     wanted = {key.version_key: key for key in keys}
     cache = catalog_cache(session)
     generation = cache.generation if cache is not None else 0  # before anything is read
@@ -74,15 +81,15 @@ def resolve_catalog(session: Session, keys: Iterable[CatalogKey]) -> dict[str, t
     if len(found) == len(wanted):
         return found
     # Read from the database: cached once this transaction commits.
-    seen: dict[str, tuple[uuid.UUID, int]] = {}
+    seen: dict[str, tuple[str, int]] = {}
 
     def load() -> None:
         missing = [k for k in wanted if k not in found]
         for chunk in _chunks(missing):
             stmt = select(SoftwareVersion.key, SoftwareVersion.title_id, SoftwareVersion.id)
-            # all(): one fetchall, where iterating the result fetches row by row (~850 rows on a first report)
-            rows = session.connection().execute(stmt.where(among(session, SoftwareVersion.key, chunk))).all()
-            seen.update((vkey, (title_id, version_id)) for vkey, title_id, version_id in rows)
+            # The driver's values, one fetchall: no Row and no UUID object per row (~850 on a first report).
+            rows = driver_rows(session, stmt.where(among(session, SoftwareVersion.key, chunk)))
+            seen.update((vkey, (stored_uuid(title_id), version_id)) for vkey, title_id, version_id in rows)
         found.update(seen)
 
     load()
@@ -94,7 +101,7 @@ def resolve_catalog(session: Session, keys: Iterable[CatalogKey]) -> dict[str, t
         return found
     title_keys = sorted({key.title_key for key in missing})
     if cache is not None:  # a new version of a title the cache knows: no title query
-        titles.update((title_key, ids[0]) for title_key, ids in cache.lookup(title_keys).items())
+        titles.update((title_key, uuid.UUID(ids[0])) for title_key, ids in cache.lookup(title_keys).items())
     for chunk in _chunks([title_key for title_key in title_keys if title_key not in titles]):
         titles.update(
             session.connection()
@@ -129,7 +136,7 @@ def resolve_catalog(session: Session, keys: Iterable[CatalogKey]) -> dict[str, t
     stmt = select(SoftwareVersion.key, SoftwareVersion.id)
     for chunk in _chunks([key.version_key for key in missing]):
         for vkey, version_id in driver_rows(session, stmt.where(among(session, SoftwareVersion.key, chunk))):
-            seen[vkey] = (titles[wanted[vkey].title_key], version_id)
+            seen[vkey] = (titles[wanted[vkey].title_key].hex, version_id)
     found.update(seen)
     if cache is not None:
         remember(session, cache, _with_titles(seen, titles), generation)
@@ -140,7 +147,7 @@ def _with_titles(versions: dict[str, Any], titles: dict[str, uuid.UUID]) -> dict
     """Cache entries for versions and their titles: a title is cached under its key, which, unlike a version
     key, holds no \x1f (whitespace, which normalising turns into spaces), as (title id, None)."""
     entries = {vkey.partition("\x1f")[0]: (ids[0], None) for vkey, ids in versions.items()}
-    entries.update((title_key, (title_id, None)) for title_key, title_id in titles.items())
+    entries.update((title_key, (title_id.hex, None)) for title_key, title_id in titles.items())
     entries.update(versions)
     return entries
 
@@ -150,7 +157,7 @@ class Removed:
     """An installation that is no longer reported."""
 
     version_id: int
-    title_id: uuid.UUID
+    title_id: str
     architecture: str
     scope: str
 
@@ -216,7 +223,7 @@ def sync_installations(
     gone = [row for ident, row in stored.items() if ident not in wanted]
     known = {row[4]: row[1] for row in rows} if new_idents else {}
     catalog = resolve_catalog(session, (wanted[i][0] for i in new_idents if i[0] not in known))
-    names: dict[uuid.UUID, str] = {}
+    names: dict[str, str] = {}  # title ids as 32 hex digits, as the catalog returns them
     versions: dict[int, str] = {}
     by_version: dict[int, CatalogKey] = {}
     added: list[dict[str, Any]] = []
@@ -240,10 +247,11 @@ def sync_installations(
         stmt = select(SoftwareVersion.id, SoftwareVersion.version, SoftwareTitle.id, SoftwareTitle.name).join(
             SoftwareTitle, SoftwareTitle.id == SoftwareVersion.title_id
         )
-        titles: dict[int, uuid.UUID] = {}
-        for vid, version, tid, name in session.connection().execute(
-            stmt.where(SoftwareVersion.id.in_({row[1] for row in gone}))
+        titles: dict[int, str] = {}
+        for vid, version, tid, name in driver_rows(
+            session, stmt.where(SoftwareVersion.id.in_({row[1] for row in gone}))
         ):
+            tid = stored_uuid(tid)
             versions[vid], names[tid], titles[vid] = version, name, tid
         removed = [
             Removed(version_id, titles[version_id], arch, scope) for _, version_id, arch, scope in gone
@@ -252,23 +260,23 @@ def sync_installations(
     untitled = {row["version_id"] for row in added if row["title_id"] is None}
     if untitled:
         stmt = select(SoftwareVersion.id, SoftwareVersion.title_id).where(SoftwareVersion.id.in_(untitled))
-        titled = dict(session.connection().execute(stmt).all())
+        titled = dict(driver_rows(session, stmt))
         for row in added:
             if row["title_id"] is None:
-                row["title_id"] = titled[row["version_id"]]
+                row["title_id"] = stored_uuid(titled[row["version_id"]])
                 names[row["title_id"]] = by_version[row["version_id"]].name
-    bulk_insert(session, Installation, added)
+    bulk_insert(session, Installation, added, native=("title_id",))
     return len(wanted), pair_changes(added, removed, names, versions) if describe else []
 
 
 def pair_changes(
     added: Sequence[dict[str, Any]],
     removed: Sequence[Any],
-    names: dict[uuid.UUID, str],
+    names: dict[str, str],
     versions: dict[int, str],
 ) -> list[SoftwareChange]:
     """An upgrade is a removed version of a title paired with an added version of the same title."""
-    gone: dict[tuple[uuid.UUID, str, str], list[Any]] = {}
+    gone: dict[tuple[str, str, str], list[Any]] = {}
     for row in removed:
         gone.setdefault((row.title_id, row.architecture, row.scope), []).append(row)
     changes: list[SoftwareChange] = []

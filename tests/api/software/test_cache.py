@@ -35,10 +35,11 @@ def catalog_reads(db, table: str = "software_versions"):
         event.remove(db.engine, "before_cursor_execute", note)
 
 
-def stored(db) -> dict[str, tuple[uuid.UUID, int]]:
+def stored(db) -> dict[str, tuple[str, int]]:
+    """The catalog's ids as resolve_catalog returns them: title ids as 32 hex digits (as SQLite stores them)."""
     with db.sessions() as s:
         return {
-            k: (t, v)
+            k: (t.hex, v)
             for k, t, v in s.execute(
                 select(SoftwareVersion.key, SoftwareVersion.title_id, SoftwareVersion.id)
             )
@@ -154,7 +155,8 @@ def test_a_reset_database_gets_fresh_ids(db):
     key = KEYS[1].version_key
     assert after[key] != before[key]
     with db.sessions() as s:
-        assert s.execute(select(Installation.title_id, Installation.version_id)).one() == after[key]
+        title_id, version_id = s.execute(select(Installation.title_id, Installation.version_id)).one()
+    assert (title_id.hex, version_id) == after[key]
 
 
 def test_entries_are_bounded_and_hits_stay():
