@@ -21,7 +21,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
-#: Entries kept per database at most (two generations of half each): ~300 bytes an entry, ~28 MiB in all.
+#: Entries kept per database at most (two generations of half each): ~280 bytes an entry, ~27 MiB in all.
 MAX_ENTRIES = 100_000
 _STAGED = "software_catalog_staged"
 
