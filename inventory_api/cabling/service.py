@@ -15,10 +15,30 @@ from inventory_api.cabling.registry import Sites, require_asset, require_locatio
 from inventory_api.db import utcnow
 from inventory_api.errors import Conflict, NotFound, Unprocessable
 from inventory_api.etag import check_if_match
+from inventory_api.events.service import emit_event
 from inventory_api.history.service import diff_fields, record_change
 
 ROOM_KINDS = ("room", "area", "other", "floor")
 PANEL_PLACES = ("closet", "rack", "room", "area", "other", "floor")
+
+
+def _changed(
+    session: Session,
+    subject_type: str,
+    subject_id: uuid.UUID,
+    site_id: uuid.UUID,
+    action: str,
+    *,
+    changes: dict[str, Any] | None = None,
+    summary: str | None = None,
+) -> None:
+    """A change to the cabling plant: its history event, and a `cabling.changed` outbox event in the same
+    transaction, so that integrations (a NOC's tools, a ticketing system) follow patching as it happens."""
+    record_change(session, subject_type, subject_id, action, changes=changes, summary=summary)
+    emit_event(session, "cabling.changed", subject_type, subject_id, {
+        "subject_type": subject_type, "id": str(subject_id), "site_id": str(site_id), "action": action,
+        "summary": summary, "changes": changes or {},
+    })  # fmt: skip
 
 
 # --- jacks ---------------------------------------------------------------------------------------------
@@ -58,7 +78,7 @@ def create_jack(session: Session, data: dict[str, Any], sites: Sites = None) -> 
     jack = Jack(**data, site_id=site_of(room))
     session.add(jack)
     session.flush()
-    record_change(session, "jack", jack.id, "created", summary=f"jack {jack.label} created")
+    _changed(session, "jack", jack.id, jack.site_id, "created", summary=f"jack {jack.label} created")
     return jack
 
 
@@ -75,7 +95,7 @@ def update_jack(
     changes = diff_fields(jack, {k: v for k, v in data.items() if v is not None or k == "notes"})
     if changes:
         jack.version += 1
-        record_change(session, "jack", jack.id, "updated", changes=changes)
+        _changed(session, "jack", jack.id, jack.site_id, "updated", changes=changes)
     return jack
 
 
@@ -84,7 +104,7 @@ def delete_jack(session: Session, jack: Jack, deleted_by: str | None = None) -> 
     jack.deleted_by = deleted_by
     jack.panel_port_id = None
     jack.version += 1
-    record_change(session, "jack", jack.id, "deleted", summary=f"jack {jack.label} deleted")
+    _changed(session, "jack", jack.id, jack.site_id, "deleted", summary=f"jack {jack.label} deleted")
 
 
 def jacks_query(sites: Sites, **filters: Any) -> Select[Any]:
@@ -121,7 +141,14 @@ def create_panel(session: Session, data: dict[str, Any], sites: Sites = None) ->
     session.add(panel)
     session.flush()
     session.add_all(PatchPanelPort(panel_id=panel.id, number=n) for n in range(1, panel.port_count + 1))
-    record_change(session, "patch_panel", panel.id, "created", summary=f"patch panel {panel.name} created")
+    _changed(
+        session,
+        "patch_panel",
+        panel.id,
+        panel.site_id,
+        "created",
+        summary=f"patch panel {panel.name} created",
+    )
     return panel
 
 
@@ -181,7 +208,9 @@ def create_switch_port(session: Session, data: dict[str, Any], sites: Sites = No
     port = SwitchPort(**data, site_id=switch.site_id)
     session.add(port)
     session.flush()
-    record_change(session, "switch_port", port.id, "created", summary=f"{switch.name} {port.name} created")
+    _changed(
+        session, "switch_port", port.id, port.site_id, "created", summary=f"{switch.name} {port.name} created"
+    )
     return port
 
 
@@ -192,7 +221,7 @@ def update_switch_port(
     changes = diff_fields(port, {k: v for k, v in data.items() if v is not None})
     if changes:
         port.version += 1
-        record_change(session, "switch_port", port.id, "updated", changes=changes)
+        _changed(session, "switch_port", port.id, port.site_id, "updated", changes=changes)
     return port
 
 
@@ -239,7 +268,7 @@ def patch(
         if jack.panel_port_id != port.id:
             jack.panel_port_id = port.id
             jack.version += 1
-            record_change(session, "jack", jack.id, "patched",
+            _changed(session, "jack", jack.id, jack.site_id, "patched",
                           summary=f"jack {jack.label} → panel {panel.name} port {port.number}")  # fmt: skip
     if switch_port_id is not None:
         switch_port = require_switch_port(session, switch_port_id, sites)
@@ -252,7 +281,7 @@ def patch(
             raise Conflict(f"switch port {switch_port.name} is already patched", code="already_patched")
         if port.switch_port_id != switch_port.id:
             port.switch_port_id = switch_port.id
-            record_change(session, "switch_port", switch_port.id, "patched",
+            _changed(session, "switch_port", switch_port.id, switch_port.site_id, "patched",
                           summary=f"panel {panel.name} port {port.number} → {switch_port.name}")  # fmt: skip
     session.flush()
     return port
@@ -272,9 +301,17 @@ def unpatch(
         for holder in session.scalars(select(Jack).where(Jack.panel_port_id == port.id)):
             holder.panel_port_id = None
             holder.version += 1
-            record_change(session, "jack", holder.id, "unpatched", summary=f"jack {holder.label} unpatched")
+            _changed(
+                session,
+                "jack",
+                holder.id,
+                holder.site_id,
+                "unpatched",
+                summary=f"jack {holder.label} unpatched",
+            )
     if switch_port and port.switch_port_id is not None:
-        record_change(session, "switch_port", port.switch_port_id, "unpatched")
+        panel = session.get_one(PatchPanel, port.panel_id)  # the switch port is at the panel's site
+        _changed(session, "switch_port", port.switch_port_id, panel.site_id, "unpatched")
         port.switch_port_id = None
     session.flush()
     return port

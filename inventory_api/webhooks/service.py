@@ -22,7 +22,7 @@ EVENT_TYPES = (
     "asset.created", "asset.changed", "asset.retired", "asset.deleted", "asset.flagged", "asset.checked_out",
     "asset.checked_in", "asset.inventory_changed", "inventory.changed", "service.created", "service.changed",
     "work_order.created", "work_order.changed", "work_order.state_changed", "sla.at_risk", "sla.breached",
-    "import.finished",
+    "import.finished", "cabling.changed",
 )  # fmt: skip
 #: Only one worker fans out at a time (PostgreSQL advisory lock), so deliveries are created in outbox order.
 FAN_OUT_LOCK = 7_402_113

@@ -1,6 +1,7 @@
 import uuid
 
 from inventory_api.cabling.models import Jack
+from inventory_api.webhooks.service import check_event_types
 from tests.api.cabling.world import build_world
 
 
@@ -122,3 +123,39 @@ def test_lldp_and_device_attributes_through_the_api(client, db, admin):
     unknown = client.post(f"/api/v1/assets/{world.desktop.id}/lldp",
                           json={"chassis_id": "ff:ff:ff:00:00:00", "port_id": "1"}, headers=admin)  # fmt: skip
     assert unknown.status_code == 404
+
+
+def _cabling_events(db) -> list[tuple[str, str, str]]:
+    from sqlalchemy import select
+
+    from inventory_api.events.models import OutboxEvent
+
+    with db.transaction() as session:
+        rows = session.scalars(
+            select(OutboxEvent).where(OutboxEvent.event_type == "cabling.changed").order_by(OutboxEvent.id)
+        )
+        return [(e.payload["subject_type"], e.payload["action"], e.payload["site_id"]) for e in rows]
+
+
+def test_cabling_changes_are_outbox_events_and_a_failed_patch_emits_none(client, db, admin):
+    world = _world(db)
+    site = str(world.room.site_id)
+    _jack, ports, switch_port = _cable(client, admin, world)
+    assert _cabling_events(db) == [
+        ("jack", "created", site), ("patch_panel", "created", site), ("switch_port", "created", site),
+        ("jack", "patched", site), ("switch_port", "patched", site),
+    ]  # fmt: skip
+    other = client.post(
+        "/api/v1/jacks", json={"label": "3-114-C", "room_id": str(world.room.id)}, headers=admin
+    )
+    before = _cabling_events(db)
+    answer = client.post("/api/v1/patches", json={"panel_port_id": ports[14]["id"], "jack_id": other.json()["id"],
+                                                  "switch_port_id": switch_port["id"]}, headers=admin)  # fmt: skip
+    assert answer.status_code == 409
+    assert _cabling_events(db) == before  # the jack half was rolled back with its event
+    assert client.delete(f"/api/v1/patches/{ports[13]['id']}", headers=admin).status_code == 200
+    assert _cabling_events(db)[len(before) :] == [
+        ("jack", "unpatched", site),
+        ("switch_port", "unpatched", site),
+    ]
+    check_event_types(["cabling.changed", "cabling.*"])  # webhooks can subscribe to it
