@@ -13,7 +13,7 @@ from inventory_api.assets.models import Asset, AssetFlag, AssetIdentifier
 from inventory_api.cabling.devices import normalise_mac
 from inventory_api.cabling.models import AssetConnection, Jack, PatchPanelPort, SwitchPort
 from inventory_api.cabling.ports import normalise_port_name
-from inventory_api.cabling.service import find_switch_port
+from inventory_api.cabling.service import find_switch_port, record_cabling_change
 from inventory_api.db import utcnow
 from inventory_api.history.service import plain, record_change
 
@@ -99,7 +99,8 @@ def connect_at_jack(session: Session, asset: Asset, jack: Jack) -> AssetConnecti
     switch_port = switch_port_of_jack(session, jack)
     connection = _upsert(session, asset, jack_id=jack.id, switch_port_id=switch_port.id if switch_port else None,
                          via_asset_id=None, source="manual", seen_at=utcnow())  # fmt: skip
-    record_change(session, "asset", asset.id, "connected", summary=f"plugged into jack {jack.label}")
+    summary = f"plugged into jack {jack.label}"
+    record_cabling_change(session, "asset", asset.id, asset.site_id, "connected", summary=summary)
     return connection
 
 
@@ -145,7 +146,8 @@ def link_lldp_neighbour(
                          source="lldp", seen_at=seen_at or utcnow())  # fmt: skip
     if moved:
         where = f"{neighbour.name} {switch_port.name}" if switch_port else f"behind {neighbour.name}"
-        record_change(session, "asset", asset.id, "connected", summary=f"LLDP: seen at {where}")
+        summary = f"LLDP: seen at {where}"
+        record_cabling_change(session, "asset", asset.id, asset.site_id, "connected", summary=summary)
     if jack is not None:
         check_location(session, asset, jack, switch_port)
     return connection

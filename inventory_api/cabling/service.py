@@ -22,7 +22,7 @@ ROOM_KINDS = ("room", "area", "other", "floor")
 PANEL_PLACES = ("closet", "rack", "room", "area", "other", "floor")
 
 
-def _changed(
+def record_cabling_change(
     session: Session,
     subject_type: str,
     subject_id: uuid.UUID,
@@ -78,7 +78,9 @@ def create_jack(session: Session, data: dict[str, Any], sites: Sites = None) -> 
     jack = Jack(**data, site_id=site_of(room))
     session.add(jack)
     session.flush()
-    _changed(session, "jack", jack.id, jack.site_id, "created", summary=f"jack {jack.label} created")
+    record_cabling_change(
+        session, "jack", jack.id, jack.site_id, "created", summary=f"jack {jack.label} created"
+    )
     return jack
 
 
@@ -95,7 +97,7 @@ def update_jack(
     changes = diff_fields(jack, {k: v for k, v in data.items() if v is not None or k == "notes"})
     if changes:
         jack.version += 1
-        _changed(session, "jack", jack.id, jack.site_id, "updated", changes=changes)
+        record_cabling_change(session, "jack", jack.id, jack.site_id, "updated", changes=changes)
     return jack
 
 
@@ -104,7 +106,9 @@ def delete_jack(session: Session, jack: Jack, deleted_by: str | None = None) -> 
     jack.deleted_by = deleted_by
     jack.panel_port_id = None
     jack.version += 1
-    _changed(session, "jack", jack.id, jack.site_id, "deleted", summary=f"jack {jack.label} deleted")
+    record_cabling_change(
+        session, "jack", jack.id, jack.site_id, "deleted", summary=f"jack {jack.label} deleted"
+    )
 
 
 def jacks_query(sites: Sites, **filters: Any) -> Select[Any]:
@@ -141,7 +145,7 @@ def create_panel(session: Session, data: dict[str, Any], sites: Sites = None) ->
     session.add(panel)
     session.flush()
     session.add_all(PatchPanelPort(panel_id=panel.id, number=n) for n in range(1, panel.port_count + 1))
-    _changed(
+    record_cabling_change(
         session,
         "patch_panel",
         panel.id,
@@ -208,7 +212,7 @@ def create_switch_port(session: Session, data: dict[str, Any], sites: Sites = No
     port = SwitchPort(**data, site_id=switch.site_id)
     session.add(port)
     session.flush()
-    _changed(
+    record_cabling_change(
         session, "switch_port", port.id, port.site_id, "created", summary=f"{switch.name} {port.name} created"
     )
     return port
@@ -221,7 +225,7 @@ def update_switch_port(
     changes = diff_fields(port, {k: v for k, v in data.items() if v is not None})
     if changes:
         port.version += 1
-        _changed(session, "switch_port", port.id, port.site_id, "updated", changes=changes)
+        record_cabling_change(session, "switch_port", port.id, port.site_id, "updated", changes=changes)
     return port
 
 
@@ -268,7 +272,7 @@ def patch(
         if jack.panel_port_id != port.id:
             jack.panel_port_id = port.id
             jack.version += 1
-            _changed(session, "jack", jack.id, jack.site_id, "patched",
+            record_cabling_change(session, "jack", jack.id, jack.site_id, "patched",
                           summary=f"jack {jack.label} → panel {panel.name} port {port.number}")  # fmt: skip
     if switch_port_id is not None:
         switch_port = require_switch_port(session, switch_port_id, sites)
@@ -281,7 +285,7 @@ def patch(
             raise Conflict(f"switch port {switch_port.name} is already patched", code="already_patched")
         if port.switch_port_id != switch_port.id:
             port.switch_port_id = switch_port.id
-            _changed(session, "switch_port", switch_port.id, switch_port.site_id, "patched",
+            record_cabling_change(session, "switch_port", switch_port.id, switch_port.site_id, "patched",
                           summary=f"panel {panel.name} port {port.number} → {switch_port.name}")  # fmt: skip
     session.flush()
     return port
@@ -301,7 +305,7 @@ def unpatch(
         for holder in session.scalars(select(Jack).where(Jack.panel_port_id == port.id)):
             holder.panel_port_id = None
             holder.version += 1
-            _changed(
+            record_cabling_change(
                 session,
                 "jack",
                 holder.id,
@@ -311,7 +315,7 @@ def unpatch(
             )
     if switch_port and port.switch_port_id is not None:
         panel = session.get_one(PatchPanel, port.panel_id)  # the switch port is at the panel's site
-        _changed(session, "switch_port", port.switch_port_id, panel.site_id, "unpatched")
+        record_cabling_change(session, "switch_port", port.switch_port_id, panel.site_id, "unpatched")
         port.switch_port_id = None
     session.flush()
     return port

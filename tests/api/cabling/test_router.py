@@ -140,7 +140,7 @@ def _cabling_events(db) -> list[tuple[str, str, str]]:
 def test_cabling_changes_are_outbox_events_and_a_failed_patch_emits_none(client, db, admin):
     world = _world(db)
     site = str(world.room.site_id)
-    _jack, ports, switch_port = _cable(client, admin, world)
+    jack, ports, switch_port = _cable(client, admin, world)
     assert _cabling_events(db) == [
         ("jack", "created", site), ("patch_panel", "created", site), ("switch_port", "created", site),
         ("jack", "patched", site), ("switch_port", "patched", site),
@@ -158,4 +158,9 @@ def test_cabling_changes_are_outbox_events_and_a_failed_patch_emits_none(client,
         ("jack", "unpatched", site),
         ("switch_port", "unpatched", site),
     ]
+    plugged = client.put(
+        f"/api/v1/assets/{world.phone.id}/connection", json={"jack_id": jack["id"]}, headers=admin
+    )
+    assert plugged.status_code == 200, plugged.text
+    assert _cabling_events(db)[-1] == ("asset", "connected", str(world.phone.site_id))
     check_event_types(["cabling.changed", "cabling.*"])  # webhooks can subscribe to it
