@@ -16,7 +16,13 @@ from inventory_api.events.service import emit_event
 from inventory_api.history.service import current_actor, record_change
 
 
-def raise_flag(session: Session, asset: Asset, kind: str, detail: dict[str, Any] | None = None) -> AssetFlag:
+def raise_flag(
+    session: Session,
+    asset: Asset,
+    kind: str,
+    detail: dict[str, Any] | None = None,
+    summary: str | None = None,
+) -> AssetFlag:
     """Open a flag of this kind on the asset, or return the one already open."""
     found = session.scalar(
         select(AssetFlag).where(
@@ -28,7 +34,7 @@ def raise_flag(session: Session, asset: Asset, kind: str, detail: dict[str, Any]
     flag = AssetFlag(id=uuid.uuid4(), asset_id=asset.id, kind=kind, detail=detail or {})
     session.add(flag)
     session.flush()
-    record_change(session, "asset", asset.id, "flagged", changes={"flag": [None, kind]})
+    record_change(session, "asset", asset.id, "flagged", changes={"flag": [None, kind]}, summary=summary)
     emit_event(session, "asset.flagged", "asset", asset.id, {"flag_id": str(flag.id), "kind": kind})
     return flag
 

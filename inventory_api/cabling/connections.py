@@ -9,13 +9,14 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from inventory_api.assets.flags import raise_flag
 from inventory_api.assets.models import Asset, AssetFlag, AssetIdentifier
 from inventory_api.cabling.devices import normalise_mac
 from inventory_api.cabling.models import AssetConnection, Jack, PatchPanelPort, SwitchPort
 from inventory_api.cabling.ports import normalise_port_name
 from inventory_api.cabling.service import find_switch_port, record_cabling_change
 from inventory_api.db import utcnow
-from inventory_api.history.service import plain, record_change
+from inventory_api.history.service import plain
 
 SWITCH_KINDS = ("switch", "router")
 #: Devices a PC can be daisy-chained behind: LLDP from the PC names the phone, not the switch.
@@ -170,9 +171,8 @@ def check_location(session: Session, asset: Asset, jack: Jack, switch_port: Swit
     }
     if asset.location_id is not None and asset.location_id != jack.room_id:
         if open_flag is None:
-            session.add(AssetFlag(asset_id=asset.id, kind=SEEN_ELSEWHERE, detail=detail))
-            record_change(session, "asset", asset.id, "flagged", summary=f"seen at jack {jack.label}, "
-                          "outside its recorded location", changes={"flag": [None, SEEN_ELSEWHERE]})  # fmt: skip
+            summary = f"seen at jack {jack.label}, outside its recorded location"
+            raise_flag(session, asset, SEEN_ELSEWHERE, detail, summary=summary)
         elif open_flag.detail != detail:
             open_flag.detail = detail
     elif open_flag is not None:

@@ -7,6 +7,7 @@ from inventory_api.cabling.connections import SEEN_ELSEWHERE, link_lldp_neighbou
 from inventory_api.cabling.devices import validate_device_attributes
 from inventory_api.cabling.ports import normalise_port_name
 from inventory_api.errors import Conflict, Unprocessable
+from inventory_api.events.models import OutboxEvent
 from tests.api.cabling.world import build_world, cable_desk
 
 
@@ -102,6 +103,10 @@ def test_lldp_at_another_room_flags_the_asset_then_clears(session):
     flag = session.query(AssetFlag).filter_by(asset_id=world.desktop.id, kind=SEEN_ELSEWHERE).one()
     assert flag.detail["seen_location_id"] == str(world.other_room.id)
     assert flag.detail["recorded_location_id"] == str(world.room.id)
+    flagged = (
+        session.query(OutboxEvent).filter_by(event_type="asset.flagged", subject_id=world.desktop.id).one()
+    )
+    assert flagged.payload == {"flag_id": str(flag.id), "kind": SEEN_ELSEWHERE}
     link_lldp_neighbour(session, world.desktop, "00:11:22:33:44:55", "Gi1/0/14")
     session.refresh(flag)
     assert flag.resolved_at is not None
