@@ -216,8 +216,8 @@ def drop_database(url: str) -> None:
             conn.execute(f'DROP DATABASE IF EXISTS "{url.rsplit("/", 1)[1]}" WITH (FORCE)')
 
 
-def prepare(url: str) -> str:
-    """Schema, a site and an enroll secret; returns the secret."""
+def prepare_database(url: str) -> tuple[Any, str]:
+    """Schema, a site and an enroll secret: (database, secret)."""
     from inventory_api.db import Database
     from inventory_api.history.service import Actor, set_actor
     from inventory_api.ingest.service import create_enroll_secret
@@ -232,6 +232,12 @@ def prepare(url: str) -> str:
         session.add(site)
         session.flush()
         _, secret = create_enroll_secret(session, name="benchmark", site_id=site.id)
+    return db, secret
+
+
+def prepare(url: str) -> str:
+    """Schema, a site and an enroll secret; returns the secret."""
+    db, secret = prepare_database(url)
     db.dispose()
     return secret
 

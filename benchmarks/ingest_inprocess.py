@@ -26,7 +26,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.ingest import add_fleet_arguments, build_fleet, drop_database, make_database  # noqa: E402
+from benchmarks.ingest import add_fleet_arguments, build_fleet, drop_database, make_database, prepare_database  # noqa: E402
 
 
 def prepare(url: str, identities: list[dict[str, Any]], settings: Any) -> tuple[Any, list[str]]:
@@ -34,20 +34,10 @@ def prepare(url: str, identities: list[dict[str, Any]], settings: Any) -> tuple[
     from pydantic import TypeAdapter
 
     from collector.report import Identity
-    from inventory_api.db import Database
     from inventory_api.history.service import Actor, set_actor
     from inventory_api.ingest import service
-    from inventory_api.locations.models import Location
-    from inventory_api.models import Base
 
-    db = Database(url)
-    Base.metadata.create_all(db.engine)
-    with db.transaction() as session:
-        set_actor(session, Actor("system", name="benchmark"))
-        site = Location(kind="site", name="Benchmark")
-        session.add(site)
-        session.flush()
-        _, secret = service.create_enroll_secret(session, name="benchmark", site_id=site.id)
+    db, secret = prepare_database(url)
     adapter = TypeAdapter(Identity)
     keys = []
     for ident in identities:

@@ -10,7 +10,7 @@ from sqlalchemy import event, func, select
 from collector.report import to_dict
 from inventory_api.assets.models import Asset, AssetFlag
 from inventory_api.catalog.models import Manufacturer, Model
-from tests.api.ingest.reports import again, enroll, gz, machine, make_secret, make_site, payload, post
+from tests.api.ingest.reports import again, enroll, gz, machine, payload, post
 from tests.api.ingest.server import serve
 
 
@@ -45,16 +45,6 @@ def asset_row(db, asset_id):
 def count(db, model):
     with db.sessions() as s:
         return s.scalar(select(func.count()).select_from(model))
-
-
-@pytest.fixture
-def site(db):
-    return make_site(db)
-
-
-@pytest.fixture
-def secret(db, site):
-    return make_secret(db, site)
 
 
 def test_first_report_links_every_spelling_of_a_maker_to_one_manufacturer(client, db, secret):

@@ -66,16 +66,6 @@ def history(client, admin, asset_id):
     return client.get(f"/api/v1/assets/{asset_id}/history", headers=admin).json()["items"]
 
 
-@pytest.fixture
-def site(db):
-    return make_site(db)
-
-
-@pytest.fixture
-def secret(db, site):
-    return make_secret(db, site)
-
-
 def test_an_imported_asset_is_the_machine_its_collector_enrolls(client, db, admin):
     for kind, body in (("locations", LOCATIONS), ("people", PEOPLE), ("assets", ASSETS)):
         upload(client, admin, kind, body)

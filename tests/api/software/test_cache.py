@@ -129,28 +129,26 @@ def test_rows_read_while_the_cache_is_cleared_are_not_cached(db):
     assert ids == stored(db)
 
 
+def install_7zip_on_a_new_desktop(s) -> None:
+    site = Location(kind="site", name="HQ")
+    s.add(site)
+    s.flush()
+    asset = Asset(kind="desktop", status="deployed", site_id=site.id)
+    s.add(asset)
+    s.flush()
+    sync_installations(s, asset.id, [Package(name="7-Zip", version="23.01")], empty=True)
+
+
 def test_a_reset_database_gets_fresh_ids(db):
     """Emptying the tables under a running app (the tests do it after each test) clears the cache: the ids of
     the new rows are read, not the ones cached before."""
     with db.transaction() as s:
-        site = Location(kind="site", name="HQ")
-        s.add(site)
-        s.flush()
-        asset = Asset(kind="desktop", status="deployed", site_id=site.id)
-        s.add(asset)
-        s.flush()
-        sync_installations(s, asset.id, [Package(name="7-Zip", version="23.01")], empty=True)
+        install_7zip_on_a_new_desktop(s)
     before = stored(db)
     empty_tables(db)
     with db.transaction() as s:
         resolve_catalog(s, [catalog_key("Notepad++", "8.6", None)])  # takes the ids the old rows had
-        site = Location(kind="site", name="HQ")
-        s.add(site)
-        s.flush()
-        asset = Asset(kind="desktop", status="deployed", site_id=site.id)
-        s.add(asset)
-        s.flush()
-        sync_installations(s, asset.id, [Package(name="7-Zip", version="23.01")], empty=True)
+        install_7zip_on_a_new_desktop(s)
     after = stored(db)
     key = KEYS[1].version_key
     assert after[key] != before[key]
