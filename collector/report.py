@@ -20,7 +20,7 @@ __all__ = [
     "to_dict",
 ]
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"  # 1.1: software_delta
 SECTIONS = ("system", "hardware", "network", "peripherals", "security", "software")
 
 
@@ -405,6 +405,20 @@ class SoftwareSection:
     packages: list[Package] = field(default_factory=list)
 
 
+@dataclass(slots=True, kw_only=True)
+class SoftwareDelta:
+    """The software section as the packages added and removed since the one the server acknowledged (`base`, its
+    hash): sent instead of the section when a few packages changed, with the new section's hash in `hashes`.
+
+    A package changed in any field is removed as it was and added as it is. The server applies it only when
+    `base` is the hash it stored; else it answers 409 sections_required and the collector sends the section.
+    """
+
+    base: str
+    added: list[Package] = field(default_factory=list)
+    removed: list[Package] = field(default_factory=list)
+
+
 # --- the report ------------------------------------------------------------------------------
 
 
@@ -425,6 +439,7 @@ class Report:
     peripherals: PeripheralsSection | None = None
     security: SecuritySection | None = None
     software: SoftwareSection | None = None
+    software_delta: SoftwareDelta | None = None  # since 1.1, only with software null
     errors: list[ReportError] = field(default_factory=list)
 
 
