@@ -1,4 +1,4 @@
-"""The collector's state directory: node key, acknowledged section hashes, pacing and backoff."""
+"""The collector's state directory: node key, acknowledged section hashes and software, pacing and backoff."""
 
 from __future__ import annotations
 
@@ -13,9 +13,11 @@ from pathlib import Path
 from typing import Any
 
 from collector.paths import DUE_FILE
+from collector.report_codec import digest
 
 NODE_KEY_FILE = "node_key"
 STATE_FILE = "state.json"
+SOFTWARE_BASE_FILE = "software.json"  # the software section the server acknowledged: the base of a delta
 LOCK_FILE = "run.lock"
 DIR_MODE = 0o700
 FILE_MODE = 0o600
@@ -207,6 +209,38 @@ class StateStore:
     def drop_node_key(self) -> None:
         """Forget the node key (the server refused it)."""
         self.node_key_path.unlink(missing_ok=True)
+
+    @property
+    def software_base_path(self) -> Path:
+        """Path of software.json."""
+        return self.directory / SOFTWARE_BASE_FILE
+
+    def read_software_base(self, section_hash: str) -> list[dict[str, Any]] | None:
+        """The packages of the software section with this hash, if software.json holds it intact; else None."""
+        try:
+            data = json.loads(self.software_base_path.read_bytes())
+        except (OSError, ValueError):
+            return None
+        if not isinstance(data, dict) or data.get("hash") != section_hash:
+            return None
+        packages = data.get("packages")
+        if not isinstance(packages, list) or not all(isinstance(package, dict) for package in packages):
+            return None
+        try:
+            intact = digest({"packages": packages}) == section_hash  # an edited file must not become a delta
+        except ValueError:  # NaN: json.loads takes it, canonical JSON does not
+            return None
+        return packages if intact else None
+
+    def write_software_base(self, section_hash: str, packages: list[dict[str, Any]]) -> None:
+        """Keep the acknowledged software section (its hash and wire packages) in software.json, atomically."""
+        self.ensure_dir()
+        body = json.dumps({"hash": section_hash, "packages": packages}, separators=(",", ":")).encode()
+        atomic_write(self.software_base_path, body)
+
+    def drop_software_base(self) -> None:
+        """Forget the acknowledged software section (the acknowledged hashes were reset)."""
+        self.software_base_path.unlink(missing_ok=True)
 
 
 def now_utc() -> datetime:

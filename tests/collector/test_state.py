@@ -1,4 +1,4 @@
-"""State directory: node key and state.json written atomically, owner-only, tolerant of damage."""
+"""State directory: node key, state.json and software.json written atomically, owner-only, tolerant of damage."""
 
 import os
 import stat
@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from collector.paths import default_state_dir, system_state_dir
+from collector.report import Package, SoftwareSection, section_hash, to_dict
 from collector.state import (
     State,
     StateStore,
@@ -112,3 +113,49 @@ def test_unwritable_system_dir_falls_back_to_the_users_state_dir(tmp_path: Path)
     assert chosen == tmp_path / "home" / ".local" / "state" / "inventory-collector"
     writable = tmp_path / "var" / "lib" / "inventory-collector"
     assert default_state_dir(system=writable, home=tmp_path / "home") == writable
+
+
+def _software(*names: str) -> tuple[str, list[dict[str, object]]]:
+    """A software section's hash and wire packages, as the report defines them."""
+    section = SoftwareSection(packages=[Package(name=name, version="1.0") for name in names])
+    return section_hash(section), to_dict(section)["packages"]
+
+
+def test_software_base_round_trips_owner_only(tmp_path: Path) -> None:
+    store = StateStore(tmp_path / "state")
+    digest, packages = _software("bash", "bash", "curl")
+    store.write_software_base(digest, packages)
+    assert store.read_software_base(digest) == packages
+    assert _mode(store.software_base_path) == 0o600
+    store.drop_software_base()
+    assert not store.software_base_path.exists()
+    store.drop_software_base()  # nothing to drop is fine
+
+
+@pytest.mark.parametrize(
+    ("damage", "text"),
+    [
+        ("missing", None),
+        ("torn", '{"hash": "HASH", "packages": ['),
+        ("not an object", "[]"),
+        ("not packages", '{"hash": "HASH", "packages": [1]}'),
+        ("edited", '{"hash": "HASH", "packages": [{"name": "bash"}, {"name": "wget"}]}'),
+        ("nan", '{"hash": "HASH", "packages": [{"name": "bash", "version": NaN}]}'),
+    ],
+)
+def test_damaged_software_base_gives_none(tmp_path: Path, damage: str, text: str | None) -> None:
+    store = StateStore(tmp_path)
+    digest, packages = _software("bash", "curl")
+    store.write_software_base(digest, packages)
+    if text is None:
+        store.software_base_path.unlink()
+    else:
+        store.software_base_path.write_text(text.replace("HASH", digest))
+    assert store.read_software_base(digest) is None, damage
+
+
+def test_software_base_of_another_section_gives_none(tmp_path: Path) -> None:
+    store = StateStore(tmp_path)
+    digest, packages = _software("bash")
+    store.write_software_base(digest, packages)
+    assert store.read_software_base(_software("curl")[0]) is None
