@@ -110,13 +110,22 @@ def answer(
 
 
 def plan_sections(report: Any, stored: dict[str, str]) -> tuple[list[str], list[str], dict[str, str]]:
-    """(sections to apply, sections the server needs in full, the hashes after this report)."""
+    """(sections to apply, sections the server needs in full, the hashes after this report).
+
+    A section sent as a hash the server does not hold is needed in full, except software sent as a delta from
+    the section the server holds (its hash is the delta's base)."""
     apply, required = [], []
     hashes = dict(stored)
     for name in SECTIONS:
         section, claimed = getattr(report, name), report.hashes.get(name)
         if section is None:
-            if claimed is not None and claimed != stored.get(name):
+            if claimed is None or claimed == stored.get(name):
+                continue
+            delta = report.software_delta if name == "software" else None
+            if delta is not None and stored.get(name) is not None and delta.base == stored[name]:
+                apply.append(name)
+                hashes[name] = claimed
+            else:
                 required.append(name)
             continue
         digest = claimed or section_hash(section)
@@ -174,6 +183,15 @@ def read_report(body: bytes) -> tuple[Any, datetime]:
             "report_id: 1 to 100 characters",
             code="validation_error",
             errors=[{"field": "report_id", "message": "1 to 100 characters"}],
+        )
+    if report.software_delta is not None and (
+        report.software is not None or not report.hashes.get("software")
+    ):
+        message = "send it with software null and the new section's hash in hashes.software"
+        raise Unprocessable(
+            f"software_delta: {message}",
+            code="validation_error",
+            errors=[{"field": "software_delta", "message": message}],
         )
     return report, collected_at
 

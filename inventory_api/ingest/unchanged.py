@@ -27,8 +27,9 @@ _state, _collectors, _assets = InventoryState.__table__, Collector.__table__, As
 
 
 def claimed_hashes(report: Any) -> dict[str, str] | None:
-    """The section hashes of a report that sends every section as its hash only; None if one came in full."""
-    if any(getattr(report, name) is not None for name in SECTIONS):
+    """The section hashes of a report that sends every section as its hash only; None if one came in full or
+    as a delta."""
+    if report.software_delta is not None or any(getattr(report, name) is not None for name in SECTIONS):
         return None
     return {name: report.hashes[name] for name in SECTIONS if report.hashes.get(name) is not None}
 

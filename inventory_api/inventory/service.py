@@ -10,11 +10,12 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from inventory_api.assets.models import Asset
+from inventory_api.errors import Conflict
 from inventory_api.inventory import sections as s
 from inventory_api.inventory.diff import human_bytes, sync_components, sync_single
 from inventory_api.inventory.models import SecurityPosture, SystemFacts
 from inventory_api.inventory.peripherals import split_peripherals, sync_peripheral_assets
-from inventory_api.software.service import sync_installations
+from inventory_api.software.service import DeltaMismatch, apply_installation_delta, sync_installations
 
 
 @dataclass
@@ -185,6 +186,18 @@ def apply_software(
     return count, [c.summary() for c in changes]
 
 
+def apply_software_delta(session: Session, asset: Asset, delta: Any) -> list[str]:
+    """The packages added and removed since the stored section; 409 sections_required when they do not fit."""
+    try:
+        changes = apply_installation_delta(session, asset.id, delta.added, delta.removed)
+    except DeltaMismatch as exc:
+        raise Conflict(
+            f"the software delta does not fit the stored installations ({exc} is not installed): send the "
+            "software section in full", code="sections_required", sections=["software"],
+        ) from None  # fmt: skip
+    return [c.summary() for c in changes]
+
+
 def apply_sections(
     session: Session,
     asset: Asset,
@@ -229,6 +242,8 @@ def _apply_section(
         )
     elif name == "security":
         applied.add(name, apply_security(session, asset, section))
+    elif name == "software" and section is None:  # a delta (see pipeline.plan_sections)
+        applied.add(name, apply_software_delta(session, asset, report.software_delta))
     elif name == "software":
         count, lines = apply_software(session, asset, section, first=first)
         applied.add(name, lines)

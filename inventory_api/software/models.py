@@ -33,7 +33,11 @@ class SoftwareVersion(Base):
 
 
 class Installation(Base):
-    """A version of a title installed on an asset, for one architecture and scope (system or user)."""
+    """A version of a title installed on an asset, for one architecture and scope (system or user).
+
+    `copies`: how many reported packages it stands for (two users' per-user installs of one version, or two names
+    the catalog's rules make one), so that a software delta removing one of them keeps the row.
+    """
 
     __tablename__ = "software_installations"
     __table_args__ = (
@@ -55,3 +59,4 @@ class Installation(Base):
     is_system_component: Mapped[bool] = mapped_column(default=False)
     is_update: Mapped[bool] = mapped_column(default=False)
     first_seen: Mapped[datetime] = mapped_column(default=utcnow)
+    copies: Mapped[int] = mapped_column(default=1, server_default="1")

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import json
 import uuid
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import String, bindparam, delete, func, select
+from sqlalchemy import String, bindparam, delete, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -177,6 +178,9 @@ class SoftwareChange:
         return f"{self.title} {self.new_version or self.old_version or ''} {self.action}".replace("  ", " ")
 
 
+#: What an installation holds of the package reported last under its identity (the details a report may change).
+DETAILS = ("install_date", "source", "is_system_component", "is_update")
+_DETAIL_COLUMNS = [Installation.copies, *(getattr(Installation, name) for name in DETAILS)]
 #: An asset's installations with each version's catalog key (built once: it runs on every software change).
 _INSTALLED = (
     select(
@@ -185,10 +189,61 @@ _INSTALLED = (
         Installation.architecture,
         Installation.scope,
         SoftwareVersion.key,
+        *_DETAIL_COLUMNS,
     )
     .join(SoftwareVersion, SoftwareVersion.id == Installation.version_id)
     .where(Installation.asset_id == bindparam("asset_id"))
 )
+_REFRESH = (
+    update(Installation.__table__)
+    .where(Installation.__table__.c.id == bindparam("row_id"))
+    .values(copies=bindparam("n"), **{name: bindparam(f"d_{name}") for name in DETAILS})
+)
+#: (catalog version key, architecture, scope): what names one installation of an asset.
+Ident = tuple[str, str, str]
+
+
+def details(package: Any) -> tuple[Any, ...]:
+    """A package's DETAILS, as the driver returns them stored."""
+    return package.install_date, package.source, bool(package.is_system_component), bool(package.is_update)
+
+
+def refreshed(row_id: int, copies: int, values: tuple[Any, ...]) -> dict[str, Any]:
+    """_REFRESH's parameters: an installation's copies and details."""
+    return {
+        "row_id": row_id,
+        "n": copies,
+        **{f"d_{name}": v for name, v in zip(DETAILS, values, strict=True)},
+    }
+
+
+def package_idents(packages: Sequence[Any]) -> Iterable[tuple[Ident, CatalogKey, Any]]:
+    """Each named package with its installation's identity and its catalog key."""
+    for package in packages:
+        name = package.name
+        if not name or not name.strip():
+            continue
+        key = catalog_key(name, package.version, package.publisher)
+        scope = package.scope if package.scope in SCOPES else "system"
+        yield (key.version_key, normalize_architecture(package.architecture), scope), key, package
+
+
+def installation_row(
+    asset_id: uuid.UUID,
+    title_id: str | None,
+    version_id: int,
+    ident: Ident,
+    package: Any,
+    copies: int,
+    now: Any,
+) -> dict[str, Any]:
+    """A new installation's columns, from the package reported last under its identity."""
+    return {
+        "asset_id": asset_id, "title_id": title_id, "version_id": version_id, "architecture": ident[1],
+        "scope": ident[2], "install_date": package.install_date, "source": package.source,
+        "is_system_component": bool(package.is_system_component), "is_update": bool(package.is_update),
+        "first_seen": now, "copies": copies,
+    }  # fmt: skip
 
 
 def sync_installations(
@@ -202,23 +257,28 @@ def sync_installations(
     """Make the asset's installations equal the reported packages; the number now installed and what changed
     (not described on a first inventory, whose history is one summary line). `empty`: the asset has none yet
     (its first report), so there is nothing to read."""
-    # (catalog version key, architecture, scope) → the package: the catalog key names the version row one to one,
-    # so unchanged packages are matched to stored rows without the catalog (and on a repeat, the last one wins).
-    wanted: dict[tuple[str, str, str], tuple[CatalogKey, Any]] = {}
-    for package in packages:
-        name = package.name
-        if not name or not name.strip():
-            continue
-        key = catalog_key(name, package.version, package.publisher)
-        scope = package.scope if package.scope in SCOPES else "system"
-        wanted[(key.version_key, normalize_architecture(package.architecture), scope)] = (key, package)
+    # The catalog key names the version row one to one, so unchanged packages are matched to stored rows without
+    # the catalog; packages of one identity are one installation of that many copies (the last one's details).
+    wanted: dict[Ident, tuple[CatalogKey, Any]] = {}
+    copies: Counter[Ident] = Counter()
+    for ident, key, package in package_idents(packages):
+        wanted[ident] = (key, package)
+        copies[ident] += 1
     # What the asset has, with each version's catalog key: only packages not among them need the catalog.
     # Plain driver tuples (ints and strings need no type processing): an asset has hundreds of installations
     # and this runs on every software change.
     rows = [] if empty else driver_rows(session, _INSTALLED, {"asset_id": asset_id})
     stored = {
-        (key, arch, scope): (row_id, version_id, arch, scope) for row_id, version_id, arch, scope, key in rows
+        (key, arch, scope): (row_id, version_id, arch, scope)
+        for row_id, version_id, arch, scope, key, *_ in rows
     }
+    refresh = []  # installations kept whose copies or details changed
+    for row_id, _, arch, scope, key, *held in rows:
+        ident = (key, arch, scope)
+        if ident in wanted and (want := (copies[ident], *details(wanted[ident][1]))) != tuple(held):
+            refresh.append(refreshed(row_id, want[0], want[1:]))
+    if refresh:
+        session.connection().execute(_REFRESH, refresh)
     new_idents = [ident for ident in wanted if ident not in stored]
     gone = [row for ident, row in stored.items() if ident not in wanted]
     known = {row[4]: row[1] for row in rows} if new_idents else {}
@@ -234,12 +294,7 @@ def sync_installations(
         if title_id is not None:
             names[title_id] = key.name
         versions[version_id], by_version[version_id] = key.version, key
-        added.append({
-            "asset_id": asset_id, "title_id": title_id, "version_id": version_id, "architecture": ident[1],
-            "scope": ident[2], "install_date": package.install_date, "source": package.source,
-            "is_system_component": bool(package.is_system_component), "is_update": bool(package.is_update),
-            "first_seen": now,
-        })  # fmt: skip
+        added.append(installation_row(asset_id, title_id, version_id, ident, package, copies[ident], now))
     removed: list[Any] = []
     if gone:
         for chunk in _chunks([row[0] for row in gone]):
@@ -267,6 +322,71 @@ def sync_installations(
                 names[row["title_id"]] = by_version[row["version_id"]].name
     bulk_insert(session, Installation, added, native=("title_id",))
     return len(wanted), pair_changes(added, removed, names, versions) if describe else []
+
+
+class DeltaMismatch(Exception):
+    """A software delta that does not fit the stored installations: the server's copy differs from the
+    collector's base, so the section is needed in full."""
+
+
+def apply_installation_delta(
+    session: Session, asset_id: uuid.UUID, added: Sequence[Any], removed: Sequence[Any]
+) -> list[SoftwareChange]:
+    """Apply the packages added and removed since the section the server stored (a software delta): only the
+    installations of the packages named are read and written. What changed, as `sync_installations` says it.
+
+    Raises `DeltaMismatch`, having written no installation, when a removed package is not installed."""
+    change: Counter[Ident] = Counter()
+    keys: dict[Ident, CatalogKey] = {}
+    latest: dict[Ident, Any] = {}
+    for ident, key, _ in package_idents(removed):
+        change[ident] -= 1
+        keys[ident] = key
+    for ident, key, package in package_idents(added):
+        change[ident] += 1
+        keys[ident], latest[ident] = key, package
+    if not keys:
+        return []
+    catalog = resolve_catalog(session, keys.values())
+    by_version = {catalog[ident[0]][1]: ident[0] for ident in keys}
+    stmt = select(
+        Installation.id,
+        Installation.version_id,
+        Installation.architecture,
+        Installation.scope,
+        *_DETAIL_COLUMNS,
+    ).where(Installation.asset_id == bindparam("asset_id"), Installation.version_id.in_(by_version))
+    stored = {
+        (by_version[version_id], arch, scope): (row_id, copies, tuple(held))
+        for row_id, version_id, arch, scope, copies, *held in driver_rows(
+            session, stmt, {"asset_id": asset_id}
+        )
+    }
+    gone, refresh, new = [], [], []
+    now = utcnow()
+    for ident, key in keys.items():
+        row_id, copies, held = stored.get(ident, (None, 0, ()))
+        count = copies + change[ident]
+        if count < 0 or (count == 0 and ident in latest):  # more removed than stored
+            raise DeltaMismatch(f"{key.name} {key.version}".strip())
+        title_id, version_id = catalog[ident[0]]
+        if count == 0:
+            gone.append((row_id, Removed(version_id, title_id, ident[1], ident[2])))
+        elif row_id is None:
+            new.append(installation_row(asset_id, title_id, version_id, ident, latest[ident], count, now))
+        else:  # kept: the details of the package reported last, as the full section would give
+            want = details(latest[ident]) if ident in latest else held
+            if (count, *want) != (copies, *held):
+                refresh.append(refreshed(row_id, count, want))
+    connection = session.connection()
+    if gone:
+        connection.execute(delete(Installation).where(Installation.id.in_([row_id for row_id, _ in gone])))
+    if refresh:
+        connection.execute(_REFRESH, refresh)
+    bulk_insert(session, Installation, new, native=("title_id",))
+    names = {catalog[ident[0]][0]: key.name for ident, key in keys.items()}
+    versions = {catalog[ident[0]][1]: key.version for ident, key in keys.items()}
+    return pair_changes(new, [removed for _, removed in gone], names, versions)
 
 
 def pair_changes(
