@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from collector.report import SECTIONS, section_hash, to_dict
+from collector.software_delta import build_software_delta
 from collector.spool import next_attempt_at
 from collector.state import State, format_time, parse_time
 from collector.transport import EnrollError, Outcome, OutcomeKind
@@ -74,7 +76,7 @@ class Delivery:
             if node_key is None:
                 return EXIT_NOT_ENROLLED
             full = True
-        payload = self.report if full else delta_payload(self.report, self.state.acknowledged)
+        payload = self.report if full else self.payload()
         resent = reenrolled = False
         while True:
             if self.remaining() <= 0:
@@ -86,7 +88,7 @@ class Delivery:
                 log.info("server asks for sections in full: %s", ", ".join(outcome.sections) or "all")
                 resent = True
                 keep = outcome.sections or SECTIONS
-                payload = delta_payload(self.report, self.state.acknowledged, keep=keep)
+                payload = self.payload(keep=keep)
                 continue
             if outcome.kind is OutcomeKind.REENROLL and secret and not reenrolled:
                 log.warning("server refused the node key (%s); enrolling again", outcome.code)
@@ -98,6 +100,36 @@ class Delivery:
                 payload = self.report
                 continue
             return self.finish(outcome)
+
+    def payload(self, *, keep: Sequence[str] = ()) -> dict[str, Any]:
+        """The report with acknowledged sections as null and, unless kept in full, software as a package delta."""
+        payload = delta_payload(self.report, self.state.acknowledged, keep=keep)
+        if "software" not in keep and self.software_delta is not None:
+            payload["software"] = None
+            payload["software_delta"] = self.software_delta
+        return payload
+
+    @cached_property
+    def software_delta(self) -> dict[str, Any] | None:
+        """The software section as the packages changed since the acknowledged one, when few changed.
+
+        software.json is read only when the software hash changed, so a quiet run parses nothing more.
+        """
+        software = self.report.get("software")
+        new_hash = (self.report.get("hashes") or {}).get("software")
+        base_hash = self.state.acknowledged.get("software")
+        if not isinstance(software, dict) or not isinstance(software.get("packages"), list):
+            return None
+        if new_hash is None or base_hash is None or new_hash == base_hash:
+            return None
+        base = self.runner.store.read_software_base(base_hash)
+        if base is None:
+            log.debug("no acknowledged software section on file; software goes in full")
+            return None
+        delta = build_software_delta(base_hash, base, software["packages"])
+        if delta is None:
+            log.debug("many packages changed; software goes in full")
+        return delta
 
     def try_enroll(self, secret: str | None) -> str | None:
         """Enroll with the report's identity; on failure keep the report spooled."""
@@ -119,6 +151,7 @@ class Delivery:
         """Record what the server said and keep, spool or drop the report accordingly."""
         state, runner = self.state, self.runner
         if outcome.kind is OutcomeKind.APPLIED:
+            previous = state.acknowledged.get("software")
             acknowledged = outcome.body.get("acknowledged")
             state.acknowledged = (
                 {str(k): str(v) for k, v in acknowledged.items()} if isinstance(acknowledged, dict) else {}
@@ -131,11 +164,12 @@ class Delivery:
             state.last_success_at = runner.clock()
             runner.spool.clear()
             runner.store.save(state)
+            self.keep_software_base(previous)
             log.info("report %s: %s", self.report.get("report_id"), outcome.body.get("status", "applied"))
             return EXIT_OK
         if outcome.kind is OutcomeKind.REENROLL:
             runner.store.drop_node_key()
-            state.acknowledged = {}
+            runner.forget_acknowledged(state)
             self.spool_report()
             state.last_error = f"node key refused ({outcome.code}): run `inventory-collector enroll`"
             runner.store.save(state)
@@ -155,8 +189,22 @@ class Delivery:
             runner.store.save(state)
             return EXIT_REJECTED
         if outcome.kind is OutcomeKind.SECTIONS_REQUIRED:
-            state.acknowledged = {}  # the next run sends every section in full
+            runner.forget_acknowledged(state)  # the next run sends every section in full
         return self.retry_later(outcome)
+
+    def keep_software_base(self, previous: str | None) -> None:
+        """Keep the software section the server acknowledged as the next delta's base, once per change."""
+        software = self.report.get("software")
+        sent = (self.report.get("hashes") or {}).get("software")
+        store = self.runner.store
+        if not isinstance(software, dict) or sent is None or self.state.acknowledged.get("software") != sent:
+            return  # not sent, or the server kept another section (a stale report)
+        if sent == previous and store.software_base_path.exists():
+            return  # unchanged: software.json holds it already (no 300 KB rewrite per run)
+        try:
+            store.write_software_base(sent, software.get("packages") or [])
+        except OSError as exc:  # only the next delta is lost: that report goes in full
+            log.warning("could not keep the acknowledged software section: %s", exc)
 
     def retry_later(self, outcome: Outcome) -> int:
         """Spool the full report and back off."""

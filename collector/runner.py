@@ -158,9 +158,14 @@ class Runner:
         self.store.write_node_key(enrollment.node_key)
         state.server = server
         state.asset_id = enrollment.asset_id
-        state.acknowledged = {}
+        self.forget_acknowledged(state)
         state.next_report_at = parse_time(enrollment.next_report_at)
         state.backoff_attempts = 0
         state.not_before = None
         log.info("enrolled with %s as asset %s", server, enrollment.asset_id)
         return enrollment.node_key
+
+    def forget_acknowledged(self, state: State) -> None:
+        """Forget what the server acknowledged (hashes and software.json): the next report goes out in full."""
+        state.acknowledged = {}
+        self.store.drop_software_base()

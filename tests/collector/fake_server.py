@@ -8,10 +8,16 @@ import json
 import ssl
 import subprocess
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from collector.report_codec import digest
+
+if TYPE_CHECKING:
+    from collector.report import Package
 
 SECTIONS = ("system", "hardware", "network", "peripherals", "security", "software")
 
@@ -43,6 +49,8 @@ class FakeInventoryServer:
         self.secret = secret
         self.node_keys: set[str] = set()
         self.stored_hashes: dict[str, str] = {}
+        self.stored_software: dict[str, Any] | None = None  # the section a software delta applies to
+        self.understands_delta = True  # False: a server older than schema 1.1, which ignores software_delta
         self.received: list[Received] = []
         self.scripted: list[Scripted] = []
         self.next_report_at: str | None = None
@@ -94,17 +102,23 @@ class FakeInventoryServer:
             return Scripted(401, {"detail": "unknown node key", "code": "invalid_node_key"})
         report = received.json
         hashes = report["hashes"]
+        sections = {name: report.get(name) for name in SECTIONS}
+        delta = report.get("software_delta") if self.understands_delta else None
+        if sections["software"] is None and delta is not None:
+            sections["software"] = self._apply_software_delta(delta, hashes.get("software"))  # None: 409
         missing = [
             name
-            for name in SECTIONS
-            if report.get(name) is None and name in hashes and self.stored_hashes.get(name) != hashes[name]
+            for name, section in sections.items()
+            if section is None and name in hashes and self.stored_hashes.get(name) != hashes[name]
         ]
         if missing:
             body = {"detail": "sections needed", "code": "sections_required", "sections": missing}
             return Scripted(409, body)
-        for name in SECTIONS:
-            if report.get(name) is not None:
+        for name, section in sections.items():
+            if section is not None:
                 self.stored_hashes[name] = hashes[name]
+        if sections["software"] is not None:
+            self.stored_software = sections["software"]
         answer = {
             "status": "applied",
             "asset_id": "asset-1",
@@ -112,6 +126,18 @@ class FakeInventoryServer:
             "next_report_at": self.next_report_at,
         }
         return Scripted(200, answer)
+
+    def _apply_software_delta(self, delta: dict[str, Any], new_hash: str | None) -> dict[str, Any] | None:
+        """The stored software section with the delta applied, or None unless it has the announced hash."""
+        if self.stored_software is None or delta["base"] != self.stored_hashes.get("software"):
+            return None
+        packages = list(self.stored_software["packages"])
+        for removed in delta["removed"]:
+            if removed not in packages:
+                return None
+            packages.remove(removed)
+        section = {"packages": [*packages, *delta["added"]]}
+        return section if digest(section) == new_hash else None
 
     def _handler_class(self) -> type[BaseHTTPRequestHandler]:
         server = self
@@ -147,8 +173,8 @@ class FakeInventoryServer:
         return Handler
 
 
-def tiny_report(*, packages: tuple[str, ...] = ("bash",), hostname: str = "ws-01") -> Any:
-    """A small but complete Report built from the wire-format dataclasses."""
+def tiny_report(*, packages: Sequence[str | Package] = ("bash",), hostname: str = "ws-01") -> Any:
+    """A small but complete Report built from the wire-format dataclasses; packages are names or records."""
     from collector import report as r
 
     built = r.Report(
@@ -158,7 +184,9 @@ def tiny_report(*, packages: tuple[str, ...] = ("bash",), hostname: str = "ws-01
         identity=r.Identity(hostname=hostname, system_uuid="4c4c4544-0042-3510-8052-b4c04f4d4e31"),
         status=r.Status(uptime_seconds=3600),
         system=r.SystemSection(manufacturer="Dell Inc.", product="OptiPlex 7090", serial="5BRX4M3"),
-        software=r.SoftwareSection(packages=[r.Package(name=name, version="1.0") for name in packages]),
+        software=r.SoftwareSection(
+            packages=[r.Package(name=p, version="1.0") if isinstance(p, str) else p for p in packages]
+        ),
     )
     built.hashes = {name: r.section_hash(getattr(built, name)) for name in ("system", "software")}
     return built

@@ -107,7 +107,11 @@ def test_later_runs_send_unchanged_sections_as_null(tmp_path: Path, server: Fake
     assert runner.run() == EXIT_OK
     changed = server.reports()[-1]
     assert changed["system"] is None
-    assert [p["name"] for p in changed["software"]["packages"]] == ["bash", "firefox"]
+    assert (
+        changed["software"] is None
+    )  # one package changed: sent as a delta (test_cli_run_software_delta.py)
+    assert [p["name"] for p in changed["software_delta"]["added"]] == ["firefox"]
+    assert [p["name"] for p in server.stored_software["packages"]] == ["bash", "firefox"]
     assert changed["identity"] is not None and changed["status"] is not None
     assert runner.run(force=True) == EXIT_OK
     unchanged = server.reports()[-1]
