@@ -1,79 +1,14 @@
 """`run` end to end against the local protocol server: enroll, delta, 409, spool, backoff, rejection."""
 
 import dataclasses
-import random
-import socket
 import threading
-from collections.abc import Iterator, Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
-from typing import Any
 
-import pytest
-
-from collector.config import Config
 from collector.delivery import EXIT_ERROR, EXIT_NOT_ENROLLED, EXIT_OK, EXIT_REJECTED, EXIT_SPOOLED
-from collector.runner import Runner
 from collector.spool import Spool
-from collector.state import StateStore
-from tests.collector.fake_server import FakeInventoryServer, Scripted, tiny_report
-
-START = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
-
-
-class Clock:
-    """A settable wall clock."""
-
-    def __init__(self) -> None:
-        self.now = START
-
-    def __call__(self) -> datetime:
-        return self.now
-
-
-class Gather:
-    """Stands in for collect_report: a tiny report whose software list the test can change."""
-
-    def __init__(self) -> None:
-        self.packages: tuple[str, ...] = ("bash",)
-        self.calls: list[Sequence[str]] = []
-
-    def __call__(self, sections: Sequence[str]) -> Any:
-        self.calls.append(sections)
-        return tiny_report(packages=self.packages)
-
-
-class Sleeps(list):
-    """Records the splay sleeps instead of sleeping."""
-
-    def __call__(self, seconds: float) -> None:
-        self.append(seconds)
-
-
-@pytest.fixture
-def server() -> Iterator[FakeInventoryServer]:
-    with FakeInventoryServer(secret="enroll-me") as running:
-        running.next_report_at = (START + timedelta(hours=1)).isoformat().replace("+00:00", "Z")
-        yield running
-
-
-def _runner(tmp_path: Path, url: str, *, secret: str | None = "enroll-me", **config: Any) -> Runner:
-    return Runner(
-        config=Config(server=url, enroll_secret=secret, **config),
-        store=StateStore(tmp_path / "state"),
-        gather=Gather(),
-        clock=Clock(),
-        monotonic=lambda: 0.0,
-        sleep=Sleeps(),
-        rng=random.Random(5),
-        version="9.9.9",
-    )
-
-
-def _closed_port_url() -> str:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return f"http://127.0.0.1:{sock.getsockname()[1]}"
+from tests.collector.fake_server import FakeInventoryServer, Scripted
+from tests.collector.runs import START, closed_port_url, make_runner
 
 
 def _paths(server: FakeInventoryServer) -> list[str]:
@@ -83,7 +18,7 @@ def _paths(server: FakeInventoryServer) -> list[str]:
 def test_first_run_enrolls_and_sends_every_section_in_full(
     tmp_path: Path, server: FakeInventoryServer
 ) -> None:
-    runner = _runner(tmp_path, server.url)
+    runner = make_runner(tmp_path, server.url)
     assert runner.run() == EXIT_OK
     assert _paths(server) == ["/api/v1/collectors/enroll", "/api/v1/inventory"]
     assert server.received[0].json["identity"]["hostname"] == "ws-01"
@@ -100,7 +35,7 @@ def test_first_run_enrolls_and_sends_every_section_in_full(
 
 
 def test_later_runs_send_unchanged_sections_as_null(tmp_path: Path, server: FakeInventoryServer) -> None:
-    runner = _runner(tmp_path, server.url)
+    runner = make_runner(tmp_path, server.url)
     runner.run()
     runner.clock.now = START + timedelta(hours=2)
     runner.gather.packages = ("bash", "firefox")
@@ -121,7 +56,7 @@ def test_later_runs_send_unchanged_sections_as_null(tmp_path: Path, server: Fake
 
 
 def test_sections_required_resends_them_in_full(tmp_path: Path, server: FakeInventoryServer) -> None:
-    runner = _runner(tmp_path, server.url)
+    runner = make_runner(tmp_path, server.url)
     runner.run()
     server.stored_hashes.clear()  # the server's database was restored from an older backup
     assert runner.run(force=True) == EXIT_OK
@@ -135,9 +70,9 @@ def test_sections_required_resends_them_in_full(tmp_path: Path, server: FakeInve
 def test_server_down_spools_then_next_run_delivers_in_full(
     tmp_path: Path, server: FakeInventoryServer
 ) -> None:
-    runner = _runner(tmp_path, server.url)
+    runner = make_runner(tmp_path, server.url)
     runner.run()
-    down = dataclasses.replace(runner, config=dataclasses.replace(runner.config, server=_closed_port_url()))
+    down = dataclasses.replace(runner, config=dataclasses.replace(runner.config, server=closed_port_url()))
     down.clock.now = START + timedelta(hours=2)
     assert down.run() == EXIT_SPOOLED
     spool = Spool(runner.store.directory, max_bytes=runner.config.spool_max_bytes)
@@ -159,7 +94,7 @@ def test_server_down_spools_then_next_run_delivers_in_full(
 
 
 def test_gather_over_budget_sends_the_spooled_report(tmp_path: Path, server: FakeInventoryServer) -> None:
-    runner = _runner(tmp_path, server.url)
+    runner = make_runner(tmp_path, server.url)
     runner.run()
     Spool(runner.store.directory, max_bytes=1 << 20).put({**server.reports()[0], "report_id": "spooled-1"})
     blocked = threading.Event()
@@ -179,7 +114,7 @@ def test_gather_over_budget_sends_the_spooled_report(tmp_path: Path, server: Fak
 def test_gather_over_budget_without_spool_fails_cleanly(tmp_path: Path, server: FakeInventoryServer) -> None:
     blocked = threading.Event()
     runner = dataclasses.replace(
-        _runner(tmp_path, server.url, time_budget_seconds=0.2), gather=lambda sections: blocked.wait()
+        make_runner(tmp_path, server.url, time_budget_seconds=0.2), gather=lambda sections: blocked.wait()
     )
     try:
         assert runner.run() == EXIT_ERROR
@@ -190,7 +125,7 @@ def test_gather_over_budget_without_spool_fails_cleanly(tmp_path: Path, server: 
 
 
 def test_503_with_retry_after_spools_and_waits(tmp_path: Path, server: FakeInventoryServer) -> None:
-    runner = _runner(tmp_path, server.url)
+    runner = make_runner(tmp_path, server.url)
     server.scripted.append(Scripted(503, {"detail": "overloaded", "code": "busy"}, {"Retry-After": "600"}))
     assert runner.run() == EXIT_SPOOLED
     assert runner.store.load().not_before == START + timedelta(seconds=600)
@@ -204,7 +139,7 @@ def test_503_with_retry_after_spools_and_waits(tmp_path: Path, server: FakeInven
 
 
 def test_422_drops_the_report_and_notes_it(tmp_path: Path, server: FakeInventoryServer) -> None:
-    runner = _runner(tmp_path, server.url)
+    runner = make_runner(tmp_path, server.url)
     server.scripted.append(Scripted(422, {"detail": "system.serial: not a string", "code": "invalid_report"}))
     assert runner.run() == EXIT_REJECTED
     assert len(server.reports()) == 1  # not retried within the run
@@ -218,7 +153,7 @@ def test_422_drops_the_report_and_notes_it(tmp_path: Path, server: FakeInventory
 def test_401_without_secret_drops_the_key_and_keeps_the_report(
     tmp_path: Path, server: FakeInventoryServer
 ) -> None:
-    runner = _runner(tmp_path, server.url)
+    runner = make_runner(tmp_path, server.url)
     runner.run()
     keyless = dataclasses.replace(runner, config=dataclasses.replace(runner.config, enroll_secret=None))
     server.node_keys.clear()  # an admin revoked the key
@@ -234,7 +169,7 @@ def test_401_without_secret_drops_the_key_and_keeps_the_report(
 def test_401_with_secret_reenrolls_once_and_resends_in_full(
     tmp_path: Path, server: FakeInventoryServer
 ) -> None:
-    runner = _runner(tmp_path, server.url)
+    runner = make_runner(tmp_path, server.url)
     runner.run()
     server.scripted.append(Scripted(403, {"detail": "identity conflict", "code": "reenroll_required"}))
     assert runner.run(force=True) == EXIT_OK
@@ -244,14 +179,14 @@ def test_401_with_secret_reenrolls_once_and_resends_in_full(
 
 
 def test_not_enrolled_without_secret_does_not_gather(tmp_path: Path, server: FakeInventoryServer) -> None:
-    runner = _runner(tmp_path, server.url, secret=None)
+    runner = make_runner(tmp_path, server.url, secret=None)
     assert runner.run() == EXIT_NOT_ENROLLED
     assert runner.gather.calls == []
     assert server.received == []
 
 
 def test_splay_sleeps_a_random_part_of_the_window(tmp_path: Path, server: FakeInventoryServer) -> None:
-    runner = _runner(tmp_path, server.url)
+    runner = make_runner(tmp_path, server.url)
     runner.run(splay_seconds=300)
     (slept,) = runner.sleep
     assert 0 <= slept <= 300
@@ -260,7 +195,7 @@ def test_splay_sleeps_a_random_part_of_the_window(tmp_path: Path, server: FakeIn
 
 
 def test_disabled_sections_are_not_gathered(tmp_path: Path, server: FakeInventoryServer) -> None:
-    runner = _runner(tmp_path, server.url, sections_disabled=("software", "peripherals"))
+    runner = make_runner(tmp_path, server.url, sections_disabled=("software", "peripherals"))
     runner.run()
     assert list(runner.gather.calls[0]) == ["system", "hardware", "network", "security"]
 
@@ -268,7 +203,7 @@ def test_disabled_sections_are_not_gathered(tmp_path: Path, server: FakeInventor
 def test_a_run_while_another_holds_the_state_dir_does_nothing(
     tmp_path: Path, server: FakeInventoryServer
 ) -> None:
-    runner = _runner(tmp_path, server.url)
+    runner = make_runner(tmp_path, server.url)
     with runner.store.run_lock():
         assert runner.run() == EXIT_OK
     assert runner.gather.calls == [] and server.received == []
@@ -277,7 +212,7 @@ def test_a_run_while_another_holds_the_state_dir_does_nothing(
 
 
 def test_a_due_time_more_than_a_day_ahead_is_not_trusted(tmp_path: Path, server: FakeInventoryServer) -> None:
-    runner = _runner(tmp_path, server.url)
+    runner = make_runner(tmp_path, server.url)
     server.next_report_at = "2031-01-01T00:00:00Z"  # or the local clock jumped back by years
     runner.run()
     runner.clock.now = START + timedelta(hours=1)
