@@ -34,27 +34,36 @@ sys.path.insert(0, str(ROOT))
 
 from benchmarks.ingest_fleet import machine_report, next_run, title_pool  # noqa: E402
 from collector.report import SECTIONS, section_hash, to_dict  # noqa: E402
+from collector.software_delta import build_software_delta  # noqa: E402
 
 PG_ADMIN = os.environ.get("INVENTORY_BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
 
 
-def wire(report: Any, *, hash_only: tuple[str, ...] = ()) -> bytes:
-    """The gzip body a collector sends; `hash_only` sections go as their hash."""
+def wire(report: Any, *, hash_only: tuple[str, ...] = (), delta_from: Any = None) -> bytes:
+    """The gzip body a collector sends; `hash_only` sections go as their hash; with `delta_from` (the report the
+    server acknowledged), software goes as the packages added and removed since, as the collector sends it."""
     data = to_dict(report)
     data["hashes"] = {name: section_hash(getattr(report, name)) for name in SECTIONS}
     for name in hash_only:
         data[name] = None
+    if delta_from is not None:
+        base = to_dict(delta_from.software)["packages"]
+        data["software_delta"] = build_software_delta(
+            section_hash(delta_from.software), base, data["software"]["packages"]
+        )
+        data["software"] = None
     return gzip.compress(json.dumps(data, separators=(",", ":")).encode(), compresslevel=6)
 
 
 def build_fleet(
     n: int, titles: int, changed: int, seed: int, rounds: int = 1
-) -> tuple[list[dict[str, Any]], list[bytes], list[bytes], list[bytes], list[int]]:
+) -> tuple[list[dict[str, Any]], list[bytes], list[bytes], list[bytes], list[bytes], list[int]]:
     """Identities, and the bodies of each machine: first full, `rounds` unchanged ones (each with its own report
-    id and a later time: the phase must last long enough to measure), a few packages changed."""
+    id and a later time: the phase must last long enough to measure), a few packages changed (software as a
+    delta, as the collector sends it), a few more changed (software in full, as an older collector sends it)."""
     rng = random.Random(seed)
     pool = title_pool(titles, rng)
-    identities, first, small, rows = [], [], [], []
+    identities, first, small, small_full, rows = [], [], [], [], []
     same: list[list[bytes]] = [[] for _ in range(rounds)]
     for i in range(n):
         report = machine_report(i, pool, rng)
@@ -64,11 +73,14 @@ def build_fleet(
             unchanged.append(
                 wire(next_run(report, changed_packages=0, rng=rng, pool=pool), hash_only=SECTIONS)
             )
+        others = tuple(s for s in SECTIONS if s != "software")
         later = next_run(report, changed_packages=changed, rng=rng, pool=pool)
         later.collected_at = next_run(later, changed_packages=0, rng=rng, pool=pool).collected_at
-        small.append(wire(later, hash_only=tuple(s for s in SECTIONS if s != "software")))
+        small.append(wire(later, hash_only=others, delta_from=report))
+        latest = next_run(later, changed_packages=changed, rng=rng, pool=pool)
+        small_full.append(wire(latest, hash_only=others))
         rows.append(len(report.software.packages))
-    return identities, first, [body for unchanged in same for body in unchanged], small, rows
+    return identities, first, [body for unchanged in same for body in unchanged], small, small_full, rows
 
 
 class Load:
@@ -308,7 +320,7 @@ def raw_ceiling(url: str, rows: list[int], *, threads: int, unchanged: bool) -> 
 
 
 def bench(kind: str, fleet: tuple, args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
-    identities, first, same, small, rows = fleet
+    identities, first, same, small, small_full, rows = fleet
     url = make_database(kind, workdir)
     results: dict[str, Any] = {"db": kind}
     try:
@@ -361,6 +373,7 @@ def bench(kind: str, fleet: tuple, args: argparse.Namespace, workdir: Path) -> d
             results["first_full"] = phase(first)
             results["unchanged"] = phase(same)
             results["small_change"] = phase(small)
+            results["small_change_full"] = phase(small_full)
         finally:
             stop(server)
         port = free_port()
@@ -397,7 +410,8 @@ def table(all_results: list[dict[str, Any]]) -> str:
     ]
     for r in all_results:
         for phase, noop, raw in (("first_full", "noop_first_full", "raw_first_full"), ("unchanged", "noop_unchanged", "raw_unchanged"),
-                                 ("small_change", "noop_unchanged", "raw_unchanged")):  # fmt: skip
+                                 ("small_change", "noop_unchanged", "raw_unchanged"),
+                                 ("small_change_full", "noop_first_full", "raw_unchanged")):  # fmt: skip
             p = r[phase]
             lines.append(
                 f"| {r['db']} | {phase} | {p['n']} | {p['per_second']} | {p['p50_ms']} | {p['p99_ms']} | {p['server_cpu_ms']} | {p['probe_p50_ms']} / {p['probe_max_ms']} | {r[noop]['per_second']} | {r[raw]['per_second']} | {p['answers']} |"
@@ -433,7 +447,7 @@ def main() -> None:
     args = parser.parse_args()
     started = time.perf_counter()
     fleet = build_fleet(args.machines, args.titles, args.changed, args.seed, args.unchanged_rounds)
-    mean = statistics.mean(fleet[4])
+    mean = statistics.mean(fleet[5])
     print(f"fleet: {args.machines} machines, {mean:.0f} packages on average, built in {time.perf_counter() - started:.0f} s;"
           f" first body {statistics.mean(map(len, fleet[1])) / 1024:.0f} KiB gzip, unchanged {statistics.mean(map(len, fleet[2]))} B", flush=True)  # fmt: skip
     results = []

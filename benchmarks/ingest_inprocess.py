@@ -59,7 +59,8 @@ def warm_catalog(db: Any, bodies: list[bytes]) -> None:
 
     keys = {}
     for body in bodies:
-        for p in read_report(body)[0].software.packages:
+        report = read_report(body)[0]
+        for p in report.software.packages if report.software else report.software_delta.added:
             key = catalog_key(p.name, p.version, p.publisher)
             keys[key.version_key] = key
     with db.transaction() as session:
@@ -107,7 +108,7 @@ def pct(values: list[float], q: float) -> float:
 def bench(kind: str, fleet: tuple, args: argparse.Namespace, workdir: Path) -> list[str]:
     from inventory_api.settings import Settings
 
-    identities, first, same, small, _ = fleet
+    identities, first, same, small, small_full, _ = fleet
     settings = Settings(
         report_min_interval_seconds=0, clock_skew_flag_seconds=86400, _env_file=None
     )  # as benchmarks/ingest.py runs the server
@@ -117,12 +118,14 @@ def bench(kind: str, fleet: tuple, args: argparse.Namespace, workdir: Path) -> l
         db, keys = prepare(url, identities, settings)
         try:
             if args.warm_catalog:
-                warm_catalog(db, first + small if args.warm_changed else first)
+                warm_catalog(db, first + small + small_full if args.warm_changed else first)
             if args.cold_cache:  # a server restarted on that catalog: its catalog cache starts empty
                 from inventory_api.software.cache import clear_catalog_caches
 
                 clear_catalog_caches()
-            for phase, bodies in (("first full", first), ("unchanged", same), ("5 packages changed", small)):
+            phases = (("first full", first), ("unchanged", same), (f"{args.changed} packages changed (delta)", small),
+                      (f"{args.changed} more changed (section in full)", small_full))  # fmt: skip
+            for phase, bodies in phases:
                 result, text = run_phase(db, settings, keys, bodies, profile=args.profile)
                 if text:
                     print(f"--- {kind}, {phase} ---\n{text}", flush=True)
@@ -163,8 +166,8 @@ def main() -> None:
     args = parser.parse_args()
     fleet = build_fleet(args.machines, args.titles, args.changed, args.seed)
     # In process there is no HTTP layer to inflate the bodies: hand the service the JSON a collector sends.
-    fleet = (fleet[0], *([gzip.decompress(b) for b in bodies] for bodies in fleet[1:4]), fleet[4])
-    print(f"fleet: {args.machines} machines, {statistics.mean(fleet[4]):.0f} packages on average", flush=True)
+    fleet = (fleet[0], *([gzip.decompress(b) for b in bodies] for bodies in fleet[1:5]), fleet[5])
+    print(f"fleet: {args.machines} machines, {statistics.mean(fleet[5]):.0f} packages on average", flush=True)
     header = [
         "| database | phase | CPU ms mean | CPU p50 | CPU p99 | wall ms mean | wall p50 | wall p99 | answers |",
         "|---|---|---|---|---|---|---|---|---|",
