@@ -129,6 +129,8 @@ class Delivery:
         delta = build_software_delta(base_hash, base, software["packages"])
         if delta is None:
             log.debug("many packages changed; software goes in full")
+        else:
+            log.info("software as a delta: %d added, %d removed", len(delta["added"]), len(delta["removed"]))
         return delta
 
     def try_enroll(self, secret: str | None) -> str | None:

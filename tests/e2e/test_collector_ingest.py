@@ -13,6 +13,7 @@ import httpx
 from sqlalchemy import func, select
 
 from inventory_api.assets.models import Asset
+from inventory_api.history.models import ChangeEvent
 from inventory_api.ingest.models import Collector, InventoryState
 from tests.api.ingest.reports import make_secret, make_site
 from tests.e2e.conftest import LiveServer
@@ -75,3 +76,52 @@ def test_collector_enrolls_reports_and_survives_a_server_restart(db, tmp_path, m
             select(InventoryState.report_count).where(InventoryState.asset_id == uuid.UUID(str(asset.id)))
         )
     assert reports == 3  # first, unchanged, and the spooled run's newer snapshot: nothing lost, nothing twice
+
+
+#: The collector, with one of this machine's dpkg packages hidden (as if it had been removed): `DROP_PACKAGE`.
+WITHOUT_ONE = """
+import os, sys
+from collector.platforms.linux import dpkg
+real = dpkg.read_dpkg_packages
+dpkg.read_dpkg_packages = lambda *a, **k: [p for p in real(*a, **k) or [] if p.name != os.environ["DROP_PACKAGE"]]
+from collector.cli import main
+sys.exit(main())
+"""
+
+
+def test_a_removed_and_reinstalled_package_goes_as_a_software_delta(db, tmp_path, make_user):
+    secret = make_secret(db, make_site(db))
+    admin = make_user("admin")
+    state = tmp_path / "state"
+    server = LiveServer(db.url, tmp_path, INVENTORY_REPORT_MIN_INTERVAL_SECONDS="0")
+    version = subprocess.run(["dpkg-query", "-W", "-f", "${Version}", "dpkg"], capture_output=True, text=True)
+    server.start()
+    try:
+        assert collector(state, "enroll", "--server", server.url, "--secret", secret).returncode == 0
+        assert collector(state, "run", "--force").returncode == 0
+        with db.sessions() as s:
+            asset_id = s.scalar(select(Asset.id))
+        with httpx.Client(base_url=server.url, headers=admin) as api:
+
+            def installed() -> int:
+                return api.get(f"/api/v1/assets/{asset_id}/software?count=true&limit=1").json()["total"]
+
+            before = installed()
+            env = {**os.environ, "INVENTORY_COLLECTOR_STATE_DIR": str(state), "DROP_PACKAGE": "dpkg"}
+            without = subprocess.run(
+                [sys.executable, "-c", WITHOUT_ONE, "--state-dir", str(state), "run", "--force"],
+                env=env, capture_output=True, text=True, timeout=120,
+            )  # fmt: skip
+            assert without.returncode == 0, without.stderr
+            assert "software as a delta: 0 added, 1 removed" in without.stderr
+            assert installed() == before - 1
+            back = collector(state, "run", "--force")
+            assert back.returncode == 0, back.stderr
+            assert "software as a delta: 1 added, 0 removed" in back.stderr
+            assert installed() == before
+    finally:
+        server.stop()
+    with db.sessions() as s:
+        lines = s.scalars(select(ChangeEvent.summary).where(ChangeEvent.subject_id == asset_id)).all()
+    assert f"dpkg {version.stdout} removed" in lines
+    assert f"dpkg {version.stdout} installed" in lines
