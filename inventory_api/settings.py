@@ -34,6 +34,9 @@ class Settings(BaseSettings):
     max_report_decompressed_bytes: int = Field(32 * 1024 * 1024, ge=1024)
     max_import_bytes: int = Field(200 * 1024 * 1024, ge=1024)
     import_spool_dir: str | None = Field(None, description="upload spool (default: temp dir)")
+    import_job_timeout_minutes: int = Field(
+        240, ge=1, description="a queued or running import of another host is failed after this long"
+    )
     stale_after_days: int = Field(30, ge=1)
     reenroll_window_days: int = Field(7, ge=0)
     require_enroll_approval: bool = False

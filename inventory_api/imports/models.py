@@ -45,3 +45,5 @@ class ImportJob(UUIDPk, Timestamps, Base):
     message: Mapped[str | None] = mapped_column(Text)
     started_at: Mapped[datetime | None]
     finished_at: Mapped[datetime | None]
+    #: The process that runs it, host:pid:start time (`imports/liveness.py`: a job whose process died is failed).
+    runner: Mapped[str | None] = mapped_column(String(300))

@@ -1,17 +1,20 @@
 """Import jobs: upload a file (202 + job id), then read the job's status and result."""
 
 import uuid
+from datetime import timedelta
 from pathlib import Path
 from typing import Annotated
 
 from fastapi import APIRouter, BackgroundTasks, Query, Request, Response
 from starlette.concurrency import run_in_threadpool
 
+from inventory_api.db import utcnow
 from inventory_api.deps import DbDep, SessionDep, SettingsDep, WriteDep
 from inventory_api.errors import PayloadTooLarge, UnsupportedMediaType
 from inventory_api.idempotency import IdempotentRoute
 from inventory_api.imports import schemas
 from inventory_api.imports import service as imports
+from inventory_api.imports.liveness import fail_abandoned
 from inventory_api.imports.models import ImportJob
 from inventory_api.pagination import Page, PageDep, paginate
 from inventory_api.routing import ERROR_RESPONSES
@@ -78,14 +81,23 @@ def _owner(who) -> str | None:
     return None if "admin" in who.permissions else str(who.user_id)
 
 
+def _timeout(settings) -> timedelta:
+    return timedelta(minutes=settings.import_job_timeout_minutes)
+
+
 @router.get("/imports/{job_id}", response_model=schemas.ImportJobRead)
-def read_job(job_id: uuid.UUID, session: SessionDep, who: WriteDep) -> ImportJob:
-    """An import job's status, counts and bad rows (row, column, reason)."""
-    return imports.require_job(session, job_id, user_id=_owner(who))
+def read_job(job_id: uuid.UUID, session: SessionDep, who: WriteDep, settings: SettingsDep) -> ImportJob:
+    """An import job's status, counts and bad rows (row, column, reason); a job whose server process stopped
+    before it finished is failed, saying so."""
+    job = imports.require_job(session, job_id, user_id=_owner(who))
+    fail_abandoned(session, [job], utcnow(), _timeout(settings))
+    return job
 
 
 @router.get("/imports", response_model=Page[schemas.ImportJobRead])
-def list_jobs(session: SessionDep, who: WriteDep, page: PageDep):
+def list_jobs(session: SessionDep, who: WriteDep, page: PageDep, settings: SettingsDep):
     """Your import jobs (an admin sees everyone's), newest first."""
-    return paginate(session, imports.jobs_query(user_id=_owner(who)), page, default_sort="-created_at",
-                    sort_columns={"created_at": ImportJob.created_at}, id_column=ImportJob.id)  # fmt: skip
+    page_of_jobs = paginate(session, imports.jobs_query(user_id=_owner(who)), page, default_sort="-created_at",
+                            sort_columns={"created_at": ImportJob.created_at}, id_column=ImportJob.id)  # fmt: skip
+    fail_abandoned(session, list(page_of_jobs.items), utcnow(), _timeout(settings))
+    return page_of_jobs

@@ -19,6 +19,7 @@ from inventory_api.events.service import emit_event
 from inventory_api.history.service import Actor, Cause, set_actor
 from inventory_api.imports.assets import AssetImporter
 from inventory_api.imports.context import ImportContext, from_app_error
+from inventory_api.imports.liveness import this_runner
 from inventory_api.imports.locations import import_location
 from inventory_api.imports.models import ImportJob
 from inventory_api.imports.people import import_person
@@ -74,7 +75,7 @@ def spool_dir(configured: str | None) -> Path:
 
 
 def create_job(session: Session, **values: Any) -> ImportJob:
-    job = ImportJob(**values)
+    job = ImportJob(**values, runner=this_runner())  # the background task runs in this process
     session.add(job)
     session.flush()
     return job
@@ -99,7 +100,7 @@ def run_job(db: Database, job_id: uuid.UUID, *, quarantine_days: int = 90) -> No
         job = session.get(ImportJob, job_id)
         if job is None or job.status != "queued":
             return
-        job.status, job.started_at = "running", utcnow()
+        job.status, job.started_at, job.runner = "running", utcnow(), this_runner()
         spec = {c: getattr(job, c) for c in ("kind", "format", "dry_run", "spool_path", "site_ids", "created_by",
                                              "created_by_id")}  # fmt: skip
     result: dict[str, Any] = {"errors": [], "error_count": 0, "rows": 0}
@@ -116,9 +117,14 @@ def run_job(db: Database, job_id: uuid.UUID, *, quarantine_days: int = 90) -> No
         for field, value in result.items():
             setattr(job, field, value)
         job.finished_at, job.spool_path = utcnow(), None
-        emit_event(session, "import.finished", "import_job", job.id,
-                   {"id": str(job.id), "kind": job.kind, "status": job.status, "dry_run": job.dry_run, "rows": job.rows,
-                    "created": job.created, "updated": job.updated, "error_count": job.error_count})  # fmt: skip
+        emit_finished(session, job)
+
+
+def emit_finished(session: Session, job: ImportJob) -> None:
+    """The outbox event of a job that ended."""
+    emit_event(session, "import.finished", "import_job", job.id,
+               {"id": str(job.id), "kind": job.kind, "status": job.status, "dry_run": job.dry_run, "rows": job.rows,
+                "created": job.created, "updated": job.updated, "error_count": job.error_count})  # fmt: skip
 
 
 def _run(

@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from inventory_api.db import Database, utcnow
 from inventory_api.events.models import OutboxEvent
 from inventory_api.idempotency import purge_expired
+from inventory_api.imports.liveness import fail_all_abandoned
 from inventory_api.settings import Settings, get_settings
 from inventory_api.sla.breaches import find_sla_events, record_sla_events
 from inventory_api.webhooks import sender, service
@@ -54,7 +55,8 @@ def deliver_due(db: Database, now: datetime, settings: Settings) -> int:
 
 
 def run_once(db: Database, now: datetime | None = None, settings: Settings | None = None) -> dict[str, int]:
-    """One pass: record SLA events, purge old idempotency keys, fan out the outbox, deliver what is due."""
+    """One pass: record SLA events, purge old idempotency keys, fail import jobs whose process died, fan out the
+    outbox, deliver what is due."""
     now = now or utcnow()
     settings = settings or get_settings()
     # Computing SLA clocks only reads: on SQLite the write lock is taken only when there is something to record.
@@ -63,10 +65,16 @@ def run_once(db: Database, now: datetime | None = None, settings: Settings | Non
     with db.transaction() as session:
         sla_events = record_sla_events(session, found, now)
         purge_expired(session, now)
+        abandoned = fail_all_abandoned(session, now, timedelta(minutes=settings.import_job_timeout_minutes))
     with db.transaction() as session:
         fanned = service.fan_out(session, now)
     delivered = deliver_due(db, now, settings)
-    return {"sla_events": sla_events, "fanned_out": fanned, "attempted": delivered}
+    return {
+        "sla_events": sla_events,
+        "fanned_out": fanned,
+        "attempted": delivered,
+        "abandoned_imports": abandoned,
+    }
 
 
 def run_forever(db: Database, settings: Settings, stop_event: threading.Event | None = None) -> None:

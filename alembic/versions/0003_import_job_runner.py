@@ -1,0 +1,26 @@
+"""import_jobs.runner: the process that runs a job, so that a job whose process died can be failed
+
+Revision ID: 0003
+Revises: 0002
+Create Date: 2026-12-02 12:20:00
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = "0003"
+down_revision: str | None = "0002"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("import_jobs") as batch_op:
+        batch_op.add_column(sa.Column("runner", sa.String(length=300), nullable=True))
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("import_jobs") as batch_op:
+        batch_op.drop_column("runner")
