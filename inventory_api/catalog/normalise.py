@@ -63,3 +63,8 @@ def manufacturer_key(name: str) -> str:
 def display_name(name: str) -> str:
     """The name to show for a maker seen for the first time: trimmed, single spaces."""
     return " ".join(name.split())
+
+
+def model_key(name: str) -> str:
+    """What makes two model names one: "OptiPlex 7090", "OPTIPLEX  7090" and "optiplex 7090" are one model."""
+    return display_name(name).casefold()

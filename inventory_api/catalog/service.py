@@ -15,7 +15,13 @@ from sqlalchemy.orm import Session
 
 from collector.junk import clean_string
 from inventory_api.catalog.models import Manufacturer, ManufacturerAlias, Model
-from inventory_api.catalog.normalise import ALIAS_TO_CANONICAL, KNOWN_VENDORS, display_name, manufacturer_key
+from inventory_api.catalog.normalise import (
+    ALIAS_TO_CANONICAL,
+    KNOWN_VENDORS,
+    display_name,
+    manufacturer_key,
+    model_key,
+)
 from inventory_api.errors import Conflict, NotFound, Unprocessable
 from inventory_api.history.service import diff_fields, record_change
 
@@ -165,15 +171,16 @@ def require_model(session: Session, model_id: uuid.UUID) -> Model:
 
 
 def find_model(session: Session, manufacturer_id: uuid.UUID, name: str) -> Model | None:
+    """The maker's model of that name, whatever its case and spacing."""
     return session.scalar(
-        select(Model).where(Model.manufacturer_id == manufacturer_id, Model.name == display_name(name))
+        select(Model).where(Model.manufacturer_id == manufacturer_id, Model.key == model_key(name))
     )
 
 
 def create_model(session: Session, values: dict[str, Any]) -> Model:
-    """A new product model of a maker; its name is unique per maker."""
+    """A new product model of a maker; its name is unique per maker, case and spacing aside."""
     require_manufacturer(session, values["manufacturer_id"])
-    values = {**values, "name": display_name(values["name"])}
+    values = {**values, "name": display_name(values["name"])}  # its key follows (Model.key's default)
     if find_model(session, values["manufacturer_id"], values["name"]) is not None:
         raise Conflict(f"this manufacturer already has a model {values['name']!r}", code="model_exists")
     model = Model(id=uuid.uuid4(), **values)
@@ -254,11 +261,11 @@ def _lookup() -> Select[Any]:
     )  # fmt: skip
     return (
         select(Manufacturer.id, Manufacturer.key, alias.c.key.label("alias"), Model.id.label("model_id"),
-               Model.name, holder.label("holder"))
+               Model.key.label("model_key"), holder.label("holder"))
         .outerjoin(alias, (alias.c.manufacturer_id == Manufacturer.id)
                    & alias.c.key.in_(bindparam("alias_keys", expanding=True)))
         .outerjoin(Model, (Model.manufacturer_id == Manufacturer.id)
-                   & Model.name.in_(bindparam("names", expanding=True)))
+                   & Model.key.in_(bindparam("names", expanding=True)))
         .where(Manufacturer.key.in_(bindparam("keys", expanding=True)) | alias.c.key.is_not(None))
     )  # fmt: skip
 
@@ -276,7 +283,7 @@ def find_reported(
     A Core statement on the session's connection: it does not flush the report's pending ORM changes.
     """
     keys = sorted({key for name, _ in wanted for key in _lookup_keys(name)})
-    names = sorted({product for _, product in wanted if product})
+    names = sorted({model_key(product) for _, product in wanted if product})
     params = {
         "alias_keys": keys,
         "keys": keys,
@@ -288,12 +295,12 @@ def find_reported(
     makers = {row.alias: row.id for row in rows if row.alias}  # an alias first, as find_manufacturer
     for row in rows:
         makers.setdefault(row.key, row.id)
-    models = {(row.id, row.name): row.model_id for row in rows if row.model_id}
+    models = {(row.id, row.model_key): row.model_id for row in rows if row.model_id}
     holders = {row.id: row.holder for row in rows}
     found: dict[Reported, Link] = {}
     for name, product in wanted:
         maker_id = next((makers[key] for key in _lookup_keys(name) if key in makers), None)
-        model_id = models.get((maker_id, product)) if maker_id and product else None
+        model_id = models.get((maker_id, model_key(product))) if maker_id and product else None
         if maker_id is not None and (product is None or model_id is not None):
             found[(name, product)] = Link(maker_id, model_id, holders[maker_id])
     return found, holders
@@ -344,7 +351,7 @@ def update_model(session: Session, model: Model, values: dict[str, Any]) -> Mode
         if field in values and values[field] is None:
             raise Unprocessable(f"{field}: must not be null", code=f"{field}_required")
     if "name" in values:
-        values["name"] = display_name(values["name"])
+        values["name"], values["key"] = display_name(values["name"]), model_key(values["name"])
     target = values.get("manufacturer_id", model.manufacturer_id)
     if "manufacturer_id" in values:
         require_manufacturer(session, target)

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from inventory_api.assets.identity import normalise_hostname, normalise_serial
 from inventory_api.assets.models import ASSET_KINDS, ASSET_STATUSES, STATUS_TRANSITIONS, Asset
 from inventory_api.catalog import service as catalog
+from inventory_api.catalog.normalise import model_key
 from inventory_api.db import utcnow
 from inventory_api.history.service import current_actor
 from inventory_api.history.service import plain as _plain
@@ -112,7 +113,7 @@ class AssetImporter:
         return self.makers[name]
 
     def _model(self, maker_id: uuid.UUID, name: str, kind: str) -> uuid.UUID:
-        key = (maker_id, name)
+        key = (maker_id, model_key(name))
         if key not in self.models:
             maker = catalog.require_manufacturer(self.ctx.session, maker_id)
             self.models[key] = catalog.normalise_model(self.ctx.session, maker, name, kind).id

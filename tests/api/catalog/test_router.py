@@ -53,3 +53,16 @@ def test_models_crud_and_in_use(client, admin):
         "/api/v1/models", params={"manufacturer_id": maker["id"], "name": "think"}, headers=admin
     )
     assert [m["id"] for m in listed.json()["items"]] == [model_id]
+
+
+def test_model_names_are_one_whatever_their_case_and_spacing(client, admin):
+    maker = client.post("/api/v1/manufacturers", json={"name": "Dell Inc."}, headers=admin).json()
+    body = {"manufacturer_id": maker["id"], "name": "OptiPlex 7090"}
+    first = client.post("/api/v1/models", json=body, headers=admin).json()
+    twin = client.post("/api/v1/models", json={**body, "name": " OPTIPLEX   7090 "}, headers=admin)
+    assert (twin.status_code, twin.json()["code"]) == (409, "model_exists")
+    other = client.post("/api/v1/models", json={**body, "name": "OptiPlex 7010"}, headers=admin).json()
+    renamed = client.patch(f"/api/v1/models/{other['id']}", json={"name": "optiplex 7090"}, headers=admin)
+    assert (renamed.status_code, renamed.json()["code"]) == (409, "model_exists")
+    recased = client.patch(f"/api/v1/models/{first['id']}", json={"name": "OPTIPLEX 7090"}, headers=admin)
+    assert (recased.status_code, recased.json()["name"]) == (200, "OPTIPLEX 7090")

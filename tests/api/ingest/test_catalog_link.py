@@ -291,3 +291,14 @@ def test_racing_first_reports_of_a_new_model_share_its_catalog_rows(db, secret, 
             s.scalar(select(func.count(func.distinct(Asset.model_id))).where(Asset.model_id.is_not(None)))
             == 1
         )
+
+
+def test_a_reported_model_in_another_case_links_to_the_registered_one(client, db, secret, admin):
+    maker = client.post("/api/v1/manufacturers", json={"name": "Dell"}, headers=admin).json()
+    mine = client.post(
+        "/api/v1/models", json={"manufacturer_id": maker["id"], "name": "OptiPlex 7090"}, headers=admin
+    ).json()["id"]
+    _, asset_id, _ = report_first(client, secret, pc(1, "Dell Inc.", "OPTIPLEX  7090"))
+    assert str(asset_row(db, asset_id).model_id) == mine
+    with db.sessions() as s:
+        assert s.scalar(select(func.count()).select_from(Model)) == 1
