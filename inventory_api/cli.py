@@ -48,6 +48,7 @@ def cmd_serve(args: argparse.Namespace) -> None:
         workers=args.workers or settings.workers,
         proxy_headers=True,
         log_level="info",
+        access_log=settings.access_log,
     )
 
 

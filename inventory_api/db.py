@@ -113,14 +113,22 @@ def _sqlite_begin(conn: Any) -> None:
     conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
-def make_engine(url: str, *, pool_size: int = 10) -> Engine:
-    """An engine for SQLite (WAL, foreign keys, busy timeout) or PostgreSQL (psycopg 3)."""
+#: Connections beyond the pool for work outside the request gate (the worker thread in `serve`, the CLI).
+POOL_OVERFLOW = 4
+
+
+def make_engine(url: str, *, pool_size: int = 20) -> Engine:
+    """An engine for SQLite (WAL, foreign keys, busy timeout) or PostgreSQL (psycopg 3).
+
+    The pool holds as many connections as the request gate admits at once: an overflow connection is closed when it
+    is returned, so a pool smaller than the gate opened a new PostgreSQL session for most requests under load.
+    """
     if url.startswith("sqlite"):
         engine = create_engine(
             url,
             connect_args={"check_same_thread": False, "timeout": 10},
             pool_size=pool_size,
-            max_overflow=pool_size,
+            max_overflow=POOL_OVERFLOW,
         )
         event.listen(engine, "connect", _sqlite_pragmas)
 
@@ -135,16 +143,24 @@ def make_engine(url: str, *, pool_size: int = 10) -> Engine:
     # No ping before each checkout: it cost a round trip on every request (~10 % of a look-up's CPU). After a
     # database restart the first request of each process meets a dead connection and answers 503 with
     # Retry-After; that error empties the pool, and the requests after it connect afresh.
-    return create_engine(url, pool_size=pool_size, max_overflow=pool_size)
+    return create_engine(url, pool_size=pool_size, max_overflow=POOL_OVERFLOW)
+
+
+def analyze(engine: Engine) -> None:
+    """Fresh table statistics on PostgreSQL, after migrations and bulk loads, so plans need not wait for autovacuum
+    (the unchanged report's look-up turns into a scan of every live asset without them)."""
+    if engine.dialect.name == "postgresql":
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.exec_driver_sql("ANALYZE")
 
 
 class Database:
     """One engine and its session factory."""
 
-    def __init__(self, url: str, *, pool_size: int = 10) -> None:
+    def __init__(self, url: str, *, pool_size: int = 20) -> None:
         self.url = url
-        #: Connections the pool hands out at most (pool size plus as many again in overflow).
-        self.capacity = 2 * pool_size
+        #: Requests that may hold a connection at once: the pool's size (its overflow is for work outside requests).
+        self.capacity = pool_size
         self.engine = make_engine(url, pool_size=pool_size)
         self.is_sqlite = self.engine.dialect.name == "sqlite"
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)

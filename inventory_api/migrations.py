@@ -9,6 +9,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy.engine import Engine
 
 from alembic import command
+from inventory_api.db import analyze, make_engine
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -21,7 +22,17 @@ def alembic_config(url: str) -> Config:
 
 
 def upgrade(url: str, revision: str = "head") -> None:
+    """Migrate, then give PostgreSQL fresh table statistics.
+
+    Without them a fresh or just-migrated database plans the unchanged report as a scan of every live asset
+    (2.3 ms of database CPU instead of 0.37) until autovacuum gets round to it.
+    """
     command.upgrade(alembic_config(url), revision)
+    engine = make_engine(url, pool_size=1)
+    try:
+        analyze(engine)
+    finally:
+        engine.dispose()
 
 
 def downgrade(url: str, revision: str = "base") -> None:

@@ -13,7 +13,7 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from inventory_api.cabling.registry import Sites
-from inventory_api.db import Database, utcnow
+from inventory_api.db import Database, analyze, utcnow
 from inventory_api.errors import AppError, NotFound
 from inventory_api.events.service import emit_event
 from inventory_api.history.service import Actor, Cause, set_actor
@@ -31,6 +31,8 @@ log = logging.getLogger(__name__)
 MAX_ERRORS = 1000
 #: Row-by-row importers let go of loaded records this often, so memory stays flat.
 RELEASE_EVERY = 1000
+#: An import this large changes the tables' statistics enough to ANALYZE them after it (PostgreSQL).
+BULK_ROWS = 1000
 
 
 class RowImporter:
@@ -118,6 +120,8 @@ def run_job(db: Database, job_id: uuid.UUID, *, quarantine_days: int = 90) -> No
             setattr(job, field, value)
         job.finished_at, job.spool_path = utcnow(), None
         emit_finished(session, job)
+    if result.get("status") == "succeeded" and not spec["dry_run"] and result["rows"] >= BULK_ROWS:
+        analyze(db.engine)
 
 
 def emit_finished(session: Session, job: ImportJob) -> None:

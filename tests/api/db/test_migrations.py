@@ -83,3 +83,26 @@ def test_upgrading_merges_models_that_differ_only_in_case(empty_url):
             assert session.scalar(select(Asset.model_id)) == old
     finally:
         engine.dispose()
+
+
+@pytest.mark.postgres
+def test_upgrade_leaves_postgresql_with_table_statistics(empty_url):
+    """Plans must not wait for autovacuum: a just-migrated database has been analysed."""
+    if empty_url.startswith("sqlite"):
+        pytest.skip("SQLite keeps no statistics unless asked, and needs none for its plans")
+    migrations.upgrade(empty_url)
+    engine = make_engine(empty_url)
+    try:
+        with engine.connect() as conn:
+            unanalysed = (
+                conn.execute(
+                    text(
+                        "SELECT relname FROM pg_stat_user_tables WHERE last_analyze IS NULL AND relname <> 'alembic_version'"
+                    )
+                )
+                .scalars()
+                .all()
+            )
+    finally:
+        engine.dispose()
+    assert unanalysed == []

@@ -170,3 +170,20 @@ def test_row_by_row_imports_let_go_of_records_and_keep_going(client, db, admin, 
     assert job["errors"] == [{"row": 4, "column": "name", "reason": "required"}]
     good = _upload(client, admin, "people", "\n".join(r for r in rows if not r.startswith("E99")) + "\n")
     assert good["status"] == "succeeded" and good["created"] == 7
+
+
+def test_a_bulk_import_leaves_fresh_statistics_on_postgresql(client, db, admin, monkeypatch):
+    """Plans after a large import must not wait for autovacuum (PostgreSQL; SQLite needs no statistics)."""
+    if db.is_sqlite:
+        return
+    monkeypatch.setattr("inventory_api.imports.service.BULK_ROWS", 2)
+    with db.engine.connect() as conn:
+        conn.exec_driver_sql("SELECT pg_stat_reset()")
+    _upload(client, admin, "locations", LOCATIONS)
+    job = _upload(client, admin, "people", PEOPLE)
+    assert job["status"] == "succeeded"
+    with db.engine.connect() as conn:
+        analysed = conn.exec_driver_sql(
+            "SELECT last_analyze IS NOT NULL FROM pg_stat_user_tables WHERE relname = 'people'"
+        ).scalar_one()
+    assert analysed
