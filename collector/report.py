@@ -20,7 +20,7 @@ __all__ = [
     "to_dict",
 ]
 
-SCHEMA_VERSION = "1.1"  # 1.1: software_delta
+SCHEMA_VERSION = "1.2"  # 1.1: software_delta; 1.2: os.last_user_domain
 SECTIONS = ("system", "hardware", "network", "peripherals", "security", "software")
 
 
@@ -91,7 +91,10 @@ class OperatingSystem:
     install_date: str | None = None
     boot_time: str | None = None
     timezone: str | None = None
+    #: The last signed-in account, without its domain ("maria", "MariaLopez", "jdoe").
     last_user: str | None = None
+    #: Its domain where the OS names one: "CORP", "AzureAD", "example.com"; None for a local account.
+    last_user_domain: str | None = None
 
 
 @dataclass(slots=True, kw_only=True)

@@ -43,6 +43,7 @@ class SystemFacts(Base):
     boot_time: Mapped[str | None] = mapped_column(String(40))
     timezone: Mapped[str | None] = mapped_column(String(100))
     last_user: Mapped[str | None] = mapped_column(String(200))
+    last_user_domain: Mapped[str | None] = mapped_column(String(200))
     manufacturer: Mapped[str | None] = mapped_column(String(200))
     product: Mapped[str | None] = mapped_column(String(200))
     serial: Mapped[str | None] = mapped_column(String(200))

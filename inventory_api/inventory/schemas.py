@@ -129,6 +129,7 @@ class SystemRead(ApiModel):
     boot_time: str | None
     timezone: str | None
     last_user: str | None
+    last_user_domain: str | None
     manufacturer: str | None
     product: str | None
     serial: str | None

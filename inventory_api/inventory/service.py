@@ -54,7 +54,7 @@ OS_FIELDS = {
     "timezone": "timezone",
 }  # fmt: skip
 #: Fields that change without anything being done to the machine: stored, never written to history.
-QUIET_FIELDS = ("boot_time", "last_user")
+QUIET_FIELDS = ("boot_time", "last_user", "last_user_domain")
 
 
 def facts_of(session: Session, asset_id: uuid.UUID) -> SystemFacts:
@@ -91,6 +91,7 @@ def apply_system(session: Session, asset: Asset, system: Any) -> list[str]:
     values.update({column: getattr(system.os, attr) for attr, column in OS_FIELDS.items()})
     lines = sync_single(facts, values, {})
     facts.boot_time, facts.last_user = system.os.boot_time, system.os.last_user
+    facts.last_user_domain = system.os.last_user_domain
     facts.details = {
         k: getattr(system, k)
         for k in ("product_version", "family", "sku", "board_manufacturer", "board_product", "board_serial")

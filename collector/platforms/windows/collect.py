@@ -109,7 +109,8 @@ def collect_system(errors: list[ReportError], sources: Sources | None = None) ->
 
 def collect_hardware(errors: list[ReportError], sources: Sources | None = None) -> HardwareSection:
     """CPUs, memory, disks, volumes and GPUs, each part on its own so one garbled query costs only it."""
-    snapshot = _snapshot(errors, "hardware", sources or SHARED)
+    src = sources or SHARED
+    snapshot, registry = _snapshot(errors, "hardware", src), _registry(errors, "hardware", src)
     encrypted = attempt(
         errors,
         "hardware",
@@ -127,9 +128,12 @@ def collect_hardware(errors: list[ReportError], sources: Sources | None = None) 
         memory_modules=part("PhysicalMemory", hardware.parse_memory_modules),
         disks=part("DiskDrive", hardware.parse_disk_drives),
         volumes=part(
-            "LogicalDisk", lambda found: hardware.parse_volumes(rows(found, "LogicalDisk"), encrypted)
+            "LogicalDisk",
+            lambda found: hardware.parse_volumes(
+                rows(found, "LogicalDisk"), encrypted, rows(found, "Volume")
+            ),
         ),
-        gpus=part("VideoController", hardware.parse_gpus),
+        gpus=part("VideoController", lambda found: hardware.parse_gpus(found, registry)),
     )
 
 

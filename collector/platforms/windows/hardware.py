@@ -50,6 +50,10 @@ BUS_TYPES = {
 MEDIA_KINDS = {3: "hdd", 4: "ssd"}  # MSFT_PhysicalDisk.MediaType; 0 is "unspecified" (VMs, USB sticks)
 LOCAL_DRIVE_TYPES = {2, 3}  # Win32_LogicalDisk.DriveType: removable, local fixed
 CPU_DESCRIPTION = re.compile(r"Family (\d+) Model (\d+) Stepping (\d+)")
+# What Windows puts in a disk's SerialNumber when the driver gives no serial: the NVMe namespace's EUI-64 or
+# NGUID in groups of four hex digits, ending in a dot ("ACE4_2E61_9000_7804."). It names the namespace, not
+# the drive; MSFT_PhysicalDisk.AdapterSerialNumber carries the drive's own serial.
+DEVICE_IDENTIFIER = re.compile(r"^(?:[0-9A-Fa-f]{4}_)+[0-9A-Fa-f]{4}\.?$")
 PCI_IDS = re.compile(r"VEN_([0-9A-Fa-f]{4})&DEV_([0-9A-Fa-f]{4})")
 
 
@@ -68,9 +72,10 @@ def parse_disk_drives(snapshot: dict[str, Any]) -> list[Disk]:
     return parse_disks(rows(snapshot, "DiskDrive"), rows(snapshot, "PhysicalDisk"))
 
 
-def parse_gpus(snapshot: dict[str, Any]) -> list[Gpu]:
-    """One record per Win32_VideoController row."""
-    return [parse_gpu(row) for row in rows(snapshot, "VideoController")]
+def parse_gpus(snapshot: dict[str, Any], registry: dict[str, Any] | None = None) -> list[Gpu]:
+    """One record per Win32_VideoController row, memory from the adapter's registry key where it has one."""
+    adapters = (registry or {}).get("display_adapters") or []
+    return [parse_gpu(row, adapter_memory(row, adapters)) for row in rows(snapshot, "VideoController")]
 
 
 def parse_cpu(socket: int, row: dict[str, Any]) -> Cpu:
@@ -129,7 +134,9 @@ def parse_disks(drives: list[dict[str, Any]], physical: list[dict[str, Any]]) ->
             Disk(
                 name=str(drive.get("DeviceID") or f"\\\\.\\PHYSICALDRIVE{drive.get('Index')}"),
                 model=clean_string(drive.get("Model")),
-                serial=clean_serial(extra.get("SerialNumber") or drive.get("SerialNumber")),
+                serial=disk_serial(
+                    extra.get("AdapterSerialNumber"), extra.get("SerialNumber"), drive.get("SerialNumber")
+                ),
                 firmware=clean_string(drive.get("FirmwareRevision")),
                 # MSFT_PhysicalDisk.Size is exact; Win32_DiskDrive.Size is rounded down to whole cylinders.
                 size_bytes=as_int(extra.get("Size")) or as_int(drive.get("Size")),
@@ -142,8 +149,20 @@ def parse_disks(drives: list[dict[str, Any]], physical: list[dict[str, Any]]) ->
     return disks
 
 
-def parse_volumes(logical: list[dict[str, Any]], encrypted: dict[str, bool | None]) -> list[Volume]:
-    """Local fixed and removable drive letters (network shares and optical drives left out)."""
+def disk_serial(*candidates: Any) -> str | None:
+    """The first candidate that is a serial, not an NVMe namespace identifier nor a placeholder."""
+    for candidate in candidates:
+        serial = clean_serial(candidate)
+        if serial and not DEVICE_IDENTIFIER.match(serial):
+            return serial
+    return None
+
+
+def parse_volumes(
+    logical: list[dict[str, Any]], encrypted: dict[str, bool | None], folders: list[dict[str, Any]] = ()
+) -> list[Volume]:
+    """Local fixed and removable drive letters (network shares and optical drives left out), then the volumes
+    mounted in a folder instead of a letter (Win32_Volume rows without a DriveLetter)."""
     volumes = []
     for row in logical:
         letter = row.get("DeviceID")
@@ -160,10 +179,40 @@ def parse_volumes(logical: list[dict[str, Any]], encrypted: dict[str, bool | Non
                 encryption="bitlocker" if state else None,
             )
         )
+    for row in folders:
+        path = row.get("Name")
+        if (
+            row.get("DriveLetter")
+            or row.get("DriveType") not in LOCAL_DRIVE_TYPES
+            or not isinstance(path, str)
+        ):
+            continue
+        if path.startswith("\\\\?\\Volume{"):
+            continue  # not mounted anywhere: the recovery and system partitions
+        volumes.append(
+            Volume(
+                mount_point=path,
+                device=clean_string(row.get("DeviceID")),
+                filesystem=clean_string(row.get("FileSystem")),
+                size_bytes=as_int(row.get("Capacity")),
+            )
+        )
     return volumes
 
 
-def parse_gpu(row: dict[str, Any]) -> Gpu:
+def adapter_memory(row: dict[str, Any], adapters: list[dict[str, Any]]) -> int | None:
+    """HardwareInformation.qwMemorySize of the display-class registry key whose MatchingDeviceId this
+    controller's PNPDeviceID starts with (the driver writes it; AdapterRAM cannot count past 4 GiB)."""
+    device = str(row.get("PNPDeviceID") or "").lower()
+    for adapter in adapters:
+        matching = str(adapter.get("MatchingDeviceId") or "").lower()
+        memory = as_int(adapter.get("HardwareInformation.qwMemorySize"))
+        if matching and device.startswith(matching) and memory:
+            return memory
+    return None
+
+
+def parse_gpu(row: dict[str, Any], registry_memory: int | None = None) -> Gpu:
     """One Win32_VideoController row; ids come from the PCI instance path."""
     match = PCI_IDS.search(row.get("PNPDeviceID") or "")
     memory = row.get("AdapterRAM")
@@ -175,5 +224,6 @@ def parse_gpu(row: dict[str, Any]) -> Gpu:
         bus_address=None,
         driver=clean_string(row.get("DriverVersion")),
         # AdapterRAM is a uint32: it saturates just below 4 GiB, so such a value says nothing.
-        memory_bytes=memory if isinstance(memory, int) and 0 < memory < 0xFFF00000 else None,
+        memory_bytes=registry_memory
+        or (memory if isinstance(memory, int) and 0 < memory < 0xFFF00000 else None),
     )

@@ -11,6 +11,8 @@ from collector.platforms.windows.powershell import as_bool, as_int, rows
 from collector.report import Battery, Monitor, Printer, UsbDevice
 
 USB_ID = re.compile(r"^USB\\VID_([0-9A-F]{4})&PID_([0-9A-F]{4})(&MI_[0-9A-F]{2})?\\(.+)$", re.IGNORECASE)
+# Some devices decorate their serial string: "S/N:3C18A0B1C2D3_REV:3100".
+USB_SERIAL_DECORATION = re.compile(r"S/?N\s*[:=]\s*([^_\s]+)", re.IGNORECASE)
 USB_CLASS = re.compile(r"^USB\\(?:Dev)?Class_([0-9A-F]{2})", re.IGNORECASE)
 # Win32_Battery.Chemistry, and the 4-letter codes of root\wmi BatteryStaticData.Chemistry
 CHEMISTRIES = {3: "Lead acid", 4: "NiCd", 5: "NiMH", 6: "Li-ion", 7: "Zinc air", 8: "Li-polymer"}
@@ -105,13 +107,19 @@ def parse_usb_devices(entities: list[dict[str, Any]]) -> list[UsbDevice]:
                 manufacturer=None if manufacturer is None or manufacturer.startswith("(") else manufacturer,
                 product=name,
                 # Windows makes up an instance id containing "&" for a device without a serial number.
-                serial=None if "&" in instance else clean_serial(instance),
+                serial=None if "&" in instance else usb_serial(instance),
                 device_class=own[0] if own else None,
                 interface_classes=classes,
                 kind=usb_kind(own[0] if own else None, classes, name=name),
             )
         )
     return parsed
+
+
+def usb_serial(instance: str) -> str | None:
+    """The serial of a USB instance id, without the decoration some vendors wrap it in."""
+    decorated = USB_SERIAL_DECORATION.search(instance)
+    return clean_serial(decorated.group(1) if decorated else instance)
 
 
 def _classes(row: dict[str, Any]) -> list[str]:

@@ -12,7 +12,9 @@ TIMEOUT_SECONDS = 60
 # Each query runs in its own try block so one missing namespace (SecurityCenter2 on Server, root\wmi
 # battery classes on desktops) costs one entry under "_errors", not the whole document. Dates are
 # turned into ISO 8601 UTC strings here, in the invariant culture (no Buddhist-calendar years, no "."
-# time separators): Windows PowerShell 5.1 would print them as "\/Date(ms)\/". Stdout is switched to
+# time separators): Windows PowerShell 5.1 would print them as "\/Date(ms)\/". CIM turns the BIOS date
+# ("20230515000000.000000+000") into local time: back to UTC before the date is cut, or it is a day early west
+# of Greenwich. Stdout is switched to
 # UTF-8, as a redirected 5.1 console otherwise writes the OEM code page. The firewall profiles come
 # from the active store, so a policy pushed by GPO counts.
 SCRIPT = r"""
@@ -33,7 +35,7 @@ function C([string]$ns, [string]$class, [string[]]$props, [string]$filter) {
 }
 Q ComputerSystem { C root\cimv2 Win32_ComputerSystem Name,DNSHostName,Domain,PartOfDomain,Manufacturer,Model,SystemFamily,SystemSKUNumber,TotalPhysicalMemory,NumberOfProcessors,UserName,HypervisorPresent,PCSystemType }
 Q ComputerSystemProduct { C root\cimv2 Win32_ComputerSystemProduct UUID,IdentifyingNumber,Vendor,Name,Version }
-Q BIOS { Get-CimInstance Win32_BIOS | Select-Object Manufacturer,SMBIOSBIOSVersion,SerialNumber,@{n='ReleaseDate';e={if ($_.ReleaseDate) { $_.ReleaseDate.ToString('yyyy-MM-dd', $inv) }}} }
+Q BIOS { Get-CimInstance Win32_BIOS | Select-Object Manufacturer,SMBIOSBIOSVersion,Version,SerialNumber,@{n='ReleaseDate';e={if ($_.ReleaseDate) { $_.ReleaseDate.ToUniversalTime().ToString('yyyy-MM-dd', $inv) }}} }
 Q SystemEnclosure { C root\cimv2 Win32_SystemEnclosure ChassisTypes,SerialNumber }
 Q BaseBoard { C root\cimv2 Win32_BaseBoard Manufacturer,Product,SerialNumber }
 Q OperatingSystem { Get-CimInstance Win32_OperatingSystem | Select-Object Caption,Version,BuildNumber,OSArchitecture,@{n='InstallDate';e={D $_.InstallDate}},@{n='LastBootUpTime';e={D $_.LastBootUpTime}},@{n='LocalDateTime';e={D $_.LocalDateTime}} }
@@ -41,8 +43,9 @@ Q TimeZone { Get-TimeZone | Select-Object Id }
 Q Processor { C root\cimv2 Win32_Processor DeviceID,SocketDesignation,Architecture,Manufacturer,Name,Description,NumberOfCores,NumberOfLogicalProcessors,MaxClockSpeed }
 Q PhysicalMemory { C root\cimv2 Win32_PhysicalMemory DeviceLocator,BankLabel,Capacity,SMBIOSMemoryType,FormFactor,Speed,ConfiguredClockSpeed,Manufacturer,PartNumber,SerialNumber }
 Q DiskDrive { C root\cimv2 Win32_DiskDrive Index,DeviceID,Model,SerialNumber,FirmwareRevision,Size,InterfaceType,MediaType }
-Q PhysicalDisk { C root\Microsoft\Windows\Storage MSFT_PhysicalDisk DeviceId,FriendlyName,SerialNumber,MediaType,BusType,Size }
+Q PhysicalDisk { C root\Microsoft\Windows\Storage MSFT_PhysicalDisk DeviceId,FriendlyName,SerialNumber,AdapterSerialNumber,MediaType,BusType,Size }
 Q LogicalDisk { C root\cimv2 Win32_LogicalDisk DeviceID,DriveType,FileSystem,Size,FreeSpace,VolumeName }
+Q Volume { C root\cimv2 Win32_Volume DeviceID,Name,DriveLetter,DriveType,FileSystem,Capacity,FreeSpace 'DriveLetter IS NULL' }
 Q NetworkAdapter { C root\cimv2 Win32_NetworkAdapter Index,Name,NetConnectionID,MACAddress,PhysicalAdapter,NetEnabled,NetConnectionStatus,Speed,PNPDeviceID,ServiceName 'MACAddress IS NOT NULL' }
 Q NetworkAdapterConfiguration { C root\cimv2 Win32_NetworkAdapterConfiguration Index,IPAddress,IPSubnet,DefaultIPGateway,DNSServerSearchOrder,DNSDomainSuffixSearchOrder,MTU 'IPEnabled = TRUE' }
 Q VideoController { C root\cimv2 Win32_VideoController Name,AdapterCompatibility,PNPDeviceID,DriverVersion,AdapterRAM }

@@ -17,11 +17,15 @@ CURRENT_VERSION = r"SOFTWARE\Microsoft\Windows NT\CurrentVersion"
 CRYPTOGRAPHY = r"SOFTWARE\Microsoft\Cryptography"
 DISPLAY_ENUM = r"SYSTEM\CurrentControlSet\Enum\DISPLAY"
 LOGON_UI = r"SOFTWARE\Microsoft\Windows\CurrentVersion\Authentication\LogonUI"
+# The display adapter device class: one numbered subkey per adapter driver instance.
+DISPLAY_CLASS = r"SYSTEM\CurrentControlSet\Control\Class\{4d36e968-e325-11ce-bfc1-08002be10318}"
+DISPLAY_ADAPTER_VALUES = ("MatchingDeviceId", "DriverDesc", "HardwareInformation.qwMemorySize")
 CURRENT_VERSION_VALUES = ("ProductName", "DisplayVersion", "ReleaseId", "CurrentBuild", "UBR", "EditionID")
 
 
 def read_registry(reg: ModuleType | Any = winreg) -> dict[str, Any]:
-    """MachineGuid, last logon, CurrentVersion values, every Uninstall entry and every display's EDID.
+    """MachineGuid, last logon, CurrentVersion values, every Uninstall entry, every display's EDID and the
+    display adapters' memory sizes.
 
     `reg` is the winreg module, or anything with its functions and constants (the tests pass a fake).
     """
@@ -44,6 +48,7 @@ def read_registry(reg: ModuleType | Any = winreg) -> dict[str, Any]:
         },
         "uninstall": [],
         "displays": [],
+        "display_adapters": [],
     }
     for hive_name, hive, path, view, flag in _uninstall_roots(reg, errors):
         source = f"uninstall:{hive_name}" + (f":{view}" if view else "")
@@ -58,6 +63,14 @@ def read_registry(reg: ModuleType | Any = winreg) -> dict[str, Any]:
         dump["displays"] = list(_display_edids(reg))
     except OSError as exc:
         errors["displays"] = str(exc)
+    try:
+        dump["display_adapters"] = [
+            {name: value for name, value in values.items() if name in DISPLAY_ADAPTER_VALUES}
+            for key, values in _subkey_values(reg, reg.HKEY_LOCAL_MACHINE, DISPLAY_CLASS, reg.KEY_WOW64_64KEY)
+            if key.isdigit()  # "Configuration" and "Properties" are not adapters
+        ]
+    except OSError as exc:
+        errors["display_adapters"] = str(exc)
     dump["_errors"] = errors
     return dump
 

@@ -41,16 +41,30 @@ ARCHITECTURES = {0: "x86", 5: "arm", 9: "x86_64", 12: "arm64"}
 
 # (substring of "manufacturer model", lowercase) → hypervisor, first match wins. HypervisorPresent is
 # not used: it is also true on physical machines running Hyper-V or virtualization-based security.
+# Sources: the SMBIOS type 1 strings each hypervisor's firmware sets (QEMU's SeaBIOS/OVMF "QEMU" and
+# "Standard PC (Q35 + ICH9, 2009)", Bochs/older Proxmox "BOCHS_" / "BXPC____", Xen HVM "Xen" / "HVM domU",
+# Parallels "Parallels Software International", VirtualBox "innotek GmbH" / "VirtualBox", Hyper-V
+# "Microsoft Corporation" / "Virtual Machine", VMware "VMware, Inc.", and the clouds' own makers).
 HYPERVISORS = (
     ("microsoft corporation virtual machine", "hyperv"),
     ("vmware", "vmware"),
     ("virtualbox", "virtualbox"),
     ("innotek", "virtualbox"),
+    ("proxmox", "qemu"),
     ("qemu", "qemu"),
+    ("bochs", "qemu"),
+    ("bxpc", "qemu"),
+    ("standard pc (q35", "qemu"),
+    ("standard pc (i440fx", "qemu"),
     ("kvm", "kvm"),
     ("xen", "xen"),
+    ("hvm domu", "xen"),
     ("amazon ec2", "kvm"),
     ("google compute engine", "kvm"),
+    ("openstack", "kvm"),
+    ("digitalocean", "kvm"),
+    ("hetzner", "kvm"),
+    ("alibaba cloud", "kvm"),
     ("parallels", "parallels"),
 )
 
@@ -81,7 +95,8 @@ def parse_system(snapshot: dict[str, Any], registry: dict[str, Any]) -> SystemSe
         board_product=clean_string(board.get("Product")),
         board_serial=clean_serial(board.get("SerialNumber")),
         bios_vendor=clean_string(bios.get("Manufacturer")),
-        bios_version=clean_string(bios.get("SMBIOSBIOSVersion")),
+        # VM firmware often leaves SMBIOSBIOSVersion empty; Version is the ACPI OEM revision ("BOCHS  - 1").
+        bios_version=clean_string(bios.get("SMBIOSBIOSVersion")) or clean_string(bios.get("Version")),
         bios_date=clean_string(bios.get("ReleaseDate")),
         virtualization=virtualization(computer.get("Manufacturer"), computer.get("Model"))
         if computer
@@ -98,6 +113,7 @@ def parse_operating_system(snapshot: dict[str, Any], registry: dict[str, Any]) -
     if build is not None and isinstance(current.get("UBR"), int):
         build = f"{build}.{current['UBR']}"
     cpu = first(snapshot, "Processor")
+    account, domain = split_account(registry.get("last_logged_on_user"))
     architecture = ARCHITECTURES.get(cpu.get("Architecture")) if cpu else None
     if architecture and "32" in str(system.get("OSArchitecture") or ""):
         architecture = "x86"  # a 32-bit Windows on a 64-bit CPU
@@ -112,8 +128,24 @@ def parse_operating_system(snapshot: dict[str, Any], registry: dict[str, Any]) -
         install_date=clean_string(system.get("InstallDate")),
         boot_time=clean_string(system.get("LastBootUpTime")),
         timezone=clean_string(first(snapshot, "TimeZone").get("Id")),
-        last_user=clean_string(registry.get("last_logged_on_user")),
+        last_user=account,
+        last_user_domain=domain,
     )
+
+
+def split_account(value: Any) -> tuple[str | None, str | None]:
+    """(account, domain) of a Windows sign-in name: "CORP\\jdoe", "AzureAD\\MariaLopez", "maria@example.com";
+    ".\\maria" is a local account (no domain)."""
+    text = clean_string(value)
+    if text is None:
+        return None, None
+    domain, backslash, account = text.rpartition("\\")
+    if not backslash:
+        account, at, domain = text.partition("@")
+        if not at:
+            return text, None
+    account, domain = account.strip(), domain.strip()
+    return account or None, None if domain in ("", ".") else domain
 
 
 def parse_identity(snapshot: dict[str, Any], registry: dict[str, Any], *, macs: list[str]) -> Identity:

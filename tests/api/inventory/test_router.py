@@ -31,6 +31,15 @@ def test_inventory_view_shows_hardware_network_security_and_status(client, db, a
     assert body["devices"][0]["kind"] == "storage"
 
 
+def test_last_user_and_domain_are_kept_apart(client, db, admin):
+    report = machine()
+    report.system.os.last_user, report.system.os.last_user_domain = "MariaLopez", "AzureAD"
+    key = enroll(client, make_secret(db, make_site(db)), report)["node_key"]
+    asset_id = post(client, key, payload(report)).json()["asset_id"]
+    system = client.get(f"/api/v1/assets/{asset_id}/inventory", headers=admin).json()["system"]
+    assert (system["last_user"], system["last_user_domain"]) == ("MariaLopez", "AzureAD")
+
+
 def test_inventory_of_another_sites_asset_is_not_found(client, db, make_user):
     _, asset_id = reported(client, db)
     other = make_site(db, "Branch")

@@ -7,7 +7,13 @@ from pathlib import Path
 from typing import Any
 
 FIXTURES = Path(__file__).parents[2] / "fixtures" / "windows"
-MACHINES = ("dell-optiplex-7090", "lenovo-thinkpad-t14", "hyperv-server-2022", "vmware-win10-32bit")
+MACHINES = (
+    "dell-optiplex-7090",
+    "lenovo-thinkpad-t14",
+    "hyperv-server-2022",
+    "vmware-win10-32bit",
+    "proxmox-win11-vm",
+)
 
 
 def cim(machine: str) -> dict[str, Any]:

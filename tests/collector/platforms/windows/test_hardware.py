@@ -17,7 +17,7 @@ from collector.platforms.windows.powershell import rows
 from collector.platforms.windows.security import encrypted_letters
 from collector.report import Cpu, Disk, Gpu, MemoryModule, Volume
 
-from .loaders import cim
+from .loaders import cim, registry
 
 
 def test_cpu_of_the_desktop() -> None:
@@ -85,7 +85,7 @@ DISK_CASES = [
             Disk(
                 name="\\\\.\\PHYSICALDRIVE0",
                 model="PC SN730 NVMe WDC 512GB",
-                serial="E823_8FA6_BF53_0001_001B_448B_4A1F_27C1.",
+                serial="21024S801234",  # AdapterSerialNumber, not the namespace EUI in SerialNumber
                 firmware="11170101",
                 size_bytes=512110190592,
                 kind="ssd",
@@ -149,6 +149,12 @@ VOLUME_CASES = [
             Volume(
                 mount_point="D:\\", device="D:", filesystem="NTFS", size_bytes=1000186310656, encrypted=False
             ),
+            Volume(  # a volume mounted in a folder; the unmounted recovery partition is left out
+                mount_point="C:\\Scans\\",
+                device="\\\\?\\Volume{0e3b2c1a-0000-0000-0000-100000000000}\\",
+                filesystem="NTFS",
+                size_bytes=214748364800,
+            ),
         ],
     ),
     (
@@ -162,7 +168,7 @@ VOLUME_CASES = [
 def test_parse_volumes(machine: str, expected: list[Volume]) -> None:
     snapshot = cim(machine)
     encrypted = encrypted_letters(rows(snapshot, "EncryptableVolume"))
-    assert parse_volumes(rows(snapshot, "LogicalDisk"), encrypted) == expected
+    assert parse_volumes(rows(snapshot, "LogicalDisk"), encrypted, rows(snapshot, "Volume")) == expected
 
 
 GPU_CASES = [
@@ -184,12 +190,33 @@ GPU_CASES = [
         "hyperv-server-2022",
         [Gpu(vendor="Microsoft Corporation", model="Microsoft Hyper-V Video", driver="10.0.20348.1")],
     ),
+    (
+        "dell-optiplex-7090",  # the NVIDIA card's 12 GiB from its registry key: AdapterRAM stops at 4 GiB
+        [
+            Gpu(
+                vendor="Intel Corporation",
+                model="Intel(R) UHD Graphics 750",
+                vendor_id="8086",
+                device_id="4c8a",
+                driver="31.0.101.4502",
+                memory_bytes=1073741824,
+            ),
+            Gpu(
+                vendor="NVIDIA",
+                model="NVIDIA RTX A2000 12GB",
+                vendor_id="10de",
+                device_id="2571",
+                driver="31.0.15.3742",
+                memory_bytes=12884901888,
+            ),
+        ],
+    ),
 ]
 
 
 @pytest.mark.parametrize(("machine", "expected"), GPU_CASES)
 def test_parse_gpus(machine: str, expected: list[Gpu]) -> None:
-    assert parse_gpus(cim(machine)) == expected
+    assert parse_gpus(cim(machine), registry(machine)) == expected
 
 
 def test_saturated_adapter_ram_is_unknown() -> None:

@@ -89,6 +89,7 @@ USB_CASES = {
         ("413c:2113", "hid", None),
         ("0781:5581", "storage", "4C530001230815117354"),
         ("046d:0a8f", "headset", None),  # composite: audio + HID interfaces, a made-up "0000…" serial
+        ("0bda:8153", None, "3C18A0B1C2D3"),  # "S/N:3C18A0B1C2D3_REV:3100": the decoration taken off
     ],
     "lenovo-thinkpad-t14": [
         ("17ef:30b5", "hub", None),

@@ -131,6 +131,27 @@ HKLM = merge(
             }
         ),
     ),
+    path(
+        "SYSTEM",
+        "CurrentControlSet",
+        "Control",
+        "Class",
+        "{4d36e968-e325-11ce-bfc1-08002be10318}",
+        leaf=Node(
+            keys={
+                "0000": Node(
+                    values={
+                        "MatchingDeviceId": "pci\\ven_10de&dev_2484",
+                        "DriverDesc": "NVIDIA GeForce RTX 3070",
+                        "HardwareInformation.qwMemorySize": 8589934592,
+                        "HardwareInformation.ChipType": "NVIDIA GeForce RTX 3070",
+                    }
+                ),
+                "Configuration": Node(keys={"x": Node()}),
+                "Properties": Node(denied=True),
+            }
+        ),
+    ),
 )
 HKU = Node(
     keys={
@@ -176,6 +197,13 @@ def test_read_registry() -> None:
             },
         ],
         "displays": [{"instance": "DISPLAY\\DELA0F5\\5&1&0&UID1", "edid": "00ffffffffffff00"}],
+        "display_adapters": [
+            {
+                "MatchingDeviceId": "pci\\ven_10de&dev_2484",
+                "DriverDesc": "NVIDIA GeForce RTX 3070",
+                "HardwareInformation.qwMemorySize": 8589934592,
+            }
+        ],
         "_errors": {
             "last_logged_on_user": "[Errno 2] The system cannot find the file specified",
             "uninstall:HKU\\S-1-5-21-1-2-3-1002": "[Errno 5] Access is denied",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from collector.platforms.windows.system import parse_identity, parse_system, virtualization
+from collector.platforms.windows.system import parse_identity, parse_system, split_account, virtualization
 from collector.report import OperatingSystem
 
 from .loaders import cim, registry
@@ -30,6 +30,8 @@ SYSTEM_CASES = {
     },
     "hyperv-server-2022": {"product": "Virtual Machine", "sku": None, "virtualization": "hyperv"},
     "vmware-win10-32bit": {"chassis_type": None, "board_product": None, "virtualization": "vmware"},
+    # Proxmox/QEMU with Bochs strings; OVMF leaves SMBIOSBIOSVersion empty.
+    "proxmox-win11-vm": {"virtualization": "qemu", "bios_version": "BOCHS  - 1", "chassis_type": None},
 }
 
 OS_CASES = {
@@ -44,7 +46,8 @@ OS_CASES = {
         install_date="2023-02-01T09:12:44Z",
         boot_time="2026-11-24T07:58:03Z",
         timezone="W. Europe Standard Time",
-        last_user="CORP\\jdoe",
+        last_user="jdoe",
+        last_user_domain="CORP",
     ),
     "hyperv-server-2022": OperatingSystem(
         family="windows",
@@ -57,7 +60,22 @@ OS_CASES = {
         install_date="2022-11-03T10:00:00Z",
         boot_time="2026-11-01T03:00:00Z",
         timezone="UTC",
-        last_user="CORP\\svc-admin",
+        last_user="svc-admin",
+        last_user_domain="CORP",
+    ),
+    "proxmox-win11-vm": OperatingSystem(  # an Entra ID (Azure AD) account
+        family="windows",
+        name="Microsoft Windows 11 Enterprise",
+        version="24H2",
+        build="26100.2314",
+        kernel_name="Windows NT",
+        kernel_version="10.0.26100",
+        architecture="x86_64",
+        install_date="2025-10-01T08:00:00Z",
+        boot_time="2026-12-01T06:30:00Z",
+        timezone="Pacific Standard Time",
+        last_user="MariaLopez",
+        last_user_domain="AzureAD",
     ),
     "vmware-win10-32bit": OperatingSystem(
         family="windows",
@@ -103,6 +121,21 @@ def test_parse_identity(machine: str, expected: tuple) -> None:
 
 
 @pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        (".\\maria", ("maria", None)),  # "." is this computer: a local account
+        ("CORP\\jdoe", ("jdoe", "CORP")),
+        ("AzureAD\\MariaLopez", ("MariaLopez", "AzureAD")),
+        ("maria@example.com", ("maria", "example.com")),
+        ("kiosk", ("kiosk", None)),
+        ("", (None, None)),
+    ],
+)
+def test_split_account(name: str, expected: tuple) -> None:
+    assert split_account(name) == expected
+
+
+@pytest.mark.parametrize(
     ("manufacturer", "model", "expected"),
     [
         ("Microsoft Corporation", "Virtual Machine", "hyperv"),
@@ -111,6 +144,11 @@ def test_parse_identity(machine: str, expected: tuple) -> None:
         ("innotek GmbH", "VirtualBox", "virtualbox"),
         ("Xen", "HVM domU", "xen"),
         ("Amazon EC2", "m5.large", "kvm"),
+        ("BOCHS_", "BXPC____", "qemu"),
+        ("Proxmox", "Standard PC (i440FX + PIIX, 1996)", "qemu"),
+        ("Parallels Software International Inc.", "Parallels ARM Virtual Machine", "parallels"),
+        ("OpenStack Foundation", "OpenStack Nova", "kvm"),
+        ("Hetzner", "vServer", "kvm"),
         (None, None, "physical"),
     ],
 )
