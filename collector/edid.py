@@ -73,17 +73,19 @@ class EdidInfo:
     height_px: int | None
     digital: bool
     edid_version: str
+    #: False when the block's bytes do not sum to 0 mod 256 (KVM switches and old CRTs send such EDIDs):
+    #: the facts are decoded all the same, as other agents do, and the monitor carries the flag.
+    checksum_ok: bool = True
 
 
 def parse_edid(data: bytes) -> EdidInfo:
-    """Decode the 128-byte EDID base block at the start of `data`; ValueError if it is not one."""
+    """Decode the 128-byte EDID base block at the start of `data`; ValueError if it is not one (a bad checksum
+    alone is not enough: it is flagged, not refused)."""
     if len(data) < BLOCK_SIZE:
         raise ValueError(f"EDID too short: {len(data)} bytes, need {BLOCK_SIZE}")
     block = bytes(data[:BLOCK_SIZE])
     if block[:8] != HEADER:
         raise ValueError("EDID header pattern missing")
-    if sum(block) % 256:
-        raise ValueError(f"EDID checksum mismatch (sum mod 256 = {sum(block) % 256})")
     version, revision = block[18], block[19]
     if version != 1:
         raise ValueError(f"unsupported EDID structure version {version}.{revision}")
@@ -108,6 +110,7 @@ def parse_edid(data: bytes) -> EdidInfo:
         height_px=height_px,
         digital=bool(block[20] & 0x80),
         edid_version=f"{version}.{revision}",
+        checksum_ok=sum(block) % 256 == 0,
     )
 
 
@@ -126,6 +129,7 @@ def monitor_from_edid(data: bytes, *, connector: str | None = None) -> Monitor:
         diagonal_inches=info.diagonal_inches,
         manufacture_year=info.manufacture_year,
         manufacture_week=info.manufacture_week,
+        edid_checksum_ok=info.checksum_ok,
     )
 
 
@@ -138,6 +142,14 @@ def decode_pnp_id(high: int, low: int) -> str:
     if not all(1 <= code <= 26 for code in codes):
         raise ValueError(f"EDID manufacturer id {word:#06x} is not three letters")
     return "".join(chr(ord("A") + code - 1) for code in codes)
+
+
+def pnp_from_word(word: int) -> str | None:
+    """The PNP id of a manufacturer word as macOS prints it (Apple's "APP" is 0x0610); None if not one."""
+    try:
+        return decode_pnp_id((word >> 8) & 0xFF, word & 0xFF) if 0 <= word <= 0xFFFF else None
+    except ValueError:
+        return None
 
 
 def _manufacture_date(week: int, year_byte: int, revision: int) -> tuple[int | None, int | None, int | None]:

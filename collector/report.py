@@ -20,7 +20,7 @@ __all__ = [
     "to_dict",
 ]
 
-SCHEMA_VERSION = "1.2"  # 1.1: software_delta; 1.2: os.last_user_domain
+SCHEMA_VERSION = "1.2"  # 1.1: software_delta; 1.2: os.last_user_domain, monitor edid_checksum_ok
 SECTIONS = ("system", "hardware", "network", "peripherals", "security", "software")
 
 
@@ -290,6 +290,8 @@ class Monitor:
     diagonal_inches: float | None = None
     manufacture_year: int | None = None
     manufacture_week: int | None = None
+    #: False when the EDID failed its checksum (facts decoded all the same); None without an EDID.
+    edid_checksum_ok: bool | None = None
 
 
 @dataclass(slots=True, kw_only=True)

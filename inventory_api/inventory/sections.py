@@ -131,7 +131,8 @@ def monitor_row(monitor: Any) -> dict[str, Any]:
     return {
         "kind": "monitor", "name": monitor.model, "manufacturer": monitor.manufacturer_name or monitor.manufacturer,
         "model": monitor.model, "serial": monitor.serial, "vendor_id": None, "product_id": None,
-        "details": {"connector": monitor.connector, "diagonal_inches": monitor.diagonal_inches, "manufacture_year": monitor.manufacture_year},
+        "details": {"connector": monitor.connector, "diagonal_inches": monitor.diagonal_inches, "manufacture_year": monitor.manufacture_year,
+                    "edid_checksum_ok": monitor.edid_checksum_ok},
     }  # fmt: skip
 
 

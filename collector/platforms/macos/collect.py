@@ -1,4 +1,4 @@
-"""The macOS collect_* entry points: each source read at most once per run (≤ 5 child processes)."""
+"""The macOS collect_* entry points: each source read at most once per run (≤ 6 child processes)."""
 
 from __future__ import annotations
 
@@ -26,6 +26,7 @@ from collector.report import (
 
 READERS: dict[str, Callable[[], Any]] = {
     "system_profiler": commands.run_system_profiler,
+    "sysctl": commands.run_sysctl,
     "ioreg:IOPlatformExpertDevice": commands.run_ioreg_platform,
     "ioreg:displays": commands.run_ioreg_displays,
     "fdesetup": commands.run_fdesetup,
@@ -115,9 +116,11 @@ def collect_hardware(errors: list[ReportError], sources: Sources | None = None) 
     src = sources or SHARED
     profile = _profile(errors, "hardware", src)
     filevault, _ = _filevault([], "hardware", src)  # a failure is reported once, by the security section
-    cpu = attempt(errors, "hardware", "SPHardwareDataType", lambda: hardware.parse_cpu(profile), None)
+    sysctl_text = _get(errors, "hardware", src, "sysctl", None)
+    sysctl = attempt(errors, "hardware", "sysctl", lambda: hardware.parse_sysctl(sysctl_text or ""), {})
+    cpu = attempt(errors, "hardware", "SPHardwareDataType", lambda: hardware.parse_cpu(profile, sysctl), None)
     if cpu is not None and cpu.logical_processors is None:
-        # Intel Macs: hyper-threads are not in system_profiler
+        # Intel Macs without sysctl's thread count: hyper-threads are not in system_profiler
         cpu.logical_processors = _get(errors, "hardware", src, "cpu_count", None)
     total, modules = attempt(
         errors, "hardware", "SPMemoryDataType", lambda: hardware.parse_memory(profile), (None, [])

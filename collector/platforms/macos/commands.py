@@ -51,6 +51,12 @@ def run_system_profiler() -> dict[str, Any]:
     return json.loads(run(["system_profiler", "-json", "-detailLevel", "mini", *PROFILER_TYPES]))
 
 
+def run_sysctl() -> str:
+    """The CPU's brand string, family, model, stepping and counts (`machdep.cpu.*`, `hw.*`) in one call; whole
+    prefixes are asked for, since a name the machine lacks (Intel-only keys on Apple silicon) fails the call."""
+    return run(["sysctl", "machdep.cpu", "hw"]).decode("utf-8", "replace")
+
+
 def run_ioreg_platform() -> bytes:
     """The IOPlatformExpertDevice entry (UUID, serial, model) as a plist."""
     return run(["ioreg", "-a", "-r", "-c", "IOPlatformExpertDevice", "-d", "2"])

@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from collector.edid import PNP_VENDORS, decode_pnp_id
+from collector.edid import PNP_VENDORS, pnp_from_word
 from collector.junk import clean_serial, clean_string
 from collector.platforms.macos.hardware import items
 from collector.report import Battery, Monitor, Printer, UsbDevice
@@ -40,7 +40,7 @@ def parse_profiler_monitors(profile: dict[str, Any]) -> list[Monitor]:
             if not isinstance(display, dict):
                 continue
             vendor = _hex(display.get("_spdisplays_display-vendor-id"))
-            maker = _pnp(vendor)
+            maker = pnp_from_word(vendor) if vendor is not None else None
             year = _int(display.get("_spdisplays_display-year"))
             week = _int(display.get("_spdisplays_display-week"))
             serial = _hex(display.get("_spdisplays_display-serial-number"))
@@ -57,16 +57,6 @@ def parse_profiler_monitors(profile: dict[str, Any]) -> list[Monitor]:
                 )
             )
     return monitors
-
-
-def _pnp(vendor: int | None) -> str | None:
-    """The PNP id of a display vendor number: macOS prints the packed EDID word (Apple's "APP" is 0x610)."""
-    if vendor is None:
-        return None
-    try:
-        return decode_pnp_id(vendor >> 8, vendor & 0xFF)
-    except ValueError:
-        return None
 
 
 def _hex(value: Any) -> int | None:

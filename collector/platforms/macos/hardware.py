@@ -84,26 +84,57 @@ def parse_operating_system(profile: dict[str, Any]) -> OperatingSystem:
     )
 
 
-def parse_cpu(profile: dict[str, Any]) -> Cpu | None:
-    """Apple silicon: chip and "proc 12:8:4" (all:performance:efficiency cores); Intel: type and speed."""
+def parse_sysctl(text: str) -> dict[str, str]:
+    """`sysctl name…` output ("machdep.cpu.brand_string: Intel(R) Core(TM) i5-9600K CPU @ 3.70GHz") as a dict."""
+    values = {}
+    for line in text.splitlines():
+        name, colon, value = line.partition(": ")
+        if colon and name and " " not in name:
+            values[name] = value.strip()
+    return values
+
+
+def parse_cpu(profile: dict[str, Any], sysctl: dict[str, str] | None = None) -> Cpu | None:
+    """The CPU from sysctl (brand string, family/model/stepping, cores and threads), system_profiler filling in
+    what it lacks: on Apple silicon the chip and "proc 12:8:4" (all:performance:efficiency cores), on Intel the
+    marketing name ("6-Core Intel Core i5") and the speed, printed with the locale's decimal separator."""
+    ctl = sysctl or {}
     hardware = (items(profile, "SPHardwareDataType") or [{}])[0]
     chip = clean_string(hardware.get("chip_type"))
+    brand = clean_string(ctl.get("machdep.cpu.brand_string"))
     cores = hardware.get("number_processors")
-    if chip:
+    if chip or (brand or "").startswith("Apple"):
         counts = re.match(r"proc (\d+)", str(cores or ""))
         total = int(counts.group(1)) if counts else None
-        return Cpu(socket=0, vendor="Apple", model=chip, physical_cores=total, logical_processors=total)
-    model = clean_string(hardware.get("cpu_type"))
+        return Cpu(
+            socket=0,
+            vendor="Apple",
+            model=brand or chip,
+            physical_cores=_int(ctl.get("hw.physicalcpu")) or total,
+            logical_processors=_int(ctl.get("hw.logicalcpu")) or total,
+        )
+    model = brand or clean_string(hardware.get("cpu_type"))
     if model is None:
         return None
-    speed = re.fullmatch(r"([\d.]+) GHz", str(hardware.get("current_processor_speed") or ""))
+    speed = re.fullmatch(r"(\d+(?:[.,]\d+)?) GHz", str(hardware.get("current_processor_speed") or "").strip())
     return Cpu(
         socket=0,
-        vendor="Intel" if "intel" in model.lower() else None,
+        vendor="Intel"
+        if "intel" in model.lower() or ctl.get("machdep.cpu.vendor") == "GenuineIntel"
+        else None,
         model=model,
-        physical_cores=cores if isinstance(cores, int) else None,
-        base_speed_hz=int(float(speed.group(1)) * 1_000_000_000) if speed else None,
+        family=_int(ctl.get("machdep.cpu.family")),
+        model_number=_int(ctl.get("machdep.cpu.model")),
+        stepping=_int(ctl.get("machdep.cpu.stepping")),
+        physical_cores=_int(ctl.get("machdep.cpu.core_count")) or (cores if isinstance(cores, int) else None),
+        logical_processors=_int(ctl.get("machdep.cpu.thread_count")),
+        base_speed_hz=_int(ctl.get("hw.cpufrequency"))
+        or (round(float(speed.group(1).replace(",", ".")) * 1_000_000_000) if speed else None),
     )
+
+
+def _int(value: str | None) -> int | None:
+    return int(value) if value is not None and value.strip().isdigit() else None
 
 
 def parse_memory(profile: dict[str, Any]) -> tuple[int | None, list[MemoryModule]]:

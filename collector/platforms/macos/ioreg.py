@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import plistlib
+import re
 from collections.abc import Iterator
 from typing import Any
 from xml.parsers.expat import ExpatError
 
-from collector.edid import PNP_VENDORS, monitor_from_edid
+from collector.edid import PNP_VENDORS, monitor_from_edid, pnp_from_word
 from collector.junk import clean_serial, clean_string, clean_uuid
 from collector.report import Monitor
 
 EDID_KEYS = ("IODisplayEDID", "EDID", "IODisplayEDIDOriginal")
+PNP_ID = re.compile(r"[A-Z]{3}")
 
 
 def load_plist(data: bytes) -> Any:
@@ -52,27 +54,38 @@ def parse_display_monitors(data: bytes) -> tuple[list[Monitor], list[str]]:
                 continue
             except ValueError as exc:
                 problems.append(str(exc))
-        if isinstance(attributes, dict):
-            monitors.append(monitor_from_attributes(attributes))
+        monitor = monitor_from_attributes(attributes) if isinstance(attributes, dict) else None
+        if monitor is not None:
+            monitors.append(monitor)
     return monitors, problems
 
 
-def monitor_from_attributes(attributes: dict[str, Any]) -> Monitor:
-    """A monitor from the decoded EDID facts macOS keeps in DisplayAttributes.ProductAttributes."""
-    maker = clean_string(attributes.get("ManufacturerID"))
+def monitor_from_attributes(attributes: dict[str, Any]) -> Monitor | None:
+    """A monitor from the decoded EDID facts macOS keeps in DisplayAttributes.ProductAttributes; None when
+    they are all empty (an output with nothing attached, or asleep).
+
+    Apple's built-in panels name their maker by its IEEE OUI ("00-10-fa"), not a PNP id: the PNP id then comes
+    from LegacyManufacturerID, and ProductID, numbered in the OUI's space, is no EDID product code.
+    """
+    named = clean_string(attributes.get("ManufacturerID"))
+    pnp_named = named if named and PNP_ID.fullmatch(named) else None
+    legacy = attributes.get("LegacyManufacturerID")
+    maker = pnp_named or (pnp_from_word(legacy) if isinstance(legacy, int) else None)
+    product = attributes.get("ProductID")
     serial = clean_serial(attributes.get("AlphanumericSerialNumber")) or clean_serial(
         attributes.get("SerialNumber")
     )
     year, week = attributes.get("YearOfManufacture"), attributes.get("WeekOfManufacture")
-    return Monitor(
+    monitor = Monitor(
         manufacturer=maker,
         manufacturer_name=PNP_VENDORS.get(maker or ""),
         model=clean_string(attributes.get("ProductName")),
-        product_code=attributes.get("ProductID") if isinstance(attributes.get("ProductID"), int) else None,
+        product_code=product if pnp_named and isinstance(product, int) and product > 0 else None,
         serial=serial,
         manufacture_year=year if isinstance(year, int) and year > 1990 else None,
         manufacture_week=week if isinstance(week, int) and 1 <= week <= 54 else None,
     )
+    return None if monitor == Monitor() else monitor
 
 
 def _entries(node: Any) -> Iterator[dict[str, Any]]:

@@ -10,7 +10,8 @@ from collector.report import Disk, Volume
 
 
 def parse_storage(profile: dict[str, Any], filevault_on: bool | None) -> tuple[list[Disk], list[Volume]]:
-    """Physical drives (once each) and mounted volumes; FileVault covers the boot volume group."""
+    """Physical drives (once each, with or without a volume) and mounted volumes; FileVault covers the boot
+    volume group."""
     details = drive_details(profile)
     disks: dict[str, Disk] = {}
     volumes = []
@@ -48,7 +49,29 @@ def parse_storage(profile: dict[str, Any], filevault_on: bool | None) -> tuple[l
                 encryption="filevault" if boot and filevault_on else None,
             )
         )
+    for model, detail in details.items():
+        if model not in disks:  # a drive with no volume macOS mounts: blank, or formatted for another OS
+            disks[model] = detail_disk(model, detail)
     return list(disks.values()), volumes
+
+
+def detail_disk(model: str, detail: dict[str, Any]) -> Disk:
+    """A drive known only from its NVMe or SATA record."""
+    medium = str(detail.get("spsata_medium_type") or "").lower()
+    kind = (
+        "ssd" if detail["_bus"] == "nvme" or "solid" in medium else "hdd" if "rotational" in medium else None
+    )
+    size = detail.get("size_in_bytes")
+    return Disk(
+        name=clean_string(detail.get("bsd_name")) or model,
+        model=model,
+        serial=clean_serial(detail.get("device_serial")),
+        firmware=clean_string(detail.get("device_revision")),
+        size_bytes=size if isinstance(size, int) else None,
+        kind=kind,
+        bus=detail["_bus"],
+        rotational={"ssd": False, "hdd": True}.get(kind or ""),
+    )
 
 
 def _bus(protocol: Any) -> str | None:
@@ -66,12 +89,13 @@ def _bus(protocol: Any) -> str | None:
 
 
 def drive_details(profile: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    """Device model → its NVMe or SATA record (BSD name, exact size, firmware, serial when shown)."""
+    """Device model → its NVMe or SATA record (BSD name, exact size, firmware, serial when shown), with the bus
+    under "_bus"."""
     details = {}
-    for data_type in ("SPNVMeDataType", "SPSerialATADataType"):
+    for data_type, bus in (("SPNVMeDataType", "nvme"), ("SPSerialATADataType", "sata")):
         for controller in items(profile, data_type):
             for drive in controller.get("_items") or []:
                 model = clean_string(drive.get("device_model")) if isinstance(drive, dict) else None
                 if model:
-                    details[model] = drive
+                    details[model] = {**drive, "_bus": bus}
     return details

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from collector.platforms.macos.collect import Sources
+from collector.platforms.macos.hardware import parse_sysctl
 
 FIXTURES = Path(__file__).parents[2] / "fixtures" / "macos"
 # machine → (fdesetup answer, firewall source)
@@ -22,6 +23,11 @@ MACHINES = {
 def profile(machine: str) -> dict[str, Any]:
     """The system_profiler document of a fixture machine."""
     return json.loads((FIXTURES / "system_profiler" / f"{machine}.json").read_text(encoding="utf-8"))
+
+
+def sysctl(machine: str) -> dict[str, str]:
+    """The parsed `sysctl machdep.cpu hw` output of a fixture machine."""
+    return parse_sysctl(fixture_bytes("sysctl", f"{machine}.txt").decode())
 
 
 def fixture_bytes(*parts: str) -> bytes:
@@ -50,6 +56,7 @@ def fixture_sources(machine: str, **overrides: Callable[[], Any]) -> Sources:
     return Sources(
         {
             "system_profiler": lambda: profile(machine),
+            "sysctl": lambda: fixture_bytes("sysctl", f"{machine}.txt").decode(),
             "ioreg:IOPlatformExpertDevice": lambda: fixture_bytes("ioreg", f"{machine}-platform.plist"),
             "ioreg:displays": lambda: displays.read_bytes() if displays.exists() else plistlib.dumps([]),
             "fdesetup": lambda: fixture_bytes("fdesetup", fdesetup).decode(),

@@ -9,6 +9,7 @@ import pytest
 import collector.platforms.macos as macos
 from collector.platforms.macos.collect import READERS, Sources
 from collector.report import (
+    Cpu,
     HardwareSection,
     Identity,
     NetworkSection,
@@ -84,9 +85,12 @@ def test_laptop_identity_security_and_time_facts() -> None:
     )
 
 
-def test_intel_logical_processors_come_from_the_os() -> None:
+def test_intel_logical_processors_come_from_sysctl_else_the_os() -> None:
     hardware, _ = collect("hardware", fixture_sources("imac-intel-2019"))
+    assert (hardware.cpus[0].physical_cores, hardware.cpus[0].logical_processors) == (6, 6)
+    hardware, errors = collect("hardware", fixture_sources("imac-intel-2019", sysctl=failing))
     assert (hardware.cpus[0].physical_cores, hardware.cpus[0].logical_processors) == (6, 12)
+    assert [(e.section, e.source) for e in errors] == [("hardware", "sysctl")]
 
 
 def test_network_joins_interfaces_and_services() -> None:
@@ -155,7 +159,11 @@ def test_truncated_system_profiler_output_gives_errors_not_a_crash() -> None:
     text = (FIXTURES / "system_profiler" / "truncated.json.txt").read_text()
     sources = fixture_sources("macbook-pro-m2", system_profiler=lambda: json.loads(text))
     hardware, errors = collect("hardware", sources)
-    assert hardware.cpus == [] and ("hardware", "system_profiler") in [(e.section, e.source) for e in errors]
+    assert ("hardware", "system_profiler") in [(e.section, e.source) for e in errors]
+    # sysctl alone still names the chip
+    assert hardware.cpus == [
+        Cpu(socket=0, vendor="Apple", model="Apple M2 Pro", physical_cores=10, logical_processors=10)
+    ]
 
 
 def test_status_takes_charging_and_console_user_from_system_profiler() -> None:

@@ -16,7 +16,7 @@ from collector.platforms.macos.ioreg import parse_platform
 from collector.platforms.macos.storage import parse_storage
 from collector.report import Cpu, Disk, Gpu, MemoryModule, OperatingSystem, Volume
 
-from .loaders import fixture_bytes, profile
+from .loaders import fixture_bytes, profile, sysctl
 
 SYSTEM_CASES = {
     "macbook-pro-m2": (
@@ -102,8 +102,16 @@ CPU_CASES = {
     "macbook-pro-m2": Cpu(
         socket=0, vendor="Apple", model="Apple M2 Pro", physical_cores=10, logical_processors=10
     ),
-    "imac-intel-2019": Cpu(
-        socket=0, vendor="Intel", model="6-Core Intel Core i5", physical_cores=6, base_speed_hz=3_700_000_000
+    "imac-intel-2019": Cpu(  # the brand string and family/model/stepping from sysctl
+        socket=0,
+        vendor="Intel",
+        model="Intel(R) Core(TM) i5-9600K CPU @ 3.70GHz",
+        family=6,
+        model_number=158,
+        stepping=13,
+        physical_cores=6,
+        logical_processors=6,
+        base_speed_hz=3_700_000_000,
     ),
     "virtualmac-vm": Cpu(
         socket=0, vendor="Apple", model="Apple M2 Pro (Virtual)", physical_cores=4, logical_processors=4
@@ -113,7 +121,16 @@ CPU_CASES = {
 
 @pytest.mark.parametrize(("machine", "expected"), CPU_CASES.items())
 def test_parse_cpu(machine: str, expected: Cpu) -> None:
-    assert parse_cpu(profile(machine)) == expected
+    assert parse_cpu(profile(machine), sysctl(machine)) == expected
+
+
+@pytest.mark.parametrize("speed", ["3.7 GHz", "3,7 GHz"])  # a German or French locale writes a decimal comma
+def test_without_sysctl_the_speed_is_read_in_any_locale(speed: str) -> None:
+    document = profile("imac-intel-2019")
+    document["SPHardwareDataType"][0]["current_processor_speed"] = speed
+    assert parse_cpu(document) == Cpu(
+        socket=0, vendor="Intel", model="6-Core Intel Core i5", physical_cores=6, base_speed_hz=3_700_000_000
+    )
 
 
 MEMORY_CASES = {
@@ -179,6 +196,8 @@ def test_parse_storage_intel_with_unmounted_hdd() -> None:
     assert [(d.name, d.model, d.serial, d.size_bytes, d.kind, d.bus) for d in disks] == [
         ("disk0", "APPLE SSD AP0032M", "S3MENX0K123456", 28000000000, "ssd", "nvme"),
         ("disk1", "APPLE HDD ST1000DM003", None, 1000204886016, "hdd", "sata"),
+        # in the SATA report only: no volume of it in the storage report (formatted for Windows)
+        ("disk2", "WDC WD20EZAZ-00GGJB0", "WD-WX12D81ABCDE", 2000398934016, "hdd", "sata"),
     ]
     assert volumes[0] == Volume(
         mount_point="/", device="disk1s5s1", filesystem="APFS", size_bytes=2000796545024, encrypted=False

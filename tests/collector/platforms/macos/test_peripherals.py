@@ -29,18 +29,15 @@ DELL_U2723QE = Monitor(
     diagonal_inches=27.0,
     manufacture_year=2023,
     manufacture_week=12,
+    edid_checksum_ok=True,
 )
 
 IOREG_CASES = {
     "macbook-pro-m2": [
         DELL_U2723QE,
-        # the built-in panel: no EDID bytes, only the decoded ProductAttributes
-        Monitor(
-            manufacturer="APP",
-            manufacturer_name="Apple",
-            model="Built-in Liquid Retina XDR Display",
-            product_code=41040,
-        ),
+        # the built-in panel: no EDID bytes, only the decoded ProductAttributes, its maker named by Apple's OUI
+        # ("00-10-fa") and its PNP id in LegacyManufacturerID; the empty attributes of dispext1 are no monitor
+        Monitor(manufacturer="APP", manufacturer_name="Apple", model="Built-in Liquid Retina XDR Display"),
     ],
     "imac-intel-2019": [
         Monitor(
@@ -53,6 +50,7 @@ IOREG_CASES = {
             diagonal_inches=27.0,
             manufacture_year=2019,
             manufacture_week=20,
+            edid_checksum_ok=True,
         )
     ],
 }

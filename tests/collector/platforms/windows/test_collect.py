@@ -54,7 +54,6 @@ def collect(area: str, sources: Sources) -> tuple[object, list[ReportError]]:
 EXPECTED_ERRORS = {
     "dell-optiplex-7090": [],
     "lenovo-thinkpad-t14": [
-        ("peripherals", "registry:EDID"),
         ("software", "registry:uninstall:HKU\\S-1-5-21-3623811015-3361044348-30300820-1013"),
     ],
     "hyperv-server-2022": [
