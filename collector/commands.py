@@ -1,4 +1,4 @@
-"""The full command line: show, run, enroll, schema, doctor, install-service (argparse)."""
+"""The full command line: show, run, enroll, schema, doctor, record, install-service (argparse)."""
 
 from __future__ import annotations
 
@@ -44,6 +44,16 @@ def build_parser() -> argparse.ArgumentParser:
     enroll.add_argument("--secret", required=True, help="the enroll secret from the server's admin")
     commands.add_parser("schema", parents=[common], help="print the report's JSON Schema")
     commands.add_parser("doctor", parents=[common], help="check config, permissions, clock, DNS, TLS, server")
+    record = commands.add_parser(
+        "record",
+        parents=[common],
+        help="save this machine's raw source outputs as test fixtures (Windows, macOS)",
+    )
+    record.add_argument(
+        "directory", type=Path, help="where to write (the fixtures folder: tests/collector/fixtures)"
+    )
+    record.add_argument("--name", required=True, help="the machine's fixture name, e.g. hp-elitebook-840-g8")
+    record.add_argument("--redact", action="store_true", help="replace serials, UUIDs, MACs and user names")
     install = commands.add_parser("install-service", parents=[common], help="schedule `run` every 15 minutes")
     install.add_argument("--dry-run", action="store_true", help="print what would be written")
     install.add_argument("--user", default="root", help="account the service runs as (default root)")
@@ -95,6 +105,10 @@ def dispatch(args: argparse.Namespace) -> int:
         except ValueError as exc:
             print(f"inventory-collector: {exc}", file=sys.stderr)
             return EXIT_ERROR
+    if args.command == "record":
+        from collector.record import run_record
+
+        return run_record(args.directory, args.name, hide=args.redact)
     if args.command == "doctor":
         from collector.doctor import run_doctor
 
