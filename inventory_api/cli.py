@@ -9,6 +9,7 @@ import secrets
 import sys
 from collections.abc import Callable
 from datetime import timedelta
+from pathlib import Path
 
 from inventory_api import migrations
 from inventory_api.auth import service as auth
@@ -118,6 +119,16 @@ def cmd_purge(args: argparse.Namespace) -> None:
     print(f"{len(ids)} asset(s) deleted before {cutoff:%Y-%m-%d}", file=sys.stderr)
 
 
+def cmd_backup(args: argparse.Namespace) -> None:
+    from inventory_api.backup import BackupError, backup
+
+    try:
+        target = backup(get_settings().database_url, Path(args.target))
+    except BackupError as exc:
+        raise SystemExit(f"error: {exc}") from None
+    print(f"backup written to {target} ({target.stat().st_size} bytes)", file=sys.stderr)
+
+
 def cmd_worker(_: argparse.Namespace) -> None:
     worker = importlib.import_module("inventory_api.webhooks.worker")
     worker.run_forever(_db(), get_settings())
@@ -147,6 +158,10 @@ def _parser() -> argparse.ArgumentParser:
     )
     purge.add_argument("--older-than-days", type=int, required=True)
     purge.add_argument("--dry-run", action="store_true")
+    backup = add("backup", cmd_backup, "a consistent copy of the database while the service runs")
+    backup.add_argument(
+        "target", help="file to write (SQLite: a database file; PostgreSQL: a pg_dump archive)"
+    )
 
     user = sub.add_parser("user", help="manage users").add_subparsers(dest="user_command", required=True)
     create = user.add_parser("create", help="create a user (password from a prompt or stdin)")
