@@ -43,7 +43,7 @@ lint: $(STAMP_DEV)
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-# Regenerates alembic/versions/0001_initial.py from the models (no release has shipped yet).
+# Regenerates inventory_api/alembic/versions/0001_initial.py from the models (no release has shipped yet).
 migrations: $(STAMP_DEV)
 	$(BIN)/python -m inventory_api.tools.regen_migration
 

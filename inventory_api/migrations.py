@@ -11,12 +11,13 @@ from sqlalchemy.engine import Engine
 from alembic import command
 from inventory_api.db import analyze, make_engine
 
-ROOT = Path(__file__).resolve().parent.parent
+#: The migrations ship inside the package, so that `migrate` works from an installed wheel, not only a checkout.
+SCRIPTS = Path(__file__).resolve().parent / "alembic"
 
 
 def alembic_config(url: str) -> Config:
-    config = Config(str(ROOT / "alembic.ini"))
-    config.set_main_option("script_location", str(ROOT / "alembic"))
+    config = Config()
+    config.set_main_option("script_location", str(SCRIPTS))
     config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
     return config
 

@@ -1,11 +1,11 @@
-"""Regenerate alembic/versions/0001_initial.py from the models (allowed until the first release ships)."""
+"""Regenerate inventory_api/alembic/versions/0001_initial.py from the models (allowed until the first release ships)."""
 
 import tempfile
 
 from alembic import command
-from inventory_api.migrations import ROOT, alembic_config
+from inventory_api.migrations import SCRIPTS, alembic_config
 
-VERSIONS = ROOT / "alembic" / "versions"
+VERSIONS = SCRIPTS / "versions"
 
 
 def main() -> None:
