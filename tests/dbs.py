@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import os
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 
 import psycopg
 import pytest
@@ -50,3 +53,19 @@ def drop_pg_database(url: str) -> None:
     name = url.rsplit("/", 1)[1]
     with psycopg.connect(postgres_admin_url(), autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@contextmanager
+def fresh_database(kind: str, directory: Path) -> Iterator[str]:
+    """The URL of an empty database: a SQLite file in `directory`, or a throwaway PostgreSQL database."""
+    if kind == "sqlite":
+        yield f"sqlite:///{directory / 'fresh.db'}"
+        return
+    reason = postgres_reachable()
+    if reason:
+        unavailable(reason)
+    url = create_pg_database()
+    try:
+        yield url
+    finally:
+        drop_pg_database(url)

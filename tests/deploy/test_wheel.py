@@ -54,15 +54,8 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def empty_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'fresh.db'}"
-        return
-    reason = dbs.postgres_reachable()
-    if reason:
-        dbs.unavailable(reason)
-    url = dbs.create_pg_database()
-    yield url
-    dbs.drop_pg_database(url)
+    with dbs.fresh_database(request.param, tmp_path) as url:
+        yield url
 
 
 def test_migrate_and_serve_from_the_wheel(installed: Path, empty_url: str, tmp_path: Path) -> None:

@@ -19,15 +19,8 @@ from tests import dbs
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def empty_url(request: pytest.FixtureRequest, tmp_path) -> Iterator[str]:
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'migrate.db'}"
-        return
-    reason = dbs.postgres_reachable()
-    if reason:
-        dbs.unavailable(reason)
-    url = dbs.create_pg_database()
-    yield url
-    dbs.drop_pg_database(url)
+    with dbs.fresh_database(request.param, tmp_path) as url:
+        yield url
 
 
 def test_upgrade_matches_models_then_downgrades_to_empty(empty_url):

@@ -25,17 +25,9 @@ from tests import dbs
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def migrated_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'live.db'}"
-    else:
-        reason = dbs.postgres_reachable()
-        if reason:
-            dbs.unavailable(reason)
-        url = dbs.create_pg_database()
-    migrations.upgrade(url)
-    yield url
-    if request.param == "postgresql":
-        dbs.drop_pg_database(url)
+    with dbs.fresh_database(request.param, tmp_path) as url:
+        migrations.upgrade(url)
+        yield url
 
 
 def add_assets(db: Database, site_id, tags: list[str]) -> None:
