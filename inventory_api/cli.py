@@ -49,7 +49,7 @@ def cmd_serve(args: argparse.Namespace) -> None:
         workers=args.workers or settings.workers,
         proxy_headers=True,
         log_level="info",
-        access_log=settings.access_log,
+        access_log=False,  # the service logs its own access lines, as JSON with the request id, when asked
     )
 
 

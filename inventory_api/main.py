@@ -95,5 +95,5 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
         app.include_router(routers[name])
     # The documentation keeps the order of ROUTERS: its tags are listed in that order.
     app.openapi_tags = [{"name": tag} for tag in dict.fromkeys(t for r in routers.values() for t in r.tags)]
-    app.add_middleware(RequestContextMiddleware, metrics=app.state.metrics)
+    app.add_middleware(RequestContextMiddleware, metrics=app.state.metrics, access_log=settings.access_log)
     return app

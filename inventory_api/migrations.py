@@ -3,12 +3,12 @@
 from functools import lru_cache
 from pathlib import Path
 
+from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy.engine import Engine
 
-from alembic import command
 from inventory_api.db import analyze, make_engine
 
 #: The migrations ship inside the package, so that `migrate` works from an installed wheel, not only a checkout.

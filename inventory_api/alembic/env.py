@@ -1,6 +1,7 @@
 """Alembic environment: the service's models and database URL."""
 
 from alembic import context
+
 from inventory_api.db import make_engine
 from inventory_api.models import Base
 from inventory_api.settings import get_settings

@@ -3,6 +3,7 @@
 import tempfile
 
 from alembic import command
+
 from inventory_api.migrations import SCRIPTS, alembic_config
 
 VERSIONS = SCRIPTS / "versions"

@@ -1,4 +1,10 @@
+import json
+import logging
+
+from fastapi.testclient import TestClient
+
 from inventory_api import migrations
+from inventory_api.main import create_app
 
 
 def test_healthz_is_open(client):
@@ -31,3 +37,25 @@ def test_metrics_count_requests_by_route_template(client, admin):
     body = client.get("/metrics", headers=admin).text
     assert 'inventory_http_requests_total{method="GET",route="/healthz",status="200"}' in body
     assert "inventory_http_request_seconds_bucket" in body
+
+
+def test_access_log_is_one_json_line_per_request_when_asked(settings, db, caplog):
+    with (
+        caplog.at_level(logging.INFO, logger="inventory_api.access"),
+        TestClient(create_app(settings, db)) as quiet,
+    ):
+        quiet.get("/healthz")
+    assert [r for r in caplog.records if r.name == "inventory_api.access"] == []  # off by default
+
+    settings.access_log = True
+    with (
+        caplog.at_level(logging.INFO, logger="inventory_api.access"),
+        TestClient(create_app(settings, db)) as client,
+    ):
+        answer = client.get("/healthz", headers={"X-Request-ID": "req-42"})
+    lines = [json.loads(r.getMessage()) for r in caplog.records if r.name == "inventory_api.access"]
+    assert answer.headers["x-request-id"] == "req-42"
+    assert [(line["request_id"], line["method"], line["route"], line["status"]) for line in lines] == [
+        ("req-42", "GET", "/healthz", 200)
+    ]
+    assert lines[0]["ms"] >= 0
