@@ -1,8 +1,13 @@
 """Report API schemas: one shape for every built-in report's JSON answer."""
 
+import uuid
 from typing import Any
 
+from pydantic import ConfigDict, Field
+
+from inventory_api.reports.lifecycle import Rules
 from inventory_api.schemas import ApiModel
+from inventory_api.workorders.schemas import Action, Kind, Priority
 
 
 class Period(ApiModel):
@@ -19,3 +24,22 @@ class ReportAnswer(ApiModel):
     parameters: dict[str, Any]
     columns: list[str]
     rows: list[dict[str, Any]]
+
+
+class CandidateCampaign(Rules):
+    """The upgrade rules and sites of the candidates report, and the work order each candidate gets."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    site_id: list[uuid.UUID] = Field(
+        default_factory=list, description="only these sites (within your grants)"
+    )
+    name: str = Field(min_length=1, max_length=200)
+    kind: Kind = "upgrade"
+    title: str = Field(
+        "Upgrade {asset}", min_length=1, max_length=300, description="{asset} = the asset's name"
+    )
+    description: str | None = None
+    priority: Priority = "P4"
+    action: Action = "note"
+    params: dict[str, Any] = Field(default_factory=dict)
