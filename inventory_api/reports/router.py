@@ -1,17 +1,22 @@
-"""Built-in management reports over HTTP: JSON by default, CSV with `?format=csv` or `Accept: text/csv`."""
+"""Built-in management reports over HTTP: JSON by default, CSV with `?format=csv` or `Accept: text/csv`, and a
+chart of the same rows at `<report>/chart.svg`."""
 
-from __future__ import annotations
-
+from collections.abc import Callable
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
+from fastapi.responses import Response
+from sqlalchemy.orm import Session
 
+from inventory_api.auth.service import Principal
 from inventory_api.db import utcnow
 from inventory_api.deps import ReadDep, SessionDep, WriteDep
 from inventory_api.idempotency import IdempotentRoute
 from inventory_api.reports import backlog, lifecycle, recurring, security, sla, workload
+from inventory_api.reports.charts import chart_svg
+from inventory_api.reports.common import Table
 from inventory_api.reports.output import answer
-from inventory_api.reports.params import query_of, scope_of
+from inventory_api.reports.params import ReportQuery, query_of, scope_of
 from inventory_api.reports.schemas import CandidateCampaign, ReportAnswer
 from inventory_api.routing import ERROR_RESPONSES
 from inventory_api.workorders import campaigns
@@ -21,88 +26,58 @@ router = APIRouter(
     prefix="/api/v1/reports", tags=["reports"], route_class=IdempotentRoute, responses=ERROR_RESPONSES
 )
 CSV = {200: {"content": {"text/csv": {}}, "description": "the rows, as JSON or CSV"}}
+SVG = {200: {"content": {"image/svg+xml": {}}, "description": "the chart (SVG, no script)"}}
+Build = Callable[[Session, Principal, Any], Table]
 
 
-@router.get("/sla", response_model=ReportAnswer, responses=CSV)
-def sla_compliance(
-    request: Request,
-    session: SessionDep,
-    principal: ReadDep,
-    query: Annotated[sla.SlaQuery, Depends(query_of(sla.SlaQuery))],
-) -> Any:
-    """SLA compliance by work type, priority, team, technician or week."""
-    return answer(request, sla.sla_report(session, scope_of(principal, query.site_id), query))
+def _in_scope(build: Callable[..., Table], *, now: bool = False) -> Build:
+    def run(session: Session, principal: Principal, query: Any) -> Table:
+        scope = scope_of(principal, query.site_id)
+        return build(session, scope, query, utcnow()) if now else build(session, scope, query)
+
+    return run
 
 
-@router.get("/backlog", response_model=ReportAnswer, responses=CSV)
-def backlog_ageing(
-    request: Request,
-    session: SessionDep,
-    principal: ReadDep,
-    query: Annotated[backlog.BacklogQuery, Depends(query_of(backlog.BacklogQuery))],
-) -> Any:
-    """Open orders now by state (or hold reason) and age bucket."""
-    return answer(
-        request, backlog.backlog_report(session, scope_of(principal, query.site_id), query, utcnow())
-    )
+#: path → (query model, builder, summary)
+REPORTS: dict[str, tuple[type[ReportQuery], Build, str]] = {
+    "sla": (sla.SlaQuery, _in_scope(sla.sla_report), "SLA compliance by work type, priority, team, technician or week"),
+    "backlog": (backlog.BacklogQuery, _in_scope(backlog.backlog_report, now=True),
+                "Open orders now by state (or hold reason) and age bucket"),
+    "workload": (workload.WorkloadQuery, _in_scope(workload.workload_report),
+                 "Per technician or team and week: opened, resolved, closed, reopened, minutes logged"),
+    "recurring": (recurring.RecurringQuery, _in_scope(recurring.recurring_report),
+                  "Assets, models, locations or software titles with repeated repair orders in the period"),
+    "repairs-per-model": (recurring.RepairRateQuery, _in_scope(recurring.repair_rate_report),
+                          "The models with the most repair orders per hundred live units (top ten by default)"),
+    "security": (security.SecurityQuery, _in_scope(security.security_report, now=True),
+                 "Per site: encryption off, firewall off, no endpoint protection, OS out of support, not seen"),
+    "security/machines": (security.SecurityListQuery, _in_scope(security.security_list, now=True),
+                          "The machines behind a number of the security report (`check`, or failing any)"),
+    "upgrade-candidates": (lifecycle.CandidateQuery, _in_scope(lifecycle.candidates_report),
+                           "Machines matching any upgrade rule, and which rules each matches"),
+}  # fmt: skip
 
 
-@router.get("/workload", response_model=ReportAnswer, responses=CSV)
-def technician_workload(
-    request: Request,
-    session: SessionDep,
-    principal: ReadDep,
-    query: Annotated[workload.WorkloadQuery, Depends(query_of(workload.WorkloadQuery))],
-) -> Any:
-    """Per technician or team and week: opened, resolved, closed, reopened, minutes logged."""
-    return answer(request, workload.workload_report(session, scope_of(principal, query.site_id), query))
+def _add_routes(path: str, model: type[ReportQuery], build: Build, summary: str) -> None:
+    Query = Annotated[model, Depends(query_of(model))]  # type: ignore[valid-type]
+
+    def report(request: Request, session: SessionDep, principal: ReadDep, query: Query) -> Any:
+        return answer(request, build(session, principal, query))
+
+    def chart(session: SessionDep, principal: ReadDep, query: Query) -> Response:
+        return Response(chart_svg(build(session, principal, query)), media_type="image/svg+xml")
+
+    name = path.replace("/", "_").replace("-", "_")
+    router.add_api_route(f"/{path}", report, methods=["GET"], response_model=ReportAnswer, responses=CSV,
+                         summary=summary, name=f"report_{name}")  # fmt: skip
+    if "/" not in path:
+        router.add_api_route(f"/{path}/chart.svg", chart, methods=["GET"], response_class=Response,
+                             responses=SVG, summary=f"Chart: {summary[0].lower()}{summary[1:]}",
+                             name=f"chart_{name}")  # fmt: skip
 
 
-@router.get("/recurring", response_model=ReportAnswer, responses=CSV)
-def recurring_incidents(
-    request: Request, session: SessionDep, principal: ReadDep,
-    query: Annotated[recurring.RecurringQuery, Depends(query_of(recurring.RecurringQuery))],
-) -> Any:  # fmt: skip
-    """Assets, models, locations or software titles with repeated repair orders in the period."""
-    return answer(request, recurring.recurring_report(session, scope_of(principal, query.site_id), query))
-
-
-@router.get("/repairs-per-model", response_model=ReportAnswer, responses=CSV)
-def repairs_per_model(
-    request: Request, session: SessionDep, principal: ReadDep,
-    query: Annotated[recurring.RepairRateQuery, Depends(query_of(recurring.RepairRateQuery))],
-) -> Any:  # fmt: skip
-    """The models with the most repair orders per hundred live units (top ten by default)."""
-    return answer(request, recurring.repair_rate_report(session, scope_of(principal, query.site_id), query))
-
-
-@router.get("/security", response_model=ReportAnswer, responses=CSV)
-def security_adherence(
-    request: Request, session: SessionDep, principal: ReadDep,
-    query: Annotated[security.SecurityQuery, Depends(query_of(security.SecurityQuery))],
-) -> Any:  # fmt: skip
-    """Per site: machines with encryption off, firewall off, no endpoint protection, OS out of support, not seen."""
-    scope = scope_of(principal, query.site_id)
-    return answer(request, security.security_report(session, scope, query, utcnow()))
-
-
-@router.get("/security/machines", response_model=ReportAnswer, responses=CSV)
-def security_machines(
-    request: Request, session: SessionDep, principal: ReadDep,
-    query: Annotated[security.SecurityListQuery, Depends(query_of(security.SecurityListQuery))],
-) -> Any:  # fmt: skip
-    """The machines behind a number of the security report (`check`, or failing any check)."""
-    scope = scope_of(principal, query.site_id)
-    return answer(request, security.security_list(session, scope, query, utcnow()))
-
-
-@router.get("/upgrade-candidates", response_model=ReportAnswer, responses=CSV)
-def upgrade_candidates(
-    request: Request, session: SessionDep, principal: ReadDep,
-    query: Annotated[lifecycle.CandidateQuery, Depends(query_of(lifecycle.CandidateQuery))],
-) -> Any:  # fmt: skip
-    """Machines matching any upgrade rule, and which rules each matches."""
-    return answer(request, lifecycle.candidates_report(session, scope_of(principal, query.site_id), query))
+for _path, (_model, _build, _summary) in REPORTS.items():
+    _add_routes(_path, _model, _build, _summary)
 
 
 @router.post("/upgrade-candidates/campaign", response_model=CampaignRead, status_code=201)
@@ -113,6 +88,6 @@ def upgrade_campaign(body: CandidateCampaign, session: SessionDep, principal: Wr
     scope = scope_of(principal, body.site_id)
     campaign, _ = lifecycle.candidates_campaign(session, principal, scope, rules, data, utcnow().date())
     session.flush()
-    answer_ = CampaignRead.model_validate(campaign)
-    answer_.progress = CampaignProgress(**campaigns.progress(session, campaign))
-    return answer_
+    read = CampaignRead.model_validate(campaign)
+    read.progress = CampaignProgress(**campaigns.progress(session, campaign))
+    return read

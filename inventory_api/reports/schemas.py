@@ -16,7 +16,10 @@ class Period(ApiModel):
 
 
 class ReportAnswer(ApiModel):
-    """A report: what was asked, the columns, and one object per row (the CSV has the same columns)."""
+    """A report: what was asked, the columns, and one object per row (the CSV has the same columns); some reports
+    add `as_of` (a snapshot's time) or `truncated` (a list cut at its cap)."""
+
+    model_config = ConfigDict(from_attributes=True, extra="allow")
 
     report: str
     period: Period
