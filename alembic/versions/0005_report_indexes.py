@@ -1,4 +1,5 @@
-"""Indexes the reports read by: work orders by creation time, the state log by time, time entries by day
+"""Indexes the reports read by: work orders by creation time, the state log by time, time entries by day,
+history by time
 
 Revision ID: 0005
 Revises: 0004
@@ -19,9 +20,11 @@ def upgrade() -> None:
     op.create_index("ix_work_orders_created", "work_orders", ["created_at"])
     op.create_index("ix_work_order_state_changes_at", "work_order_state_changes", ["at"])
     op.create_index("ix_work_order_time_entries_date", "work_order_time_entries", ["work_date"])
+    op.create_index("ix_change_events_occurred", "change_events", ["occurred_at"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_change_events_occurred", table_name="change_events")
     op.drop_index("ix_work_order_time_entries_date", table_name="work_order_time_entries")
     op.drop_index("ix_work_order_state_changes_at", table_name="work_order_state_changes")
     op.drop_index("ix_work_orders_created", table_name="work_orders")

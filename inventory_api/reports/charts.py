@@ -38,13 +38,22 @@ def _workload(rows: list[dict[str, Any]]) -> tuple[list[str], Series]:
     return weeks, [(g, [resolved.get((w, g), 0) for w in weeks]) for g in groups]
 
 
-def _counts(column: str, name: str) -> Callable[[list[dict[str, Any]]], tuple[list[str], Series]]:
+def _counts(
+    column: str, name: str, label: str = "group"
+) -> Callable[[list[dict[str, Any]]], tuple[list[str], Series]]:
     def series(rows: list[dict[str, Any]]) -> tuple[list[str], Series]:
-        return _labels(rows, "model" if column == "repairs_per_100_units" else "group"), [
-            (name, [r[column] for r in rows])
-        ]
+        labels = (
+            [" ".join(str(r[c]) for c in ("title", "version") if r.get(c)) for r in rows]
+            if label == "title"
+            else _labels(rows, label)
+        )
+        return labels, [(name, [r[column] for r in rows])]
 
     return series
+
+
+def _changes(rows: list[dict[str, Any]]) -> tuple[list[str], Series]:
+    return [f"{r['subject_type']} {r['action']}" for r in rows], [("changes", [r["changes"] for r in rows])]
 
 
 def _security(rows: list[dict[str, Any]]) -> tuple[list[str], Series]:
@@ -69,9 +78,15 @@ CHARTS: dict[str, tuple[str, bool, Callable[[list[dict[str, Any]]], tuple[list[s
     "backlog": ("Open work orders by age", False, _backlog),
     "workload": ("Orders resolved per week", False, _workload),
     "recurring": ("Orders per subject", True, _counts("orders", "orders")),
-    "repairs-per-model": ("Repairs per 100 units", True, _counts("repairs_per_100_units", "repairs per 100")),
+    "repairs-per-model": (
+        "Repairs per 100 units",
+        True,
+        _counts("repairs_per_100_units", "repairs per 100", "model"),
+    ),
     "security": ("Machines out of standard", False, _security),
     "upgrade-candidates": ("Upgrade candidates by rule", False, _candidates),
+    "software": ("Machines per software title", True, _counts("machines", "machines", "title")),
+    "changes": ("Changes by kind", True, _changes),
 }
 
 

@@ -12,7 +12,7 @@ from inventory_api.auth.service import Principal
 from inventory_api.db import utcnow
 from inventory_api.deps import ReadDep, SessionDep, WriteDep
 from inventory_api.idempotency import IdempotentRoute
-from inventory_api.reports import backlog, lifecycle, recurring, security, sla, workload
+from inventory_api.reports import backlog, lifecycle, recurring, security, sla, software, workload
 from inventory_api.reports.charts import chart_svg
 from inventory_api.reports.common import Table
 from inventory_api.reports.output import answer
@@ -55,6 +55,12 @@ REPORTS: dict[str, tuple[type[ReportQuery], Build, str]] = {
                           "The machines behind a number of the security report (`check`, or failing any)"),
     "upgrade-candidates": (lifecycle.CandidateQuery, _in_scope(lifecycle.candidates_report),
                            "Machines matching any upgrade rule, and which rules each matches"),
+    "software": (software.SoftwareQuery, _in_scope(software.software_report),
+                 "Software titles (or versions) by the machines they are installed on"),
+    "changes": (software.ChangeQuery, _in_scope(software.changes_report),
+                "Changes in the period by subject type and action (from history)"),
+    "changes/events": (software.ChangeQuery, _in_scope(software.change_events),
+                       "The history events of the period, oldest first"),
 }  # fmt: skip
 
 
