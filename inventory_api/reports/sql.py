@@ -19,11 +19,13 @@ def seconds_between(session: Session, start: Any, end: Any) -> Any:
     return func.extract("epoch", end - start)
 
 
-def week_of(session: Session, moment: Any) -> Any:
-    """The Monday of the ISO week of a datetime or date, as a date (text 'YYYY-MM-DD' on SQLite)."""
+def week_of(session: Session, moment: Any, *, is_date: bool = False) -> Any:
+    """The Monday of the ISO week (in UTC) of a stored time or a date, as a date (text 'YYYY-MM-DD' on SQLite)."""
     if is_sqlite(session):
-        return func.date(moment, "weekday 0", "-6 days")
-    return func.date(func.date_trunc("week", moment))
+        return func.date(moment, "weekday 0", "-6 days")  # SQLite keeps times as UTC text already
+    # PostgreSQL truncates a timestamptz in the session's time zone: read it as UTC wall time first.
+    local = moment if is_date else func.timezone("UTC", moment)
+    return func.date(func.date_trunc("week", local))
 
 
 def rank_columns(value: Any, partition: Any) -> tuple[Any, Any]:

@@ -57,7 +57,7 @@ def workload_report(session: Session, scope: Scope, query: WorkloadQuery) -> Tab
         "reopened": counted(log.at, and_(log.from_state == "resolved", log.to_state == "in_progress"),
                             join_log=True),
     }  # fmt: skip
-    week = week_of(session, TimeEntry.work_date)
+    week = week_of(session, TimeEntry.work_date, is_date=True)
     who = WorkOrder.team if by_team else User.username
     logged = (
         select(week, who, func.sum(TimeEntry.minutes))

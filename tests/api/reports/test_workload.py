@@ -1,6 +1,9 @@
 """Workload report: opened, resolved, closed, reopened and minutes per week, by technician or team."""
 
-from tests.api.reports.conftest import NOVEMBER
+import pytest
+from sqlalchemy import event
+
+from tests.api.reports.conftest import NOVEMBER, add_order
 
 URL = "/api/v1/reports/workload"
 ZERO = {"opened": 0, "resolved": 0, "closed": 0, "reopened": 0, "minutes_logged": 0}
@@ -45,3 +48,26 @@ def test_site_scope_and_period(client, make_user, orders):
 def test_unknown_grouping_or_parameter(client, admin, orders):
     assert client.get(URL, params={"group_by": "kind"}, headers=admin).status_code == 422
     assert client.get(URL, params={"kind": "repair"}, headers=admin).status_code == 422
+
+
+def test_weeks_are_utc_whatever_the_database_session_zone(db, client, admin, session, orders):
+    """In a PostgreSQL session at UTC+14, Sunday 11-08 20:00 UTC is already Monday: weeks must stay UTC."""
+    if db.is_sqlite:
+        pytest.skip("SQLite has no session time zone")
+    add_order(session, orders, "O8", kind="repair", priority="P2", site_id=orders.hq, team="desk",
+              assignee_id=orders.alice, state="new", log=[("11-08 20:00", "new")])  # fmt: skip
+    session.commit()
+
+    def east(dbapi_conn, _):
+        with dbapi_conn.cursor() as cursor:
+            cursor.execute("SET TIME ZONE 'Pacific/Kiritimati'")
+        dbapi_conn.commit()
+
+    event.listen(db.engine, "connect", east)
+    db.engine.dispose()
+    try:
+        opened = {(r["week"], r["group"]): r["opened"] for r in rows(client, admin)}
+        assert opened[("2026-11-02", "alice")] == 3 and opened[("2026-11-09", "alice")] == 0
+    finally:
+        event.remove(db.engine, "connect", east)
+        db.engine.dispose()
