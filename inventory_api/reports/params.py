@@ -62,13 +62,17 @@ class ReportQuery(BaseModel):
 def read_query(model: type[Q], request: Request) -> Q:
     """The query string as `model`; unknown or malformed parameters answer 422 naming them."""
     params: dict[str, Any] = {}
+    repeated = []
     for name in request.query_params:
         field = model.model_fields.get(name)
         is_list = field is not None and get_origin(field.annotation) is list
         values = request.query_params.getlist(name)
         params[name] = values if is_list else values[-1]
+        if len(values) > 1 and not is_list and field is not None:
+            repeated.append({"type": "repeated", "loc": ("query", name), "input": values,
+                             "msg": f"{name} takes one value, not {len(values)}"})  # fmt: skip
     try:
-        return model.model_validate(params)
+        query = model.model_validate(params)
     except ValidationError as exc:
         errors = [{**err, "loc": ("query", *err["loc"])} for err in exc.errors(include_url=False)]
         for err in errors:
@@ -76,7 +80,10 @@ def read_query(model: type[Q], request: Request) -> Q:
                 err["msg"] = (
                     f"unknown parameter {err['loc'][-1]!r}; this report takes {sorted(model.model_fields)}"
                 )
-        raise RequestValidationError(errors) from None
+        raise RequestValidationError([*repeated, *errors]) from None
+    if repeated:
+        raise RequestValidationError(repeated)
+    return query
 
 
 def query_of(model: type[Q]) -> Callable[[Request], Awaitable[Q]]:

@@ -71,3 +71,24 @@ def test_a_campaign_with_no_candidate_or_a_bad_body_is_refused(client, admin, fl
         assert client.post(f"{URL}/campaign", json=body, headers=admin).status_code == 422, body
     assert client.get("/api/v1/work-orders", headers=admin).json()["items"] == before
     assert client.get("/api/v1/campaigns", headers=admin).json() == []
+
+
+def test_monday_story_small_or_unsupported_desktops_become_a_campaign_with_progress(client, admin, fleet):
+    """Desktops under 8 GiB or with an OS out of support: the list, the campaign, its progress as work is done."""
+    rules = {"asset_kind": ["desktop"], "memory_below_gib": 8, "os_out_of_support": True}
+    listed = client.get(URL, params={**rules, "format": "csv"}, headers=admin)
+    assert [line.split(",")[1] for line in listed.text.splitlines()[1:]] == ["a1"]
+    campaign = client.post(
+        f"{URL}/campaign", json={"name": "Desktops to upgrade", **rules}, headers=admin
+    ).json()
+    orders = client.get("/api/v1/work-orders", params={"campaign_id": campaign["id"]}, headers=admin).json()[
+        "items"
+    ]
+    assert [(o["title"], o["kind"], o["priority"]) for o in orders] == [("Upgrade a1", "upgrade", "P4")]
+    for state in ("in_progress", "resolved"):
+        moved = client.post(
+            f"/api/v1/work-orders/{orders[0]['id']}/transitions", json={"to": state}, headers=admin
+        )
+        assert moved.status_code == 200, moved.text
+    progress = client.get(f"/api/v1/campaigns/{campaign['id']}", headers=admin).json()["progress"]
+    assert progress == {"open": 0, "done": 1, "failed": 0, "total": 1}
