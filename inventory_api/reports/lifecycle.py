@@ -92,12 +92,20 @@ def candidates_statement(session: Session, scope: Scope, rules: Rules, on: date)
     found = _rules(session, rules, on)
     stmt = (
         select(
-            Asset,
-            Location.name,
-            Model.name,
-            SystemFacts,
+            Asset.id,
+            Asset.name,
+            Asset.hostname,
+            Asset.kind,
+            Location.name.label("site"),
+            Model.name.label("model"),
+            SystemFacts.memory_total_bytes,
+            Asset.purchase_date,
+            SystemFacts.bios_date,
+            SystemFacts.os_name,
+            SystemFacts.os_version,
             *(case((c, True), else_=False).label(n) for n, c in found.items()),
         )
+        .select_from(Asset)
         .join(Location, Location.id == Asset.site_id)
         .outerjoin(Model, Model.id == Asset.model_id)
         .outerjoin(SystemFacts, SystemFacts.asset_id == Asset.id)
@@ -114,14 +122,13 @@ def candidates_statement(session: Session, scope: Scope, rules: Rules, on: date)
 def candidates_report(session: Session, scope: Scope, query: CandidateQuery) -> Table:
     stmt = candidates_statement(session, scope, query, query.end).limit(campaigns.MAX_ORDERS + 1)
     rows = []
-    for asset, site, model, facts, *flags in session.execute(stmt):
-        memory = facts.memory_total_bytes if facts else None
+    for row in session.execute(stmt).mappings():
+        memory = row["memory_total_bytes"]
         rows.append({
-            "asset_id": str(asset.id), "name": asset.name, "hostname": asset.hostname, "kind": asset.kind,
-            "site": site, "model": model, "memory_gib": None if memory is None else round(memory / GIB, 1),
-            "purchase_date": asset.purchase_date and asset.purchase_date.isoformat(),
-            "bios_date": facts and facts.bios_date, "os_name": facts and facts.os_name,
-            "os_version": facts and facts.os_version, **{r: bool(f) for r, f in zip(RULES, flags, strict=True)},
+            **{c: row[c] for c in COLUMNS if c not in ("asset_id", "memory_gib", "purchase_date")},
+            "asset_id": str(row["id"]), "memory_gib": None if memory is None else round(memory / GIB, 1),
+            "purchase_date": row["purchase_date"] and row["purchase_date"].isoformat(),
+            **{r: bool(row[r]) for r in RULES},
         })  # fmt: skip
     notes = {"truncated": len(rows) > campaigns.MAX_ORDERS}
     return Table("upgrade-candidates", COLUMNS, rows[: campaigns.MAX_ORDERS], query, notes)
@@ -131,8 +138,13 @@ def candidates_campaign(
     session: Session, principal: Principal, scope: Scope, rules: Rules, data: dict[str, Any], on: date
 ) -> tuple[Campaign, int]:
     """A campaign with one work order per candidate; refused when none or too many match."""
-    assets = [row[0] for row in session.execute(candidates_statement(session, scope, rules, on).limit(
-        campaigns.MAX_ORDERS + 1))]  # fmt: skip
+    stmt = candidates_statement(session, scope, rules, on).limit(campaigns.MAX_ORDERS + 1)
+    ids = [row.id for row in session.execute(stmt)]
+    assets = (
+        list(session.scalars(select(Asset).where(Asset.id.in_(ids)).order_by(Asset.name, Asset.id)))
+        if ids
+        else []
+    )
     if not assets:
         raise Unprocessable("no machine matches the upgrade rules", code="empty_campaign")
     if len(assets) > campaigns.MAX_ORDERS:

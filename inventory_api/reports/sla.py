@@ -5,14 +5,14 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from pydantic import Field
-from sqlalchemy import and_, case, func, literal, select
-from sqlalchemy.orm import Session
+from sqlalchemy import and_, case, func, select
+from sqlalchemy.orm import Session, aliased
 
 from inventory_api.auth.models import User
 from inventory_api.reports.common import Table, minutes, percent
 from inventory_api.reports.params import ReportQuery, Scope
 from inventory_api.reports.sql import percentile, rank_columns, seconds_between, week_of
-from inventory_api.sla.models import SlaEvent
+from inventory_api.sla.models import SLA_CLOCKS, SLA_EVENT_KINDS, SlaEvent
 from inventory_api.workorders.models import WorkOrder
 from inventory_api.workorders.schemas import Kind, Priority
 
@@ -32,12 +32,13 @@ class SlaQuery(ReportQuery):
     team: str | None = None
 
 
-def _event(clock: str, kind: str) -> Any:
-    return (
-        select(SlaEvent.id)
-        .where(SlaEvent.work_order_id == WorkOrder.id, SlaEvent.clock == clock, SlaEvent.kind == kind)
-        .exists()
-    )
+def _events() -> dict[tuple[str, str], Any]:
+    """One aliased join per (clock, kind): the unique (order, clock, kind) makes each at most one row."""
+    return {
+        (clock, kind): aliased(SlaEvent, name=f"{clock}_{kind}")
+        for clock in SLA_CLOCKS
+        for kind in SLA_EVENT_KINDS
+    }
 
 
 def _group_key(session: Session, group_by: str) -> Any:
@@ -64,11 +65,13 @@ def sla_report(session: Session, scope: Scope, query: SlaQuery) -> Table:
     key = _group_key(session, query.group_by).label("g")
     response = seconds_between(session, WorkOrder.created_at, WorkOrder.responded_at)
     resolution = seconds_between(session, WorkOrder.created_at, WorkOrder.resolved_at)
+    events = _events()
+    seen = {key: event.id.is_not(None) for key, event in events.items()}
     r_met, r_breached, r_risk = _clock(
-        _event("response", "breached"), _event("response", "at_risk"), WorkOrder.responded_at.is_not(None)
+        seen["response", "breached"], seen["response", "at_risk"], WorkOrder.responded_at.is_not(None)
     )
     s_met, s_breached, s_risk = _clock(
-        _event("resolution", "breached"), _event("resolution", "at_risk"), WorkOrder.resolved_at.is_not(None)
+        seen["resolution", "breached"], seen["resolution", "at_risk"], WorkOrder.resolved_at.is_not(None)
     )
     r_rank, r_count = rank_columns(response, key)
     s_rank, s_count = rank_columns(resolution, key)
@@ -81,6 +84,11 @@ def sla_report(session: Session, scope: Scope, query: SlaQuery) -> Table:
         WorkOrder.deleted_at.is_(None), WorkOrder.sla_policy_id.is_not(None),
         WorkOrder.created_at >= query.since, WorkOrder.created_at < query.until,
     )  # fmt: skip
+    inner = inner.select_from(WorkOrder)
+    for (clock, kind), event in events.items():
+        inner = inner.outerjoin(
+            event, and_(event.work_order_id == WorkOrder.id, event.clock == clock, event.kind == kind)
+        )
     if query.group_by == "technician":
         inner = inner.outerjoin(User, User.id == WorkOrder.assignee_id)
     for condition in (
@@ -100,7 +108,7 @@ def sla_report(session: Session, scope: Scope, query: SlaQuery) -> Table:
             percentile(t.c.s_secs, t.c.s_rank, t.c.s_n, 50), percentile(t.c.s_secs, t.c.s_rank, t.c.s_n, 90),
         )
         .group_by(t.c.g)
-        .order_by(t.c.g.is_(None), t.c.g, literal(1))
+        .order_by(t.c.g.is_(None), t.c.g)
     )  # fmt: skip
     rows = []
     for g, n, rm, rb, rr, sm, sb, sr, r50, r90, s50, s90 in session.execute(stmt):
