@@ -152,6 +152,12 @@ def candidates_campaign(
             f"more than {campaigns.MAX_ORDERS} machines match; narrow the rules", code="campaign_too_large"
         )
     sites = {a.site_id for a in assets}
+    if principal.site_ids is not None and len(sites) > 1:
+        # A campaign without a site is visible to every site; one of a site-limited user stays in one site.
+        raise Unprocessable(
+            f"the candidates are in {len(sites)} of your sites: make one campaign per site (site_id)",
+            code="campaign_spans_sites",
+        )
     query = {"report": "upgrade-candidates", "on": on.isoformat(), **rules.model_dump(mode="json")}
     return campaigns.create_campaign_for(
         session, principal, data, assets, query=query, site_id=next(iter(sites)) if len(sites) == 1 else None

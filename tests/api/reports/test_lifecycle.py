@@ -57,6 +57,11 @@ def test_candidates_become_a_campaign_in_one_request(client, admin, make_user, f
     assert other.status_code == 403
     viewer = client.post(f"{URL}/campaign", json=body, headers=make_user("viewer"))
     assert viewer.status_code == 403
+    both = make_user("technician", site_ids=[fleet.hq, fleet.branch])
+    spans = client.post(f"{URL}/campaign", json={**body, "name": "both"}, headers=both)
+    assert spans.status_code == 422 and spans.json()["code"] == "campaign_spans_sites"
+    branch = client.post(f"{URL}/campaign", json={**body, "site_id": [str(fleet.branch)]}, headers=both)
+    assert branch.status_code == 201 and branch.json()["site_id"] == str(fleet.branch)
 
 
 def test_a_campaign_with_no_candidate_or_a_bad_body_is_refused(client, admin, fleet):

@@ -83,3 +83,8 @@ def test_csv_has_the_same_rows_with_formulas_neutralised(client, admin, session,
         URL, params={**NOVEMBER, "group_by": "team"}, headers={**admin, "Accept": "text/csv"}
     )
     assert by_header.text == answer.text
+
+
+def test_reports_need_a_signed_in_caller(client, orders):
+    for path in ("sla", "backlog", "security/machines", "sla/chart.svg"):
+        assert client.get(f"/api/v1/reports/{path}").status_code == 401
