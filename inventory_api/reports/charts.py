@@ -56,6 +56,11 @@ def _changes(rows: list[dict[str, Any]]) -> tuple[list[str], Series]:
     return [f"{r['subject_type']} {r['action']}" for r in rows], [("changes", [r["changes"] for r in rows])]
 
 
+def _hardware(rows: list[dict[str, Any]]) -> tuple[list[str], Series]:
+    buckets = ("under_3_years", "3_to_5_years", "over_5_years", "age_unknown")
+    return _labels(rows), [(b.replace("_", " "), [r[b] for r in rows]) for b in buckets]
+
+
 def _security(rows: list[dict[str, Any]]) -> tuple[list[str], Series]:
     checks = ("encryption_off", "firewall_off", "no_endpoint_protection", "os_out_of_support", "not_seen")
     return [r["site"] for r in rows], [(c.replace("_", " "), [r[c] for r in rows]) for c in checks]
@@ -85,6 +90,7 @@ CHARTS: dict[str, tuple[str, bool, Callable[[list[dict[str, Any]]], tuple[list[s
     ),
     "security": ("Machines out of standard", False, _security),
     "upgrade-candidates": ("Upgrade candidates by rule", False, _candidates),
+    "hardware": ("Machines by age since purchase", False, _hardware),
     "software": ("Machines per software title", True, _counts("machines", "machines", "title")),
     "changes": ("Changes by kind", True, _changes),
 }

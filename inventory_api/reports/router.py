@@ -12,7 +12,7 @@ from inventory_api.auth.service import Principal
 from inventory_api.db import utcnow
 from inventory_api.deps import ReadDep, SessionDep, WriteDep
 from inventory_api.idempotency import IdempotentRoute
-from inventory_api.reports import backlog, lifecycle, recurring, security, sla, software, workload
+from inventory_api.reports import backlog, hardware, lifecycle, recurring, security, sla, software, workload
 from inventory_api.reports.charts import chart_svg
 from inventory_api.reports.common import Table
 from inventory_api.reports.output import answer
@@ -53,6 +53,8 @@ REPORTS: dict[str, tuple[type[ReportQuery], Build, str]] = {
                  "Per site: encryption off, firewall off, no endpoint protection, OS out of support, not seen"),
     "security/machines": (security.SecurityListQuery, _in_scope(security.security_list, now=True),
                           "The machines behind a number of the security report (`check`, or failing any)"),
+    "hardware": (hardware.HardwareQuery, _in_scope(hardware.hardware_report),
+                 "Machines by age since purchase, warranty and their model's end of life, per site, kind or model"),
     "upgrade-candidates": (lifecycle.CandidateQuery, _in_scope(lifecycle.candidates_report),
                            "Machines matching any upgrade rule, and which rules each matches"),
     "software": (software.SoftwareQuery, _in_scope(software.software_report),

@@ -129,6 +129,7 @@ GIB = 1024**3
 def fleet(session) -> Sites:
     """Machines, their facts and posture, and repair orders in November 2026 (answers worked out in the tests).
 
+    OptiPlex 3000 reached its end of life on 2026-06-30; warranties: a1 until 2022-01-10, a2 until 2027-05-01.
     a1 HQ OptiPlex desktop: 4 GiB, Windows 10 Pro (out of support 2025-10-14), bought 2019, C: 95 % full,
        encryption off, seen yesterday; Acme VPN and Firefox; repairs 11-02, 11-09, 11-20.
     a2 HQ OptiPlex desktop: 16 GiB, Windows 11, bought 2024, firewall off, antivirus disabled, seen 40 days ago;
@@ -145,7 +146,7 @@ def fleet(session) -> Sites:
     dell, lenovo = Manufacturer(name="Dell", key="dell"), Manufacturer(name="Lenovo", key="lenovo")
     session.add_all([room1, room2, dell, lenovo])
     session.flush()
-    optiplex = Model(manufacturer_id=dell.id, name="OptiPlex 3000")
+    optiplex = Model(manufacturer_id=dell.id, name="OptiPlex 3000", end_of_life=date(2026, 6, 30))
     latitude = Model(manufacturer_id=dell.id, name="Latitude 5400")
     thinkpad = Model(manufacturer_id=lenovo.id, name="ThinkPad T14")
     session.add_all([optiplex, latitude, thinkpad])
@@ -165,6 +166,9 @@ def fleet(session) -> Sites:
         session.add(asset)
         session.flush()
         assets[name] = asset.id
+    warranties = {"a1": date(2022, 1, 10), "a2": date(2027, 5, 1)}
+    for name, end in warranties.items():
+        session.get(Asset, assets[name]).warranty_end = end
     facts = {
         "a1": (4, "Windows 10 Pro", "22H2", "2019-01-01", [("C:", 100, 5)]),
         "a2": (16, "Windows 11 Pro", "23H2", "2024-04-01", [("C:", 100, 50)]),
