@@ -36,6 +36,7 @@ ROUTERS = (
     "inventory_api.workorders.router",
     "inventory_api.workorders.campaign_router",
     "inventory_api.sla.router",
+    "inventory_api.reports.router",
     "inventory_api.changeseq",
     "inventory_api.webhooks.router",
     "inventory_api.cabling.router",

@@ -19,6 +19,7 @@ class ChangeEvent(Base):
     __tablename__ = "change_events"
     __table_args__ = (
         Index("ix_change_events_subject", "subject_type", "subject_id", "id"),
+        Index("ix_change_events_occurred", "occurred_at"),  # the change-log report's period
         CheckConstraint(f"actor_type IN {ACTOR_TYPES}", name="actor_type"),
     )
 

@@ -108,8 +108,16 @@ def create_campaign(session: Session, principal: Principal, data: dict[str, Any]
         raise Unprocessable(
             f"more than {MAX_ORDERS} assets match; narrow the query", code="campaign_too_large"
         )
-    campaign = Campaign(name=data["name"], kind=data["kind"], site_id=query.get("site_id"),
-                        query=_plain(query), created_by=current_actor(session).name)  # fmt: skip
+    return create_campaign_for(session, principal, data, assets, query=query, site_id=query.get("site_id"))
+
+
+def create_campaign_for(
+    session: Session, principal: Principal, data: dict[str, Any], assets: list[Asset], *, query: dict[str, Any],
+    site_id: uuid.UUID | None,
+) -> tuple[Campaign, int]:  # fmt: skip
+    """The campaign over these assets (chosen by the caller, e.g. a report's candidates): one order each."""
+    campaign = Campaign(name=data["name"], kind=data["kind"], site_id=site_id, query=_plain(query),
+                        created_by=current_actor(session).name)  # fmt: skip
     session.add(campaign)
     session.flush()
     for asset in assets:

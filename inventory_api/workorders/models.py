@@ -44,6 +44,7 @@ class WorkOrder(UUIDPk, Timestamps, Versioned, SoftDelete, Base):
         Index("ix_work_orders_assignee", "assignee_id", "state"),
         Index("ix_work_orders_change_seq", "change_seq"),
         Index("ix_work_orders_campaign", "campaign_id"),
+        Index("ix_work_orders_created", "created_at"),  # the reports' period
     )
 
     kind: Mapped[str] = mapped_column(String(20))
@@ -75,7 +76,10 @@ class WorkOrderStateChange(Base):
     """One entry of the state log: the SLA clocks are computed from these timestamps."""
 
     __tablename__ = "work_order_state_changes"
-    __table_args__ = (Index("ix_work_order_state_changes_order", "work_order_id", "id"),)
+    __table_args__ = (
+        Index("ix_work_order_state_changes_order", "work_order_id", "id"),
+        Index("ix_work_order_state_changes_at", "at"),  # the workload report's period
+    )
 
     id: Mapped[int] = mapped_column(BigIntPK, primary_key=True, autoincrement=True)
     work_order_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("work_orders.id", ondelete="CASCADE"))
@@ -129,6 +133,7 @@ class TimeEntry(UUIDPk, Base):
         CheckConstraint("minutes > 0", name="minutes_positive"),
         Index("ix_work_order_time_entries_order", "work_order_id", "work_date"),
         Index("ix_work_order_time_entries_technician", "technician_id", "work_date"),
+        Index("ix_work_order_time_entries_date", "work_date"),  # the workload report's period
     )
 
     work_order_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("work_orders.id", ondelete="CASCADE"))
