@@ -136,8 +136,11 @@ def update_switch_port(
 @router.post("/patches", response_model=schemas.PanelPortRead)
 def patch(body: schemas.PatchRequest, session: SessionDep, who: WriteDep):
     """Cross-connect a jack to a panel port and/or patch the panel port to a switch port (409 `already_patched`)."""
-    return cabling.patch(session, body.panel_port_id, jack_id=body.jack_id, switch_port_id=body.switch_port_id,
+    before = connections.patch_ends(session, body.panel_port_id)
+    port = cabling.patch(session, body.panel_port_id, jack_id=body.jack_id, switch_port_id=body.switch_port_id,
                          sites=who.site_ids)  # fmt: skip
+    connections.repatched(session, port.id, before)
+    return port
 
 
 @router.delete("/patches/{panel_port_id}", response_model=schemas.PanelPortRead)
@@ -145,7 +148,10 @@ def unpatch(
     panel_port_id: uuid.UUID, session: SessionDep, who: WriteDep, jack: bool = True, switch_port: bool = True
 ):
     """Remove a panel port's cross-connect to its jack and/or its patch to a switch port."""
-    return cabling.unpatch(session, panel_port_id, jack=jack, switch_port=switch_port, sites=who.site_ids)
+    before = connections.patch_ends(session, panel_port_id)
+    port = cabling.unpatch(session, panel_port_id, jack=jack, switch_port=switch_port, sites=who.site_ids)
+    connections.repatched(session, port.id, before)
+    return port
 
 
 @router.put("/assets/{asset_id}/connection", response_model=schemas.ConnectionRead)

@@ -76,8 +76,10 @@ def update_service(
     """Change a service; `status: disconnected` sends its number to quarantine."""
     service = services.require_service(session, service_id, who.site_ids)
     check_if_match(if_match, service.version)
-    service = services.update_service(session, service, body.model_dump(exclude_unset=True), sites=who.site_ids,
-                                      quarantine_days=settings.number_quarantine_days)  # fmt: skip
+    data = body.model_dump(exclude_unset=True)
+    dependents, carry_to = data.pop("dependents", None), data.pop("carry_to", None)
+    service = services.update_service(session, service, data, sites=who.site_ids, dependents=dependents,
+                                      carry_to=carry_to, quarantine_days=settings.number_quarantine_days)  # fmt: skip
     return _answer(response, session, service)
 
 

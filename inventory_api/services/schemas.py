@@ -42,6 +42,14 @@ class ServiceUpdate(InputModel):
     notes: str | None = None
     details: dict[str, Any] | None = None
     asset_ids: list[uuid.UUID] | None = None
+    dependents: Literal["refuse", "carry", "disconnect"] | None = Field(
+        None,
+        description="disconnecting an extension: what becomes of the DIDs, voicemail and shared lines pointing at "
+        "it (default refuse: 409 extension_in_use while any does)",
+    )
+    carry_to: str | None = Field(
+        None, max_length=10, description="with dependents carry: the extension they ring"
+    )
 
 
 class ServiceRead(ApiModel):

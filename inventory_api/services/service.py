@@ -23,6 +23,8 @@ from inventory_api.errors import Conflict, NotFound, Unprocessable
 from inventory_api.events.service import emit_event
 from inventory_api.history.service import diff_fields, plain, record_change
 from inventory_api.numbers import claims
+from inventory_api.services import emergency
+from inventory_api.services.dependents import settle as settle_dependents
 from inventory_api.services.models import NUMBER_TYPES, STATUS_TRANSITIONS, Service, ServiceAsset
 from inventory_api.services.types import NUMBER_FIELD, validate_details
 
@@ -143,6 +145,7 @@ def create_service(session: Session, data: dict[str, Any], sites: Sites = None) 
     what = f"{service.type} {service.number or ''}".strip()
     record_change(session, "service", service.id, "created", summary=f"{what} created")
     _event(session, "service.created", service)
+    emergency.refresh_numbers(session, service_ids=[service.id])
     return service
 
 
@@ -153,13 +156,22 @@ def update_service(
     *,
     sites: Sites = None,
     quarantine_days: int = 90,
+    dependents: str | None = None,
+    carry_to: str | None = None,
 ) -> Service:
-    """Change a service; disconnecting it sends its number to quarantine."""
+    """Change a service; disconnecting it sends its number to quarantine, and disconnecting an extension settles
+    what points at it (its DID, voicemail, shared lines) as `dependents` says: refuse, carry or disconnect."""
     data = dict(data)
     changes: dict[str, Any] = {}
     if data.get("status", service.status) not in (service.status, *STATUS_TRANSITIONS[service.status]):
         raise Conflict(f"a {service.status} service cannot become {data['status']}", code="invalid_transition",
                        allowed=list(STATUS_TRANSITIONS[service.status]))  # fmt: skip
+    if data.get("status") == "disconnected" and service.status != "disconnected":
+
+        def update(other: Service, values: dict[str, Any]) -> None:
+            update_service(session, other, values, sites=sites, quarantine_days=quarantine_days)
+
+        settle_dependents(session, service, dependents, carry_to, update)
     if data.get("person_id"):
         require_person(session, data["person_id"], sites)
     if data.get("location_id"):
@@ -193,6 +205,8 @@ def update_service(
     session.flush()
     record_change(session, "service", service.id, "updated", changes=changes)
     _event(session, "service.changed", service, changes)
+    if changes.keys() & {"location_id", "asset_ids", "details", "status"}:
+        emergency.refresh_numbers(session, service_ids=[service.id])
     return service
 
 

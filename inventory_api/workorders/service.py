@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from inventory_api.assets.models import Asset
 from inventory_api.auth.models import User
 from inventory_api.auth.service import Principal
+from inventory_api.cabling.models import Jack
 from inventory_api.db import utcnow
 from inventory_api.errors import Conflict, NotFound, PreconditionFailed, Unprocessable
 from inventory_api.etag import check_if_match
@@ -19,9 +20,11 @@ from inventory_api.events.service import emit_event
 from inventory_api.history.service import current_actor, diff_fields, plain, record_change
 from inventory_api.locations.models import Location
 from inventory_api.people.models import Person
+from inventory_api.services.models import Service
 from inventory_api.sla import service as sla
 from inventory_api.sla.clock import Mark
-from inventory_api.workorders import actions, service_actions
+from inventory_api.workorders import actions, moves, service_actions
+from inventory_api.workorders.actions_vocab import LINK_ACTIONS
 from inventory_api.workorders.models import WorkOrder, WorkOrderItem, WorkOrderStateChange
 from inventory_api.workorders.states import OPEN_STATES, check_transition
 
@@ -104,7 +107,7 @@ def add_item(
     reason = actions.check_params(data["action"], data["params"])
     if reason:
         raise Unprocessable(reason, code="invalid_action", action=data["action"])
-    kind = actions.subject_type_of(data["action"])
+    kind = actions.subject_type_of(data["action"], data.get("subject_type"))
     if data.get("subject_type") not in (None, kind):
         raise Unprocessable(
             f"{data['action']} acts on a {kind}", code="invalid_action", action=data["action"]
@@ -116,6 +119,13 @@ def add_item(
     else:
         found = service_actions.exists_on_site(session, kind, data["subject_id"], order.site_id)
     if not found:
+        other = kind_of(session, data["subject_id"], order.site_id)
+        if other is not None and other != kind:
+            hint = " (note and inspect take subject_type)" if data["action"] in LINK_ACTIONS else ""
+            raise Unprocessable(
+                f"{data['subject_id']} is a {other}, not a {kind}: {data['action']} acts on a {kind}{hint}",
+                code="wrong_kind", action=data["action"], expected=kind, found=other,
+            )  # fmt: skip
         raise Unprocessable(
             f"{kind} {data['subject_id']} does not exist on the work order's site", code="unknown_reference"
         )
@@ -215,23 +225,49 @@ def update_work_order(
     return order
 
 
-def resolve_actions(session: Session, order: WorkOrder) -> int:
+def resolve_actions(session: Session, order: WorkOrder, *, quarantine_days: int = 90) -> int:
     """Apply every pending item in this transaction, or none: the first invalid one raises 409."""
     pending = [item for item in list_items(session, order) if item.status == "pending"]
     for item in pending:
         reason = actions.check_item(session, order, item)
         if reason:
-            raise Conflict(
-                f"item {item.position} ({item.action} on {item.subject_type} {item.subject_id}) "
-                f"cannot be applied: {reason}",
-                code="action_not_applicable",
-                item={"id": str(item.id), "position": item.position, "action": item.action,
-                      "subject_type": item.subject_type, "subject_id": str(item.subject_id)},
-                reason=reason,
-            )  # fmt: skip
+            raise _not_applicable(item, reason)
+    before = moves.snapshot(session, pending)
     for item in pending:
-        actions.apply_item(session, order, item)
+        try:
+            actions.apply_item(session, order, item, quarantine_days=quarantine_days)
+        except (Conflict, Unprocessable, NotFound) as exc:  # the request rolls back: nothing stays applied
+            raise _not_applicable(item, exc.detail) from exc
+    try:
+        moves.carry(session, order, pending, before, quarantine_days=quarantine_days)
+    except (Conflict, Unprocessable, NotFound) as exc:
+        raise Conflict(f"the move cannot carry what hangs on its assets: {exc.detail}",
+                       code="action_not_applicable", reason=exc.detail) from exc  # fmt: skip
     return len(pending)
+
+
+def _not_applicable(item: WorkOrderItem, reason: str) -> Conflict:
+    return Conflict(
+        f"item {item.position} ({item.action} on {item.subject_type} {item.subject_id}) cannot be applied: {reason}",
+        code="action_not_applicable",
+        item={"id": str(item.id), "position": item.position, "action": item.action,
+              "subject_type": item.subject_type, "subject_id": str(item.subject_id)},
+        reason=reason,
+    )  # fmt: skip
+
+
+def kind_of(session: Session, record_id: uuid.UUID, site_id: uuid.UUID) -> str | None:
+    """What kind of record an id names on a site (asset, service, jack, person, location), for error messages."""
+    for kind, model in (("asset", Asset), ("service", Service), ("jack", Jack), ("person", Person),
+                        ("location", Location)):  # fmt: skip
+        row = session.get(model, record_id)
+        if (
+            row is not None
+            and getattr(row, "deleted_at", None) is None
+            and (row.site_id or row.id) == site_id
+        ):
+            return kind
+    return None
 
 
 def transition(
