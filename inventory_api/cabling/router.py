@@ -14,6 +14,8 @@ from inventory_api.deps import ReadDep, SessionDep, WriteDep
 from inventory_api.errors import NotFound
 from inventory_api.etag import set_etag
 from inventory_api.exports import csv_response, wants_csv
+from inventory_api.history.schemas import ChangeEventPage, ChangeEventRead
+from inventory_api.history.service import list_changes
 from inventory_api.idempotency import IdempotentRoute
 from inventory_api.pagination import Page, PageDep, paginate
 from inventory_api.routing import ERROR_RESPONSES
@@ -51,6 +53,19 @@ def list_jacks(
 @router.get("/jacks/{jack_id}", response_model=schemas.JackRead)
 def read_jack(jack_id: uuid.UUID, response: Response, session: SessionDep, who: ReadDep) -> Jack:
     return _etag(response, cabling.require_jack(session, jack_id, who.site_ids))
+
+
+@router.get("/jacks/{jack_id}/history", response_model=ChangeEventPage)
+def jack_history(
+    jack_id: uuid.UUID, session: SessionDep, who: ReadDep,
+    after: Annotated[int | None, Query(description="the `next` of the previous page")] = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+) -> ChangeEventPage:  # fmt: skip
+    """Every change to the jack, oldest first: patched, activated, an asset plugged in or freed, and why."""
+    cabling.require_jack(session, jack_id, who.site_ids)
+    events = list_changes(session, "jack", jack_id, after=after, limit=limit)
+    nxt = str(events[-1].id) if len(events) == limit else None
+    return ChangeEventPage(items=[ChangeEventRead.model_validate(e) for e in events], next=nxt)
 
 
 @router.patch("/jacks/{jack_id}", response_model=schemas.JackRead)

@@ -52,6 +52,14 @@ class ServiceUpdate(InputModel):
     )
 
 
+class DataPortState(ApiModel):
+    """The switch port behind a data port's jack; `configured` when it carries the service's VLANs and is up."""
+
+    switch_port_id: uuid.UUID | None
+    configured: bool
+    reason: str | None = Field(None, description="why not configured")
+
+
 class ServiceRead(ApiModel):
     id: uuid.UUID
     type: str
@@ -67,6 +75,9 @@ class ServiceRead(ApiModel):
     notes: str | None
     details: dict[str, Any]
     asset_ids: list[uuid.UUID] = Field(default_factory=list)
+    switch_port: DataPortState | None = Field(
+        None, description="a data port's switch port and whether it is set"
+    )
     emergency_location_stale: bool
     version: int
     created_at: UtcDateTime

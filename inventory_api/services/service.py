@@ -11,6 +11,8 @@ from sqlalchemy.orm import Session
 
 from inventory_api.assets.models import Asset
 from inventory_api.cabling import service as cabling
+from inventory_api.cabling.connections import switch_port_of_jack
+from inventory_api.cabling.models import Jack, SwitchPort
 from inventory_api.cabling.registry import (
     Sites,
     require_asset,
@@ -146,6 +148,7 @@ def create_service(session: Session, data: dict[str, Any], sites: Sites = None) 
     record_change(session, "service", service.id, "created", summary=f"{what} created")
     _event(session, "service.created", service)
     emergency.refresh_numbers(session, service_ids=[service.id])
+    configure_data_port(session, service)
     return service
 
 
@@ -207,6 +210,8 @@ def update_service(
     _event(session, "service.changed", service, changes)
     if changes.keys() & {"location_id", "asset_ids", "details", "status"}:
         emergency.refresh_numbers(session, service_ids=[service.id])
+    if changes.keys() & {"details", "status"}:
+        configure_data_port(session, service)
     return service
 
 
@@ -229,6 +234,52 @@ def services_query(sites: Sites, **filters: Any) -> Select[Any]:
 
 
 def read_fields(session: Session, service: Service) -> dict[str, Any]:
-    """A service as the API shows it, with the ids of the assets it uses."""
+    """A service as the API shows it, with the ids of the assets it uses (and a data port's switch port)."""
     fields = {c.key: getattr(service, c.key) for c in Service.__table__.columns}
-    return fields | {"asset_ids": service_assets(session, service)}
+    return fields | {
+        "asset_ids": service_assets(session, service),
+        "switch_port": data_port_state(session, service),
+    }
+
+
+def _data_port_target(session: Session, service: Service) -> tuple[SwitchPort | None, str | None]:
+    """The switch port behind a data port's jack, or why there is none."""
+    jack = session.get(Jack, uuid.UUID(str(service.details["jack_id"])))
+    if jack is None or jack.deleted_at is not None:
+        return None, "its jack was deleted"
+    port = switch_port_of_jack(session, jack)
+    if port is None:
+        return None, f"jack {jack.label} is not patched through to a switch port"
+    return port, None
+
+
+def _port_values(service: Service) -> dict[str, Any]:
+    values = {"vlan": service.details["vlan"], "admin_state": "up"}
+    if service.details.get("voice_vlan") is not None:
+        values["voice_vlan"] = service.details["voice_vlan"]
+    return values
+
+
+def data_port_state(session: Session, service: Service) -> dict[str, Any] | None:
+    """For a data port: its switch port, and whether that port is set as the service says (or why not)."""
+    if service.type != "data_port":
+        return None
+    port, reason = _data_port_target(session, service)
+    if port is None:
+        return {"switch_port_id": None, "configured": False, "reason": reason}
+    wrong = [f"{k} is {getattr(port, k)}" for k, v in _port_values(service).items() if getattr(port, k) != v]
+    return {"switch_port_id": port.id, "configured": not wrong,
+            "reason": f"port {port.name}: {', '.join(wrong)}" if wrong else None}  # fmt: skip
+
+
+def configure_data_port(session: Session, service: Service) -> None:
+    """A live data port sets its switch port: access VLAN, voice VLAN, admin up. When its jack leads to no switch
+    port, the service's history says why the port was not configured (and its `switch_port` field shows it)."""
+    if service.type != "data_port" or service.status != "active":
+        return
+    port, reason = _data_port_target(session, service)
+    if port is None:
+        record_change(session, "service", service.id, "port_not_configured",
+                      summary=f"switch port not configured: {reason}")  # fmt: skip
+        return
+    cabling.update_switch_port(session, port, _port_values(service))
