@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from sqlalchemy import Select, select
@@ -23,6 +24,7 @@ from inventory_api.services.models import NUMBER_TYPES, Service, ServiceAsset
 
 PHONE_KINDS = ("ip_phone", "ata", "video_unit", "analog_phone")
 STALE = "emergency location out of date"
+DEFERRED = "emergency_refresh_deferred"
 
 
 def _phones(session: Session, service: Service) -> list[Asset]:
@@ -184,9 +186,29 @@ def numbers_of(session: Session, *, asset_ids: Iterable[uuid.UUID] = (),
 def refresh_numbers(session: Session, *, asset_ids: Iterable[uuid.UUID] = (),
                     service_ids: Iterable[uuid.UUID] = ()) -> None:  # fmt: skip
     """Recompute the emergency state of every number a change to these assets or services can move."""
+    deferred = session.info.get(DEFERRED)
+    if deferred is not None:
+        deferred[0].update(asset_ids)
+        deferred[1].update(service_ids)
+        return
     session.flush()
     for service in numbers_of(session, asset_ids=asset_ids, service_ids=service_ids):
         refresh_number(session, service)
+
+
+@contextmanager
+def refresh_once(session: Session) -> Iterator[None]:
+    """Recompute the numbers concerned once, after a set of changes (a work order's items), not after each: a
+    phone moved before its extension must not flag the extension on the way."""
+    if DEFERRED in session.info:
+        yield
+        return
+    session.info[DEFERRED] = (set(), set())
+    try:
+        yield
+    finally:
+        asset_ids, service_ids = session.info.pop(DEFERRED)
+    refresh_numbers(session, asset_ids=asset_ids, service_ids=service_ids)
 
 
 def check_numbers_location(session: Session, asset: Asset, jack: Jack) -> None:

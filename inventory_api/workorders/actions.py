@@ -144,14 +144,12 @@ def apply_item(session: Session, order: WorkOrder, item: WorkOrderItem, *, quara
     changes = diff_fields(asset, _asset_values(item))
     note = item.params.get("note")
     if item.action == "move_asset":
-        jack_id = item.params.get("jack_id")
-        session.info["cause"] = cause
-        try:
-            connections.move_connection(
-                session, asset, session.get(Jack, uuid.UUID(jack_id)) if jack_id else None
-            )
-        finally:
-            session.info.pop("cause", None)
+        jack_id = item.params.get(
+            "jack_id"
+        )  # the jacks' history names the order: resolve_actions sets the cause
+        connections.move_connection(
+            session, asset, session.get(Jack, uuid.UUID(jack_id)) if jack_id else None
+        )
     if item.action == "replace_component":
         summary = f"replaced {item.params['component']}" + (f": {note}" if note else "")
     else:

@@ -11,7 +11,6 @@ from sqlalchemy.orm import Session
 
 from inventory_api.assets.models import Asset
 from inventory_api.cabling.models import AssetConnection
-from inventory_api.history.service import Cause
 from inventory_api.services import emergency
 from inventory_api.services import service as services
 from inventory_api.services.dependents import dependents_of
@@ -56,12 +55,8 @@ def carry(
         for service_id, old in before.service_rooms.items()
     }
 
-    def move(service: Service, values: dict) -> None:
-        session.info["cause"] = Cause("work_order", str(order.id))
-        try:
-            services.update_service(session, service, values, quarantine_days=quarantine_days)
-        finally:
-            session.info.pop("cause", None)
+    def move(service: Service, values: dict) -> None:  # the order is the cause: resolve_actions sets it
+        services.update_service(session, service, values, quarantine_days=quarantine_days)
 
     if order.kind == "move":
         for asset_id, old_room in before.asset_rooms.items():

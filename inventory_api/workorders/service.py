@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
 
@@ -17,9 +19,10 @@ from inventory_api.db import utcnow
 from inventory_api.errors import Conflict, NotFound, PreconditionFailed, Unprocessable
 from inventory_api.etag import check_if_match
 from inventory_api.events.service import emit_event
-from inventory_api.history.service import current_actor, diff_fields, plain, record_change
+from inventory_api.history.service import Cause, current_actor, diff_fields, plain, record_change
 from inventory_api.locations.models import Location
 from inventory_api.people.models import Person
+from inventory_api.services.emergency import refresh_once
 from inventory_api.services.models import Service
 from inventory_api.sla import service as sla
 from inventory_api.sla.clock import Mark
@@ -233,17 +236,32 @@ def resolve_actions(session: Session, order: WorkOrder, *, quarantine_days: int 
         if reason:
             raise _not_applicable(item, reason)
     before = moves.snapshot(session, pending)
-    for item in pending:
+    with cause_of(session, order), refresh_once(session):
+        for item in pending:
+            try:
+                actions.apply_item(session, order, item, quarantine_days=quarantine_days)
+            except (
+                Conflict,
+                Unprocessable,
+                NotFound,
+            ) as exc:  # the request rolls back: nothing stays applied
+                raise _not_applicable(item, exc.detail) from exc
         try:
-            actions.apply_item(session, order, item, quarantine_days=quarantine_days)
-        except (Conflict, Unprocessable, NotFound) as exc:  # the request rolls back: nothing stays applied
-            raise _not_applicable(item, exc.detail) from exc
-    try:
-        moves.carry(session, order, pending, before, quarantine_days=quarantine_days)
-    except (Conflict, Unprocessable, NotFound) as exc:
-        raise Conflict(f"the move cannot carry what hangs on its assets: {exc.detail}",
-                       code="action_not_applicable", reason=exc.detail) from exc  # fmt: skip
+            moves.carry(session, order, pending, before, quarantine_days=quarantine_days)
+        except (Conflict, Unprocessable, NotFound) as exc:
+            raise Conflict(f"the move cannot carry what hangs on its assets: {exc.detail}",
+                           code="action_not_applicable", reason=exc.detail) from exc  # fmt: skip
     return len(pending)
+
+
+@contextmanager
+def cause_of(session: Session, order: WorkOrder) -> Iterator[None]:
+    """Every history entry written meanwhile names the order as its cause (the 911 recompute at the end too)."""
+    session.info["cause"] = Cause("work_order", str(order.id))
+    try:
+        yield
+    finally:
+        session.info.pop("cause", None)
 
 
 def _not_applicable(item: WorkOrderItem, reason: str) -> Conflict:

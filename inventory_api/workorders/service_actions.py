@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from inventory_api.assets.models import Asset
 from inventory_api.cabling import service as cabling
 from inventory_api.cabling.models import Jack, PatchPanelPort, SwitchPort
-from inventory_api.history.service import Cause, record_change
+from inventory_api.history.service import record_change
 from inventory_api.locations.models import Location
 from inventory_api.people.models import Person
 from inventory_api.services import dependents
@@ -124,33 +124,29 @@ def service_values(service: Service, params: dict[str, Any]) -> dict[str, Any]:
 def apply_item(
     session: Session, order: WorkOrder, item: WorkOrderItem, *, quarantine_days: int
 ) -> dict[str, Any]:
-    """Carry out a checked service or jack action; the domain's own history names the order as cause."""
-    session.info["cause"] = Cause("work_order", str(order.id))
-    try:
-        if item.action in LINK_ACTIONS:
-            summary = item.params.get("note") or f"{item.action} (work order {order.title})"
-            record_change(session, item.subject_type, item.subject_id, item.action, summary=summary)
-            return {}
-        if item.subject_type == "jack":
-            jack = session.get(Jack, item.subject_id)
-            port = _jack_port(session, jack)
-            values = {"vlan": int(item.params["vlan"]), "admin_state": "up"}
-            if item.params.get("voice_vlan") is not None:
-                values["voice_vlan"] = int(item.params["voice_vlan"])
-            cabling.update_switch_port(session, port, values)
-            record_change(session, "jack", jack.id, "activated",
-                          summary=f"{jack.label} active on VLAN {values['vlan']} ({port.name})")  # fmt: skip
-            return {"switch_port_id": str(port.id), **values}
-        service = session.get(Service, item.subject_id)
-        extra: dict[str, Any] = {}
-        if item.action == "activate_service":
-            data: dict[str, Any] = {"status": "active"}
-        elif item.action == "disconnect_service":
-            data = {"status": "disconnected"}
-            extra = {"dependents": item.params.get("dependents"), "carry_to": item.params.get("carry_to")}
-        else:
-            data = service_values(service, item.params)
-        services.update_service(session, service, data, quarantine_days=quarantine_days, **extra)
-        return {k: str(v) for k, v in data.items()}
-    finally:
-        session.info.pop("cause", None)
+    """Carry out a checked service or jack action; its history names the order (resolve_actions sets the cause)."""
+    if item.action in LINK_ACTIONS:
+        summary = item.params.get("note") or f"{item.action} (work order {order.title})"
+        record_change(session, item.subject_type, item.subject_id, item.action, summary=summary)
+        return {}
+    if item.subject_type == "jack":
+        jack = session.get(Jack, item.subject_id)
+        port = _jack_port(session, jack)
+        values = {"vlan": int(item.params["vlan"]), "admin_state": "up"}
+        if item.params.get("voice_vlan") is not None:
+            values["voice_vlan"] = int(item.params["voice_vlan"])
+        cabling.update_switch_port(session, port, values)
+        record_change(session, "jack", jack.id, "activated",
+                      summary=f"{jack.label} active on VLAN {values['vlan']} ({port.name})")  # fmt: skip
+        return {"switch_port_id": str(port.id), **values}
+    service = session.get(Service, item.subject_id)
+    extra: dict[str, Any] = {}
+    if item.action == "activate_service":
+        data: dict[str, Any] = {"status": "active"}
+    elif item.action == "disconnect_service":
+        data = {"status": "disconnected"}
+        extra = {"dependents": item.params.get("dependents"), "carry_to": item.params.get("carry_to")}
+    else:
+        data = service_values(service, item.params)
+    services.update_service(session, service, data, quarantine_days=quarantine_days, **extra)
+    return {k: str(v) for k, v in data.items()}
