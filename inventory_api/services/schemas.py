@@ -30,6 +30,11 @@ class ServiceCreate(InputModel):
         default_factory=dict, description="the fields of the type; docs/voice-data.md lists them"
     )
     asset_ids: list[uuid.UUID] = Field(default_factory=list)
+    number_pool_id: uuid.UUID | None = Field(
+        None,
+        description="an extension or DID takes the lowest free number of this pool (instead of details.number): "
+        "allocated and assigned in one request",
+    )
 
 
 class ServiceUpdate(InputModel):

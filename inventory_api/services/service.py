@@ -25,6 +25,7 @@ from inventory_api.errors import Conflict, NotFound, Unprocessable
 from inventory_api.events.service import emit_event
 from inventory_api.history.service import diff_fields, plain, record_change
 from inventory_api.numbers import claims
+from inventory_api.numbers import service as numbers
 from inventory_api.services import emergency
 from inventory_api.services.dependents import settle as settle_dependents
 from inventory_api.services.models import NUMBER_TYPES, STATUS_TRANSITIONS, Service, ServiceAsset
@@ -122,11 +123,34 @@ def _event(
     emit_event(session, event_type, "service", service.id, payload)
 
 
+def _number_from_pool(
+    session: Session, pool_id: uuid.UUID, service_type: str, site_id: uuid.UUID, details: dict[str, Any],
+    sites: Sites,
+) -> dict[str, Any]:  # fmt: skip
+    """The details with the lowest free number of the pool: allocated and assigned in one transaction, so a number
+    is never left allocated without its service."""
+    pool = numbers.require_pool(session, pool_id, sites)
+    if pool.kind != service_type:
+        raise Unprocessable(f"pool {pool.name} holds {pool.kind} numbers, not {service_type} numbers",
+                            code="wrong_pool", field="number_pool_id")  # fmt: skip
+    if pool.site_id != site_id:
+        raise Unprocessable(
+            f"pool {pool.name} belongs to another site", code="wrong_pool", field="number_pool_id"
+        )
+    if details.get("number"):
+        raise Unprocessable("give details.number or number_pool_id, not both", code="invalid_details",
+                            field="details.number")  # fmt: skip
+    record = numbers.allocate_next(session, pool)
+    extra = {"dial_plan": pool.dial_plan} if service_type == "extension" else {}
+    return {**details, **extra, "number": record.number}
+
+
 def create_service(session: Session, data: dict[str, Any], sites: Sites = None) -> Service:
     """A new service; its number taken from the pool, its assets checked (none retired)."""
     data = dict(data)
     asset_ids = data.pop("asset_ids", [])
     details = data.pop("details", {})
+    pool_id = data.pop("number_pool_id", None)
     person = require_person(session, data["person_id"], sites) if data.get("person_id") else None
     if data.get("site_id") is None:
         if person is None:
@@ -134,6 +158,8 @@ def create_service(session: Session, data: dict[str, Any], sites: Sites = None) 
         data["site_id"] = person.site_id
     site = require_location(session, data["site_id"], sites)
     data["site_id"] = site_of(site)
+    if pool_id is not None:
+        details = _number_from_pool(session, pool_id, data["type"], data["site_id"], details, sites)
     if data.get("location_id"):
         require_location(session, data["location_id"], sites)
     service = Service(**data)

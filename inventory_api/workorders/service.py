@@ -126,7 +126,7 @@ def add_item(
         if other is not None and other != kind:
             hint = " (note and inspect take subject_type)" if data["action"] in LINK_ACTIONS else ""
             raise Unprocessable(
-                f"{data['subject_id']} is a {other}, not a {kind}: {data['action']} acts on a {kind}{hint}",
+                f"{data['subject_id']} is {_a(other)}, not {_a(kind)}: {data['action']} acts on {_a(kind)}{hint}",
                 code="wrong_kind", action=data["action"], expected=kind, found=other,
             )  # fmt: skip
         raise Unprocessable(
@@ -272,6 +272,10 @@ def _not_applicable(item: WorkOrderItem, reason: str) -> Conflict:
               "subject_type": item.subject_type, "subject_id": str(item.subject_id)},
         reason=reason,
     )  # fmt: skip
+
+
+def _a(word: str) -> str:
+    return ("an " if word[0] in "aeiou" else "a ") + word
 
 
 def kind_of(session: Session, record_id: uuid.UUID, site_id: uuid.UUID) -> str | None:

@@ -24,6 +24,7 @@ class Desk:
     switch5: Asset
     jacks: dict[str, dict[str, Any]]
     ports: dict[str, dict[str, Any]]
+    panel_ports: dict[str, dict[str, Any]]
     services: dict[str, dict[str, Any]]
 
 
@@ -44,7 +45,7 @@ def _wall(client, headers, world: World, switch5: Asset, closet5: Location):
                                                      "port_count": 24}, headers=headers), 201)  # fmt: skip
     p3_ports = ok(client.get(f"{API}/patch-panels/{p3['id']}/ports", headers=headers))
     p5_ports = ok(client.get(f"{API}/patch-panels/{p5['id']}/ports", headers=headers))
-    ports = {}
+    ports, panel_ports = {}, {}
     for label, switch, name, panel_port in (
         ("3-114-B", world.switch, "Gi1/0/14", p3_ports[13]),
         ("3-114-C", world.switch, "Gi1/0/15", p3_ports[14]),
@@ -54,8 +55,8 @@ def _wall(client, headers, world: World, switch5: Asset, closet5: Location):
                               headers=headers), 201)  # fmt: skip
         ok(client.post(f"{API}/patches", json={"panel_port_id": panel_port["id"], "jack_id": jacks[label]["id"],
                                                "switch_port_id": port["id"]}, headers=headers))  # fmt: skip
-        ports[label] = port
-    return jacks, ports
+        ports[label], panel_ports[label] = port, panel_port
+    return jacks, ports, panel_ports
 
 
 def build_desk(client, headers, db) -> Desk:
@@ -67,7 +68,7 @@ def build_desk(client, headers, db) -> Desk:
                         assigned_person_id=world.pat.id)  # fmt: skip
         switch5 = asset(session, "switch", "sw-5-2", world.site, location_id=closet5.id,
                         attributes={"mac": "00:11:22:33:55:66", "port_count": 48})  # fmt: skip
-    jacks, ports = _wall(client, headers, world, switch5, closet5)
+    jacks, ports, panel_ports = _wall(client, headers, world, switch5, closet5)
     for device, label in ((world.phone, "3-114-B"), (world.desktop, "3-114-C")):
         ok(
             client.put(
@@ -87,7 +88,7 @@ def build_desk(client, headers, db) -> Desk:
                        "details": {"jack_id": jacks["3-114-C"]["id"], "vlan": 20, "voice_vlan": 120}}),
     ):  # fmt: skip
         made[key] = ok(client.post(f"{API}/services", json=body, headers=headers), 201)
-    return Desk(world, monitor, switch5, jacks, ports, made)
+    return Desk(world, monitor, switch5, jacks, ports, panel_ports, made)
 
 
 def move_order(desk: Desk) -> dict[str, Any]:
