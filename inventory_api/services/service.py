@@ -299,11 +299,18 @@ def data_port_state(session: Session, service: Service) -> dict[str, Any] | None
 
 
 def configure_data_port(session: Session, service: Service) -> None:
-    """A live data port sets its switch port: access VLAN, voice VLAN, admin up. When its jack leads to no switch
-    port, the service's history says why the port was not configured (and its `switch_port` field shows it)."""
-    if service.type != "data_port" or service.status != "active":
+    """An active data port sets its switch port: access VLAN, voice VLAN, admin up (a suspended or disconnected one
+    sets it down). When its jack leads to no switch port, the service's history says why the port was not
+    configured (and its `switch_port` field shows it)."""
+    if service.type != "data_port" or service.status == "requested":
         return
     port, reason = _data_port_target(session, service)
+    if (
+        service.status != "active"
+    ):  # suspended or disconnected: the port goes down, its VLANs stay for the record
+        if port is not None:
+            cabling.update_switch_port(session, port, {"admin_state": "down"})
+        return
     if port is None:
         record_change(session, "service", service.id, "port_not_configured",
                       summary=f"switch port not configured: {reason}")  # fmt: skip
