@@ -173,7 +173,8 @@ def create_service(session: Session, data: dict[str, Any], sites: Sites = None) 
     what = f"{service.type} {service.number or ''}".strip()
     record_change(session, "service", service.id, "created", summary=f"{what} created")
     _event(session, "service.created", service)
-    emergency.refresh_numbers(session, service_ids=[service.id])
+    if service.type in NUMBER_TYPES:
+        emergency.refresh_numbers(session, service_ids=[service.id])
     configure_data_port(session, service)
     return service
 
@@ -234,7 +235,7 @@ def update_service(
     session.flush()
     record_change(session, "service", service.id, "updated", changes=changes)
     _event(session, "service.changed", service, changes)
-    if changes.keys() & {"location_id", "asset_ids", "details", "status"}:
+    if service.type in NUMBER_TYPES and changes.keys() & {"location_id", "asset_ids", "details", "status"}:
         emergency.refresh_numbers(session, service_ids=[service.id])
     if changes.keys() & {"details", "status"}:
         configure_data_port(session, service)

@@ -132,6 +132,7 @@ def add_item(
         raise Unprocessable(
             f"{kind} {data['subject_id']} does not exist on the work order's site", code="unknown_reference"
         )
+    _check_param_kinds(session, data["params"], order.site_id)
     if position is None:
         count = select(func.count()).where(WorkOrderItem.work_order_id == order.id)
         position = (session.scalar(count) or 0) + 1
@@ -272,6 +273,22 @@ def _not_applicable(item: WorkOrderItem, reason: str) -> Conflict:
               "subject_type": item.subject_type, "subject_id": str(item.subject_id)},
         reason=reason,
     )  # fmt: skip
+
+
+#: The params that name a record, and the kind of record each must name.
+PARAM_KINDS = {"location_id": "location", "person_id": "person", "jack_id": "jack"}
+
+
+def _check_param_kinds(session: Session, params: dict[str, Any], site_id: uuid.UUID) -> None:
+    """A param naming a record of another kind says so now ("location_id … is a jack, not a location"); whether
+    the record is still valid is checked again when the order resolves."""
+    for name, kind in PARAM_KINDS.items():
+        if not params.get(name):
+            continue
+        found = kind_of(session, uuid.UUID(str(params[name])), site_id)
+        if found is not None and found != kind:
+            raise Unprocessable(f"{name} {params[name]} is {_a(found)}, not {_a(kind)}", code="wrong_kind",
+                                field=f"params.{name}", expected=kind, found=found)  # fmt: skip
 
 
 def _a(word: str) -> str:

@@ -53,6 +53,20 @@ def test_the_wrong_kind_of_record_is_named(client, admin, db):
                                           "params": {"person_id": str(desk.world.pat.id)}})  # fmt: skip
     assert (answer.status_code, answer.json()["found"]) == (422, "jack")
     assert "is a jack, not a service" in answer.json()["detail"]
+    # a param naming the wrong kind of record: the jack where the room should be
+    answer = _order(client, admin, desk, {"action": "move_asset", "subject_id": str(desk.world.phone.id),
+                                          "params": {"location_id": jack}})  # fmt: skip
+    assert (answer.status_code, answer.json()["code"], answer.json()["field"]) == (
+        422,
+        "wrong_kind",
+        "params.location_id",
+    )
+    assert answer.json()["detail"] == f"location_id {jack} is a jack, not a location"
+    # a jack of another room than the target
+    order = ok(_order(client, admin, desk, {"action": "move_asset", "subject_id": str(desk.world.phone.id),
+                                            "params": {"location_id": str(desk.world.other_room.id), "jack_id": jack}}), 201)  # fmt: skip
+    answer = _resolve(client, admin, order["id"])
+    assert answer.status_code == 409 and answer.json()["reason"] == "jack 3-114-B is not in 5-210"
 
 
 def test_note_and_inspect_link_a_service_or_jack_without_changing_it(client, admin, db):
