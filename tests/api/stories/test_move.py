@@ -46,6 +46,9 @@ def _where(client, headers, desk):
     export = list(
         csv.DictReader(io.StringIO(client.get(f"{API}/emergency-locations?format=csv", headers=headers).text))
     )
+    overview = ok(client.get(f"{API}/people/{world.pat.id}/overview", headers=headers))
+    assert sorted(a["path"]["summary"] for a in overview["assets"]) == paths  # the person's page agrees
+    assert {s["id"]: room(s) for s in overview["services"]} == {v["id"]: services[k] for k, v in svc.items()}
     return {
         "assets": assets, "services": services, "data_port_jack": jack_labels[data_port["details"]["jack_id"]],
         "paths": paths, "emergency": emergency,

@@ -175,3 +175,34 @@ def test_a_repatch_recomputes_the_911_state(client, admin, db):
     assert problems["4021"]["stale_detail"]["jack"] == "5-210-A"
     export = client.get(f"{API}/emergency-locations?format=csv&state=problem", headers=admin).text
     assert "\r\n4021,extension,1 Main Street,Springfield,IL,62701,US,Main,3,3-114,stale\r\n" in export
+
+
+def test_a_move_without_a_jack_forgets_the_old_one_and_other_orders_carry_nothing(client, admin, db):
+    desk = build_desk(client, admin, db)
+    world, ext = desk.world, desk.services["extension"]["id"]
+    room, jack = str(world.other_room.id), desk.jacks["5-210-A"]["id"]
+    # A repair order takes the phone to 5-210-A: the extension keeps its own room 3-114, so it is stale now.
+    repair = ok(_order(client, admin, desk, {"action": "move_asset", "subject_id": str(world.phone.id),
+                                             "params": {"location_id": room, "jack_id": jack}}, kind="repair"), 201)  # fmt: skip
+    assert _resolve(client, admin, repair["id"]).status_code == 200
+    rows = {
+        r["number"]: (r["room"], r["state"])
+        for r in ok(client.get(f"{API}/emergency-locations", headers=admin))
+    }
+    assert rows == {"4021": ("3-114", "stale"), "+15551234021": ("3-114", "stale")}
+    flagged = ok(client.get(f"{API}/services/{ext}/history", headers=admin))["items"][-1]
+    assert (flagged["action"], flagged["cause_id"]) == ("flagged", repair["id"])
+    # A move order takes it on to 3-114 without naming a jack: where it is plugged in is unknown, the old jack is
+    # freed, and the extension (back in its own room) is no longer stale.
+    back = ok(_order(client, admin, desk, {"action": "move_asset", "subject_id": str(world.phone.id),
+                                           "params": {"location_id": str(world.room.id)}}, kind="move"), 201)  # fmt: skip
+    assert _resolve(client, admin, back["id"]).status_code == 200
+    paths = ok(client.get(f"{API}/paths?asset={world.phone.asset_tag}", headers=admin))
+    assert [p["summary"] for p in paths] == ["Pat's phone → (connection unknown)"]
+    freed = ok(client.get(f"{API}/jacks/{jack}/history", headers=admin))["items"][-1]
+    assert (freed["action"], freed["cause_id"]) == ("freed", back["id"])
+    rows = {
+        r["number"]: (r["room"], r["state"])
+        for r in ok(client.get(f"{API}/emergency-locations", headers=admin))
+    }
+    assert rows == {"4021": ("3-114", "ok"), "+15551234021": ("3-114", "ok")}
