@@ -144,12 +144,10 @@ def apply_item(session: Session, order: WorkOrder, item: WorkOrderItem, *, quara
     changes = diff_fields(asset, _asset_values(item))
     note = item.params.get("note")
     if item.action == "move_asset":
-        jack_id = item.params.get(
-            "jack_id"
-        )  # the jacks' history names the order: resolve_actions sets the cause
-        connections.move_connection(
-            session, asset, session.get(Jack, uuid.UUID(jack_id)) if jack_id else None
-        )
+        # The jacks' history names the order too: resolve_actions sets it as the session's cause.
+        jack_id = item.params.get("jack_id")
+        jack = session.get(Jack, uuid.UUID(str(jack_id))) if jack_id else None
+        connections.move_connection(session, asset, jack)
     if item.action == "replace_component":
         summary = f"replaced {item.params['component']}" + (f": {note}" if note else "")
     else:

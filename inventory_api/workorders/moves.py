@@ -65,25 +65,22 @@ def carry(
                 continue
             using = select(ServiceAsset.service_id).where(ServiceAsset.asset_id == asset_id)
             for service in session.scalars(_live(select(Service).where(Service.id.in_(using)))):
-                if (
-                    service.id not in named
-                    and service.location_id is not None
-                    and service.location_id == old_room
-                ):
+                if _left_behind(service, old_room, named):
                     moved[service.id] = (old_room, asset.location_id)
                     move(service, {"location_id": asset.location_id})
             _carry_data_ports(session, asset, before.asset_jacks.get(asset_id), named, move)
         for service_id, (old_room, new_room) in list(moved.items()):
             extension = session.get_one(Service, service_id)
             for dependent in dependents_of(session, extension):
-                if (
-                    dependent.id not in named
-                    and dependent.location_id is not None
-                    and dependent.location_id == old_room
-                ):
+                if _left_behind(dependent, old_room, named):
                     moved[dependent.id] = (old_room, new_room)
                     move(dependent, {"location_id": new_room})
-    emergency.refresh_numbers(session, asset_ids=before.asset_rooms, service_ids=moved)
+    emergency.refresh_numbers(session, asset_ids=list(before.asset_rooms), service_ids=list(moved))
+
+
+def _left_behind(service: Service, old_room: uuid.UUID | None, named: set[uuid.UUID]) -> bool:
+    """A service in its own room, the one a moved asset left, and not moved by an item of its own."""
+    return service.id not in named and old_room is not None and service.location_id == old_room
 
 
 def _carry_data_ports(session: Session, asset: Asset, old_jack_id, named, move) -> None:
@@ -92,6 +89,7 @@ def _carry_data_ports(session: Session, asset: Asset, old_jack_id, named, move) 
     new_jack_id = connection.jack_id if connection else None
     if old_jack_id is None or new_jack_id is None or old_jack_id == new_jack_id:
         return
-    for service in session.scalars(_live(select(Service).where(Service.type == "data_port"))):
+    stmt = select(Service).where(Service.type == "data_port", Service.site_id == asset.site_id)
+    for service in session.scalars(_live(stmt)):
         if service.id not in named and service.details.get("jack_id") == str(old_jack_id):
             move(service, {"details": {**service.details, "jack_id": str(new_jack_id)}})
