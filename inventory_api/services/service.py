@@ -196,7 +196,11 @@ def update_service(
     if data.get("status", service.status) not in (service.status, *STATUS_TRANSITIONS[service.status]):
         raise Conflict(f"a {service.status} service cannot become {data['status']}", code="invalid_transition",
                        allowed=list(STATUS_TRANSITIONS[service.status]))  # fmt: skip
-    if data.get("status") == "disconnected" and service.status != "disconnected":
+    disconnecting = data.get("status") == "disconnected" and service.status != "disconnected"
+    if (dependents or carry_to) and not (disconnecting and service.type == "extension"):
+        raise Unprocessable("dependents and carry_to say what becomes of the DIDs and voicemail of an extension "
+                            "being disconnected", code="invalid_dependents", field="dependents")  # fmt: skip
+    if disconnecting:
 
         def update(other: Service, values: dict[str, Any]) -> None:
             update_service(session, other, values, sites=sites, quarantine_days=quarantine_days)

@@ -139,6 +139,9 @@ def test_disconnecting_an_extension_refuses_carries_or_disconnects_what_points_a
     nowhere = client.patch(f"{API}/services/{ext}", json={"status": "disconnected", "dependents": "carry",
                                                           "carry_to": "4999"}, headers=admin)  # fmt: skip
     assert nowhere.status_code == 422 and nowhere.json()["code"] == "unknown_extension"
+    pointless = client.patch(f"{API}/services/{svc['did']['id']}", json={"status": "disconnected",
+                                                                         "dependents": "disconnect"}, headers=admin)  # fmt: skip
+    assert (pointless.status_code, pointless.json()["code"]) == (422, "invalid_dependents")
     other = ok(client.post(f"{API}/services", json={"type": "extension", "status": "active", "site_id": str(desk.world.site.id),
                                                      "details": {"number": "4050"}}, headers=admin), 201)  # fmt: skip
     carried = client.patch(f"{API}/services/{ext}", json={"status": "disconnected", "dependents": "carry",
