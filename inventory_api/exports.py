@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -15,6 +16,9 @@ from sqlalchemy.orm import Session
 
 #: A cell starting with one of these is a formula to a spreadsheet (CSV injection).
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+#: An E.164 telephone number: a plus and digits only, which no spreadsheet can run, and which a 911 location
+#: database or a PBX must read as sent (`+15551234021`, not `'+15551234021`).
+E164 = re.compile(r"\+[1-9]\d{1,14}")
 
 
 def wants_csv(request: Request) -> bool:
@@ -25,14 +29,16 @@ def wants_csv(request: Request) -> bool:
 
 
 def safe_cell(value: Any) -> str:
-    """A cell value as text, with formulas neutralised by a leading apostrophe."""
+    """A cell value as text, with formulas neutralised by a leading apostrophe (an E.164 number is no formula)."""
     if value is None:
         return ""
     if isinstance(value, list | dict):
         text = ";".join(map(str, value)) if isinstance(value, list) else str(value)
     else:
         text = str(value)
-    return "'" + text if text.startswith(FORMULA_START) else text
+    if text.startswith(FORMULA_START) and not E164.fullmatch(text):
+        return "'" + text
+    return text
 
 
 def csv_lines(rows: Iterable[Any], schema: type[BaseModel]) -> Iterator[str]:

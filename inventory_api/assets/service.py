@@ -182,6 +182,11 @@ def update_asset(
     asset.version += 1
     session.flush()
     record_change(session, "asset", asset.id, "updated", changes=changes)
+    if "location_id" in changes:
+        # A phone that moves can move its numbers' emergency location (the services domain, above this one).
+        from inventory_api.services.emergency import refresh_numbers
+
+        refresh_numbers(session, asset_ids=[asset.id])
     retired = asset.status == "retired" and old_status != "retired"
     event = "asset.retired" if retired else "asset.changed"
     emit_event(session, event, "asset", asset.id, _payload(asset, changes=changes))

@@ -102,7 +102,77 @@ def connect_at_jack(session: Session, asset: Asset, jack: Jack) -> AssetConnecti
                          via_asset_id=None, source="manual", seen_at=utcnow())  # fmt: skip
     summary = f"plugged into jack {jack.label}"
     record_cabling_change(session, "asset", asset.id, asset.site_id, "connected", summary=summary)
+    _refresh_numbers(session, [asset.id])
     return connection
+
+
+def move_connection(session: Session, asset: Asset, jack: Jack | None) -> None:
+    """An asset was moved: it is plugged into `jack` now (none: nobody knows yet), its old jack is freed; both
+    jacks and the asset get a history entry, and its numbers' emergency state is recomputed."""
+    old = session.get(AssetConnection, asset.id)
+    old_jack = session.get(Jack, old.jack_id) if old is not None and old.jack_id else None
+    if old_jack is not None and (jack is None or old_jack.id != jack.id):
+        record_cabling_change(session, "jack", old_jack.id, old_jack.site_id, "freed",
+                              summary=f"{asset.name or asset.asset_tag or asset.kind} unplugged")  # fmt: skip
+    if jack is not None:
+        if old_jack is None or old_jack.id != jack.id or old.source != "manual":
+            connect_at_jack(session, asset, jack)
+            record_cabling_change(session, "jack", jack.id, jack.site_id, "connected",
+                                  summary=f"{asset.name or asset.asset_tag or asset.kind} plugged in")  # fmt: skip
+        return
+    if old is not None:
+        session.delete(old)
+        record_cabling_change(session, "asset", asset.id, asset.site_id, "disconnected",
+                              summary="moved: connection unknown until it is plugged in or seen")  # fmt: skip
+        session.flush()
+        _refresh_numbers(session, [asset.id])
+
+
+def follow_patching(session: Session, jack_ids: list[uuid.UUID], switch_port_ids: list[uuid.UUID]) -> None:
+    """After a re-patch: what LLDP saw at a switch port now leads to the jack patched there, what was plugged in
+    by hand at a jack now leads to that jack's switch port; the numbers of the phones concerned are recomputed."""
+    touched: list[uuid.UUID] = []
+    if switch_port_ids:
+        stmt = select(AssetConnection).where(
+            AssetConnection.switch_port_id.in_(switch_port_ids), AssetConnection.source == "lldp"
+        )
+        for connection in session.scalars(stmt):
+            jack = jack_behind(session, connection.switch_port_id)
+            connection.jack_id = jack.id if jack else None
+            touched.append(connection.asset_id)
+    if jack_ids:
+        stmt = select(AssetConnection).where(
+            AssetConnection.jack_id.in_(jack_ids), AssetConnection.source == "manual"
+        )
+        for connection in session.scalars(stmt):
+            port = switch_port_of_jack(session, session.get_one(Jack, connection.jack_id))
+            connection.switch_port_id = port.id if port else None
+            touched.append(connection.asset_id)
+    if touched:
+        _refresh_numbers(session, touched)
+
+
+def patch_ends(session: Session, panel_port_id: uuid.UUID) -> tuple[list[uuid.UUID], list[uuid.UUID]]:
+    """The jacks and the switch port at either end of a panel port (to follow a re-patch)."""
+    port = session.get(PatchPanelPort, panel_port_id)
+    if port is None:
+        return [], []
+    jacks = list(session.scalars(select(Jack.id).where(Jack.panel_port_id == port.id)))
+    return jacks, [port.switch_port_id] if port.switch_port_id else []
+
+
+def repatched(
+    session: Session, panel_port_id: uuid.UUID, before: tuple[list[uuid.UUID], list[uuid.UUID]]
+) -> None:
+    """Follow a patch or unpatch of a panel port, given its ends before the change."""
+    after = patch_ends(session, panel_port_id)
+    follow_patching(session, before[0] + after[0], before[1] + after[1])
+
+
+def _refresh_numbers(session: Session, asset_ids: list[uuid.UUID]) -> None:
+    from inventory_api.services.emergency import refresh_numbers
+
+    refresh_numbers(session, asset_ids=asset_ids)
 
 
 def link_lldp_neighbour(

@@ -14,6 +14,8 @@ from inventory_api.deps import ReadDep, SessionDep, WriteDep
 from inventory_api.errors import NotFound
 from inventory_api.etag import set_etag
 from inventory_api.exports import csv_response, wants_csv
+from inventory_api.history.schemas import ChangeEventPage, ChangeEventRead
+from inventory_api.history.service import list_changes
 from inventory_api.idempotency import IdempotentRoute
 from inventory_api.pagination import Page, PageDep, paginate
 from inventory_api.routing import ERROR_RESPONSES
@@ -51,6 +53,19 @@ def list_jacks(
 @router.get("/jacks/{jack_id}", response_model=schemas.JackRead)
 def read_jack(jack_id: uuid.UUID, response: Response, session: SessionDep, who: ReadDep) -> Jack:
     return _etag(response, cabling.require_jack(session, jack_id, who.site_ids))
+
+
+@router.get("/jacks/{jack_id}/history", response_model=ChangeEventPage)
+def jack_history(
+    jack_id: uuid.UUID, session: SessionDep, who: ReadDep,
+    after: Annotated[int | None, Query(description="the `next` of the previous page")] = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+) -> ChangeEventPage:  # fmt: skip
+    """Every change to the jack, oldest first: patched, activated, an asset plugged in or freed, and why."""
+    cabling.require_jack(session, jack_id, who.site_ids)
+    events = list_changes(session, "jack", jack_id, after=after, limit=limit)
+    nxt = str(events[-1].id) if len(events) == limit else None
+    return ChangeEventPage(items=[ChangeEventRead.model_validate(e) for e in events], next=nxt)
 
 
 @router.patch("/jacks/{jack_id}", response_model=schemas.JackRead)
@@ -136,8 +151,11 @@ def update_switch_port(
 @router.post("/patches", response_model=schemas.PanelPortRead)
 def patch(body: schemas.PatchRequest, session: SessionDep, who: WriteDep):
     """Cross-connect a jack to a panel port and/or patch the panel port to a switch port (409 `already_patched`)."""
-    return cabling.patch(session, body.panel_port_id, jack_id=body.jack_id, switch_port_id=body.switch_port_id,
+    before = connections.patch_ends(session, body.panel_port_id)
+    port = cabling.patch(session, body.panel_port_id, jack_id=body.jack_id, switch_port_id=body.switch_port_id,
                          sites=who.site_ids)  # fmt: skip
+    connections.repatched(session, port.id, before)
+    return port
 
 
 @router.delete("/patches/{panel_port_id}", response_model=schemas.PanelPortRead)
@@ -145,7 +163,10 @@ def unpatch(
     panel_port_id: uuid.UUID, session: SessionDep, who: WriteDep, jack: bool = True, switch_port: bool = True
 ):
     """Remove a panel port's cross-connect to its jack and/or its patch to a switch port."""
-    return cabling.unpatch(session, panel_port_id, jack=jack, switch_port=switch_port, sites=who.site_ids)
+    before = connections.patch_ends(session, panel_port_id)
+    port = cabling.unpatch(session, panel_port_id, jack=jack, switch_port=switch_port, sites=who.site_ids)
+    connections.repatched(session, port.id, before)
+    return port
 
 
 @router.put("/assets/{asset_id}/connection", response_model=schemas.ConnectionRead)

@@ -7,14 +7,15 @@ civic address plus building, floor and room. Ours is the room of the service (or
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from inventory_api.assets.models import Asset
-from inventory_api.cabling.models import Jack
+from inventory_api.cabling.models import AssetConnection, Jack
 from inventory_api.cabling.registry import Sites, location_chain
 from inventory_api.db import utcnow
 from inventory_api.events.service import emit_event
@@ -23,6 +24,7 @@ from inventory_api.services.models import NUMBER_TYPES, Service, ServiceAsset
 
 PHONE_KINDS = ("ip_phone", "ata", "video_unit", "analog_phone")
 STALE = "emergency location out of date"
+DEFERRED = "emergency_refresh_deferred"
 
 
 def _phones(session: Session, service: Service) -> list[Asset]:
@@ -131,22 +133,88 @@ def _mark(session: Session, service: Service, stale: bool, detail: dict[str, Any
                {"id": str(service.id), "type": service.type, "number": service.number, "changes": changes})  # fmt: skip
 
 
+def _seen_jack(session: Session, service: Service) -> tuple[Jack, Asset] | None:
+    """The jack the phone of a number (or, a DID without a phone, of its extension) is plugged into."""
+    phones = _phones(session, service)
+    if not phones and (extension := _extension_of(session, service)) is not None:
+        phones = _phones(session, extension)
+    for phone in phones:
+        connection = session.get(AssetConnection, phone.id)
+        jack = session.get(Jack, connection.jack_id) if connection and connection.jack_id else None
+        if jack is not None and jack.deleted_at is None:
+            return jack, phone
+    return None
+
+
+def refresh_number(session: Session, service: Service) -> None:
+    """Recompute whether a number's recorded room is out of date: its phone is plugged in (by hand or as LLDP
+    saw it) at a jack in another room. No known jack is no evidence either way: the flag goes."""
+    if service.type not in NUMBER_TYPES or service.status == "disconnected" or service.deleted_at is not None:
+        return
+    seen = _seen_jack(session, service)
+    room_id = recorded_room(session, service)
+    if seen is None or seen[0].room_id == room_id:
+        _mark(session, service, False, None)
+        return
+    jack, phone = seen
+    detail = {"recorded_location_id": plain(room_id), "seen_location_id": plain(jack.room_id),
+              "jack": jack.label, "phone_asset_id": str(phone.id), "seen_at": plain(utcnow())}  # fmt: skip
+    _mark(session, service, True, detail)
+
+
+def numbers_of(session: Session, *, asset_ids: Iterable[uuid.UUID] = (),
+               service_ids: Iterable[uuid.UUID] = ()) -> list[Service]:  # fmt: skip
+    """The live numbers whose emergency location hangs on these assets or services: the numbers using the assets,
+    the services themselves, and the DIDs ringing any of those extensions."""
+    asset_ids, service_ids = list(asset_ids), list(service_ids)
+    stmt = select(Service).where(
+        Service.type.in_(NUMBER_TYPES), Service.status != "disconnected", Service.deleted_at.is_(None)
+    )
+    found: dict[uuid.UUID, Service] = {}
+    if asset_ids:
+        using = select(ServiceAsset.service_id).where(ServiceAsset.asset_id.in_(asset_ids))
+        found |= {s.id: s for s in session.scalars(stmt.where(Service.id.in_(using)))}
+    if service_ids:
+        found |= {s.id: s for s in session.scalars(stmt.where(Service.id.in_(service_ids)))}
+    extensions = [(s.site_id, s.number) for s in found.values() if s.type == "extension"]
+    for site_id, number in extensions:
+        dids = stmt.where(Service.type == "did", Service.site_id == site_id)
+        found |= {s.id: s for s in session.scalars(dids) if s.details.get("extension") == number}
+    return sorted(found.values(), key=lambda s: (s.type, s.number or ""))
+
+
+def refresh_numbers(session: Session, *, asset_ids: Iterable[uuid.UUID] = (),
+                    service_ids: Iterable[uuid.UUID] = ()) -> None:  # fmt: skip
+    """Recompute the emergency state of every number a change to these assets or services can move."""
+    deferred = session.info.get(DEFERRED)
+    if deferred is not None:
+        deferred[0].update(asset_ids)
+        deferred[1].update(service_ids)
+        return
+    session.flush()
+    for service in numbers_of(session, asset_ids=asset_ids, service_ids=service_ids):
+        refresh_number(session, service)
+
+
+@contextmanager
+def refresh_once(session: Session) -> Iterator[None]:
+    """Recompute the numbers concerned once, after a set of changes (a work order's items), not after each: a
+    phone moved before its extension must not flag the extension on the way."""
+    if DEFERRED in session.info:
+        yield
+        return
+    session.info[DEFERRED] = (set(), set())
+    try:
+        yield
+    finally:
+        asset_ids, service_ids = session.info.pop(DEFERRED)
+    refresh_numbers(session, asset_ids=asset_ids, service_ids=service_ids)
+
+
 def check_numbers_location(session: Session, asset: Asset, jack: Jack) -> None:
     """A phone seen at a jack outside its numbers' recorded room flags those numbers; back in place clears them."""
-    if asset.kind not in PHONE_KINDS:
-        return
-    stmt = (
-        select(Service)
-        .join(ServiceAsset, ServiceAsset.service_id == Service.id)
-        .where(ServiceAsset.asset_id == asset.id, Service.type.in_(NUMBER_TYPES),
-               Service.status != "disconnected", Service.deleted_at.is_(None))
-    )  # fmt: skip
-    for service in session.scalars(stmt):
-        room_id = recorded_room(session, service)
-        stale = room_id != jack.room_id
-        detail = {"recorded_location_id": plain(room_id), "seen_location_id": plain(jack.room_id),
-                  "jack": jack.label, "phone_asset_id": str(asset.id), "seen_at": plain(utcnow())}  # fmt: skip
-        _mark(session, service, stale, detail)
+    if asset.kind in PHONE_KINDS:
+        refresh_numbers(session, asset_ids=[asset.id])
 
 
 def confirm_location(session: Session, service: Service, location_id: uuid.UUID | None) -> Service:

@@ -65,7 +65,8 @@ def offboard(
     live = _services(session, person, sites, live_only=True)
     disconnected = []
     if disconnect_services:
-        for service in live:
+        # What points at an extension (its DID, voicemail) goes first, so that the extension is free to go.
+        for service in sorted(live, key=lambda s: s.type == "extension"):
             services.update_service(session, service, {"status": "disconnected"}, sites=sites,
                                     quarantine_days=quarantine_days)  # fmt: skip
             disconnected.append(service.id)

@@ -14,6 +14,8 @@ from inventory_api.cabling.registry import require_location
 from inventory_api.deps import ReadDep, SessionDep, SettingsDep, WriteDep
 from inventory_api.etag import check_if_match
 from inventory_api.exports import csv_response, safe_cell, wants_csv
+from inventory_api.history.schemas import ChangeEventPage, ChangeEventRead
+from inventory_api.history.service import list_changes
 from inventory_api.idempotency import IdempotentRoute
 from inventory_api.pagination import Page, PageDep, paginate
 from inventory_api.routing import ERROR_RESPONSES
@@ -29,6 +31,8 @@ router = APIRouter(
 def read_model(session, service: Service) -> schemas.ServiceRead:
     read = schemas.ServiceRead.model_validate(service)
     read.asset_ids = services.service_assets(session, service)
+    state = services.data_port_state(session, service)
+    read.switch_port = schemas.DataPortState.model_validate(state) if state else None
     return read
 
 
@@ -76,9 +80,24 @@ def update_service(
     """Change a service; `status: disconnected` sends its number to quarantine."""
     service = services.require_service(session, service_id, who.site_ids)
     check_if_match(if_match, service.version)
-    service = services.update_service(session, service, body.model_dump(exclude_unset=True), sites=who.site_ids,
-                                      quarantine_days=settings.number_quarantine_days)  # fmt: skip
+    data = body.model_dump(exclude_unset=True)
+    dependents, carry_to = data.pop("dependents", None), data.pop("carry_to", None)
+    service = services.update_service(session, service, data, sites=who.site_ids, dependents=dependents,
+                                      carry_to=carry_to, quarantine_days=settings.number_quarantine_days)  # fmt: skip
     return _answer(response, session, service)
+
+
+@router.get("/services/{service_id}/history", response_model=ChangeEventPage)
+def service_history(
+    service_id: uuid.UUID, session: SessionDep, who: ReadDep,
+    after: Annotated[int | None, Query(description="the `next` of the previous page")] = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+) -> ChangeEventPage:  # fmt: skip
+    """Every change to the service, oldest first: who, when, why (a work order names itself as the cause)."""
+    services.require_service(session, service_id, who.site_ids)
+    events = list_changes(session, "service", service_id, after=after, limit=limit)
+    nxt = str(events[-1].id) if len(events) == limit else None
+    return ChangeEventPage(items=[ChangeEventRead.model_validate(e) for e in events], next=nxt)
 
 
 @router.post("/services/{service_id}/emergency-location", response_model=schemas.EmergencyLocation)

@@ -30,6 +30,11 @@ class ServiceCreate(InputModel):
         default_factory=dict, description="the fields of the type; docs/voice-data.md lists them"
     )
     asset_ids: list[uuid.UUID] = Field(default_factory=list)
+    number_pool_id: uuid.UUID | None = Field(
+        None,
+        description="an extension or DID takes the lowest free number of this pool (instead of details.number): "
+        "allocated and assigned in one request",
+    )
 
 
 class ServiceUpdate(InputModel):
@@ -42,6 +47,22 @@ class ServiceUpdate(InputModel):
     notes: str | None = None
     details: dict[str, Any] | None = None
     asset_ids: list[uuid.UUID] | None = None
+    dependents: Literal["refuse", "carry", "disconnect"] | None = Field(
+        None,
+        description="disconnecting an extension: what becomes of the DIDs, voicemail and shared lines pointing at "
+        "it (default refuse: 409 extension_in_use while any does)",
+    )
+    carry_to: str | None = Field(
+        None, max_length=10, description="with dependents carry: the extension they ring"
+    )
+
+
+class DataPortState(ApiModel):
+    """The switch port behind a data port's jack; `configured` when it carries the service's VLANs and is up."""
+
+    switch_port_id: uuid.UUID | None
+    configured: bool
+    reason: str | None = Field(None, description="why not configured")
 
 
 class ServiceRead(ApiModel):
@@ -59,6 +80,9 @@ class ServiceRead(ApiModel):
     notes: str | None
     details: dict[str, Any]
     asset_ids: list[uuid.UUID] = Field(default_factory=list)
+    switch_port: DataPortState | None = Field(
+        None, description="a data port's switch port and whether it is set"
+    )
     emergency_location_stale: bool
     version: int
     created_at: UtcDateTime

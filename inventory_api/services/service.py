@@ -11,6 +11,8 @@ from sqlalchemy.orm import Session
 
 from inventory_api.assets.models import Asset
 from inventory_api.cabling import service as cabling
+from inventory_api.cabling.connections import switch_port_of_jack
+from inventory_api.cabling.models import Jack, SwitchPort
 from inventory_api.cabling.registry import (
     Sites,
     require_asset,
@@ -23,6 +25,9 @@ from inventory_api.errors import Conflict, NotFound, Unprocessable
 from inventory_api.events.service import emit_event
 from inventory_api.history.service import diff_fields, plain, record_change
 from inventory_api.numbers import claims
+from inventory_api.numbers import service as numbers
+from inventory_api.services import emergency
+from inventory_api.services.dependents import settle as settle_dependents
 from inventory_api.services.models import NUMBER_TYPES, STATUS_TRANSITIONS, Service, ServiceAsset
 from inventory_api.services.types import NUMBER_FIELD, validate_details
 
@@ -118,11 +123,34 @@ def _event(
     emit_event(session, event_type, "service", service.id, payload)
 
 
+def _number_from_pool(
+    session: Session, pool_id: uuid.UUID, service_type: str, site_id: uuid.UUID, details: dict[str, Any],
+    sites: Sites,
+) -> dict[str, Any]:  # fmt: skip
+    """The details with the lowest free number of the pool: allocated and assigned in one transaction, so a number
+    is never left allocated without its service."""
+    pool = numbers.require_pool(session, pool_id, sites)
+    if pool.kind != service_type:
+        raise Unprocessable(f"pool {pool.name} holds {pool.kind} numbers, not {service_type} numbers",
+                            code="wrong_pool", field="number_pool_id")  # fmt: skip
+    if pool.site_id != site_id:
+        raise Unprocessable(
+            f"pool {pool.name} belongs to another site", code="wrong_pool", field="number_pool_id"
+        )
+    if details.get("number"):
+        raise Unprocessable("give details.number or number_pool_id, not both", code="invalid_details",
+                            field="details.number")  # fmt: skip
+    record = numbers.allocate_next(session, pool)
+    extra = {"dial_plan": pool.dial_plan} if service_type == "extension" else {}
+    return {**details, **extra, "number": record.number}
+
+
 def create_service(session: Session, data: dict[str, Any], sites: Sites = None) -> Service:
     """A new service; its number taken from the pool, its assets checked (none retired)."""
     data = dict(data)
     asset_ids = data.pop("asset_ids", [])
     details = data.pop("details", {})
+    pool_id = data.pop("number_pool_id", None)
     person = require_person(session, data["person_id"], sites) if data.get("person_id") else None
     if data.get("site_id") is None:
         if person is None:
@@ -130,6 +158,8 @@ def create_service(session: Session, data: dict[str, Any], sites: Sites = None) 
         data["site_id"] = person.site_id
     site = require_location(session, data["site_id"], sites)
     data["site_id"] = site_of(site)
+    if pool_id is not None:
+        details = _number_from_pool(session, pool_id, data["type"], data["site_id"], details, sites)
     if data.get("location_id"):
         require_location(session, data["location_id"], sites)
     service = Service(**data)
@@ -143,6 +173,9 @@ def create_service(session: Session, data: dict[str, Any], sites: Sites = None) 
     what = f"{service.type} {service.number or ''}".strip()
     record_change(session, "service", service.id, "created", summary=f"{what} created")
     _event(session, "service.created", service)
+    if service.type in NUMBER_TYPES:
+        emergency.refresh_numbers(session, service_ids=[service.id])
+    configure_data_port(session, service)
     return service
 
 
@@ -153,13 +186,26 @@ def update_service(
     *,
     sites: Sites = None,
     quarantine_days: int = 90,
+    dependents: str | None = None,
+    carry_to: str | None = None,
 ) -> Service:
-    """Change a service; disconnecting it sends its number to quarantine."""
+    """Change a service; disconnecting it sends its number to quarantine, and disconnecting an extension settles
+    what points at it (its DID, voicemail, shared lines) as `dependents` says: refuse, carry or disconnect."""
     data = dict(data)
     changes: dict[str, Any] = {}
     if data.get("status", service.status) not in (service.status, *STATUS_TRANSITIONS[service.status]):
         raise Conflict(f"a {service.status} service cannot become {data['status']}", code="invalid_transition",
                        allowed=list(STATUS_TRANSITIONS[service.status]))  # fmt: skip
+    disconnecting = data.get("status") == "disconnected" and service.status != "disconnected"
+    if (dependents or carry_to) and not (disconnecting and service.type == "extension"):
+        raise Unprocessable("dependents and carry_to say what becomes of the DIDs and voicemail of an extension "
+                            "being disconnected", code="invalid_dependents", field="dependents")  # fmt: skip
+    if disconnecting:
+
+        def update(other: Service, values: dict[str, Any]) -> None:
+            update_service(session, other, values, sites=sites, quarantine_days=quarantine_days)
+
+        settle_dependents(session, service, dependents, carry_to, update)
     if data.get("person_id"):
         require_person(session, data["person_id"], sites)
     if data.get("location_id"):
@@ -193,6 +239,10 @@ def update_service(
     session.flush()
     record_change(session, "service", service.id, "updated", changes=changes)
     _event(session, "service.changed", service, changes)
+    if service.type in NUMBER_TYPES and changes.keys() & {"location_id", "asset_ids", "details", "status"}:
+        emergency.refresh_numbers(session, service_ids=[service.id])
+    if changes.keys() & {"details", "status"}:
+        configure_data_port(session, service)
     return service
 
 
@@ -215,6 +265,59 @@ def services_query(sites: Sites, **filters: Any) -> Select[Any]:
 
 
 def read_fields(session: Session, service: Service) -> dict[str, Any]:
-    """A service as the API shows it, with the ids of the assets it uses."""
+    """A service as the API shows it, with the ids of the assets it uses (and a data port's switch port)."""
     fields = {c.key: getattr(service, c.key) for c in Service.__table__.columns}
-    return fields | {"asset_ids": service_assets(session, service)}
+    return fields | {
+        "asset_ids": service_assets(session, service),
+        "switch_port": data_port_state(session, service),
+    }
+
+
+def _data_port_target(session: Session, service: Service) -> tuple[SwitchPort | None, str | None]:
+    """The switch port behind a data port's jack, or why there is none."""
+    jack = session.get(Jack, uuid.UUID(str(service.details["jack_id"])))
+    if jack is None or jack.deleted_at is not None:
+        return None, "its jack was deleted"
+    port = switch_port_of_jack(session, jack)
+    if port is None:
+        return None, f"jack {jack.label} is not patched through to a switch port"
+    return port, None
+
+
+def _port_values(service: Service) -> dict[str, Any]:
+    values = {"vlan": service.details["vlan"], "admin_state": "up"}
+    if service.details.get("voice_vlan") is not None:
+        values["voice_vlan"] = service.details["voice_vlan"]
+    return values
+
+
+def data_port_state(session: Session, service: Service) -> dict[str, Any] | None:
+    """For a data port: its switch port, and whether that port is set as the service says (or why not)."""
+    if service.type != "data_port":
+        return None
+    port, reason = _data_port_target(session, service)
+    if port is None:
+        return {"switch_port_id": None, "configured": False, "reason": reason}
+    wrong = [f"{k} is {getattr(port, k)}" for k, v in _port_values(service).items() if getattr(port, k) != v]
+    return {"switch_port_id": port.id, "configured": not wrong,
+            "reason": f"port {port.name}: {', '.join(wrong)}" if wrong else None}  # fmt: skip
+
+
+def configure_data_port(session: Session, service: Service) -> None:
+    """An active data port sets its switch port: access VLAN, voice VLAN, admin up (a suspended or disconnected one
+    sets it down). When its jack leads to no switch port, the service's history says why the port was not
+    configured (and its `switch_port` field shows it)."""
+    if service.type != "data_port" or service.status == "requested":
+        return
+    port, reason = _data_port_target(session, service)
+    if (
+        service.status != "active"
+    ):  # suspended or disconnected: the port goes down, its VLANs stay for the record
+        if port is not None:
+            cabling.update_switch_port(session, port, {"admin_state": "down"})
+        return
+    if port is None:
+        record_change(session, "service", service.id, "port_not_configured",
+                      summary=f"switch port not configured: {reason}")  # fmt: skip
+        return
+    cabling.update_switch_port(session, port, _port_values(service))

@@ -46,6 +46,7 @@ class VoicemailDetails(_Details):
 class DataPortDetails(_Details):
     jack_id: uuid.UUID
     vlan: int = Field(ge=1, le=4094)
+    voice_vlan: int | None = Field(None, ge=1, le=4094)
 
 
 class RemoteAccessDetails(_Details):

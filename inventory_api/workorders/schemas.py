@@ -14,7 +14,8 @@ State = Literal["new", "assigned", "in_progress", "on_hold", "resolved", "closed
 HoldReason = Literal["waiting_user", "waiting_vendor", "waiting_parts", "other"]
 Action = Literal[
     "move_asset", "assign_asset", "unassign_asset", "retire_asset", "change_asset_status",
-    "replace_component", "note", "assign_service", "activate_service", "disconnect_service", "activate_jack",
+    "replace_component", "note", "inspect", "assign_service", "move_service", "change_service",
+    "activate_service", "disconnect_service", "activate_jack",
 ]  # fmt: skip
 
 
@@ -28,9 +29,11 @@ class ItemCreate(InputModel):
     subject_id: uuid.UUID
     params: dict[str, Any] = Field(
         default_factory=dict,
-        description="move_asset: location_id; assign_asset: person_id; change_asset_status: status; "
-        "replace_component: component (and note); assign_service: person_id; activate_jack: vlan "
-        "(and voice_vlan); any action: note",
+        description="move_asset: location_id (and jack_id, the jack it is plugged into there); assign_asset: "
+        "person_id; change_asset_status: status; replace_component: component; assign_service: person_id; "
+        "move_service: location_id; change_service: one or more of person_id, location_id (null: follow its "
+        "device), number, asset_ids; disconnect_service: dependents (refuse, carry, disconnect) and carry_to; "
+        "activate_jack: vlan (and voice_vlan); any action: note. Any other param is refused.",
     )
 
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
 
@@ -12,16 +14,20 @@ from sqlalchemy.orm import Session
 from inventory_api.assets.models import Asset
 from inventory_api.auth.models import User
 from inventory_api.auth.service import Principal
+from inventory_api.cabling.models import Jack
 from inventory_api.db import utcnow
 from inventory_api.errors import Conflict, NotFound, PreconditionFailed, Unprocessable
 from inventory_api.etag import check_if_match
 from inventory_api.events.service import emit_event
-from inventory_api.history.service import current_actor, diff_fields, plain, record_change
+from inventory_api.history.service import Cause, current_actor, diff_fields, plain, record_change
 from inventory_api.locations.models import Location
 from inventory_api.people.models import Person
+from inventory_api.services.emergency import refresh_once
+from inventory_api.services.models import Service
 from inventory_api.sla import service as sla
 from inventory_api.sla.clock import Mark
-from inventory_api.workorders import actions, service_actions
+from inventory_api.workorders import actions, moves, service_actions
+from inventory_api.workorders.actions_vocab import LINK_ACTIONS
 from inventory_api.workorders.models import WorkOrder, WorkOrderItem, WorkOrderStateChange
 from inventory_api.workorders.states import OPEN_STATES, check_transition
 
@@ -104,7 +110,7 @@ def add_item(
     reason = actions.check_params(data["action"], data["params"])
     if reason:
         raise Unprocessable(reason, code="invalid_action", action=data["action"])
-    kind = actions.subject_type_of(data["action"])
+    kind = actions.subject_type_of(data["action"], data.get("subject_type"))
     if data.get("subject_type") not in (None, kind):
         raise Unprocessable(
             f"{data['action']} acts on a {kind}", code="invalid_action", action=data["action"]
@@ -116,9 +122,17 @@ def add_item(
     else:
         found = service_actions.exists_on_site(session, kind, data["subject_id"], order.site_id)
     if not found:
+        other = kind_of(session, data["subject_id"], order.site_id)
+        if other is not None and other != kind:
+            hint = " (note and inspect take subject_type)" if data["action"] in LINK_ACTIONS else ""
+            raise Unprocessable(
+                f"{data['subject_id']} is {_a(other)}, not {_a(kind)}: {data['action']} acts on {_a(kind)}{hint}",
+                code="wrong_kind", action=data["action"], expected=kind, found=other,
+            )  # fmt: skip
         raise Unprocessable(
             f"{kind} {data['subject_id']} does not exist on the work order's site", code="unknown_reference"
         )
+    _check_param_kinds(session, data["params"], order.site_id)
     if position is None:
         count = select(func.count()).where(WorkOrderItem.work_order_id == order.id)
         position = (session.scalar(count) or 0) + 1
@@ -215,23 +229,84 @@ def update_work_order(
     return order
 
 
-def resolve_actions(session: Session, order: WorkOrder) -> int:
+def resolve_actions(session: Session, order: WorkOrder, *, quarantine_days: int = 90) -> int:
     """Apply every pending item in this transaction, or none: the first invalid one raises 409."""
     pending = [item for item in list_items(session, order) if item.status == "pending"]
     for item in pending:
         reason = actions.check_item(session, order, item)
         if reason:
-            raise Conflict(
-                f"item {item.position} ({item.action} on {item.subject_type} {item.subject_id}) "
-                f"cannot be applied: {reason}",
-                code="action_not_applicable",
-                item={"id": str(item.id), "position": item.position, "action": item.action,
-                      "subject_type": item.subject_type, "subject_id": str(item.subject_id)},
-                reason=reason,
-            )  # fmt: skip
-    for item in pending:
-        actions.apply_item(session, order, item)
+            raise _not_applicable(item, reason)
+    before = moves.snapshot(session, pending)
+    with cause_of(session, order), refresh_once(session):
+        for item in pending:
+            try:
+                actions.apply_item(session, order, item, quarantine_days=quarantine_days)
+            except (
+                Conflict,
+                Unprocessable,
+                NotFound,
+            ) as exc:  # the request rolls back: nothing stays applied
+                raise _not_applicable(item, exc.detail) from exc
+        try:
+            moves.carry(session, order, pending, before, quarantine_days=quarantine_days)
+        except (Conflict, Unprocessable, NotFound) as exc:
+            raise Conflict(f"the move cannot carry what hangs on its assets: {exc.detail}",
+                           code="action_not_applicable", reason=exc.detail) from exc  # fmt: skip
     return len(pending)
+
+
+@contextmanager
+def cause_of(session: Session, order: WorkOrder) -> Iterator[None]:
+    """Every history entry written meanwhile names the order as its cause (the 911 recompute at the end too)."""
+    session.info["cause"] = Cause("work_order", str(order.id))
+    try:
+        yield
+    finally:
+        session.info.pop("cause", None)
+
+
+def _not_applicable(item: WorkOrderItem, reason: str) -> Conflict:
+    return Conflict(
+        f"item {item.position} ({item.action} on {item.subject_type} {item.subject_id}) cannot be applied: {reason}",
+        code="action_not_applicable",
+        item={"id": str(item.id), "position": item.position, "action": item.action,
+              "subject_type": item.subject_type, "subject_id": str(item.subject_id)},
+        reason=reason,
+    )  # fmt: skip
+
+
+#: The params that name a record, and the kind of record each must name.
+PARAM_KINDS = {"location_id": "location", "person_id": "person", "jack_id": "jack"}
+
+
+def _check_param_kinds(session: Session, params: dict[str, Any], site_id: uuid.UUID) -> None:
+    """A param naming a record of another kind says so now ("location_id … is a jack, not a location"); whether
+    the record is still valid is checked again when the order resolves."""
+    for name, kind in PARAM_KINDS.items():
+        if not params.get(name):
+            continue
+        found = kind_of(session, uuid.UUID(str(params[name])), site_id)
+        if found is not None and found != kind:
+            raise Unprocessable(f"{name} {params[name]} is {_a(found)}, not {_a(kind)}", code="wrong_kind",
+                                field=f"params.{name}", expected=kind, found=found)  # fmt: skip
+
+
+def _a(word: str) -> str:
+    return ("an " if word[0] in "aeiou" else "a ") + word
+
+
+def kind_of(session: Session, record_id: uuid.UUID, site_id: uuid.UUID) -> str | None:
+    """What kind of record an id names on a site (asset, service, jack, person, location), for error messages."""
+    for kind, model in (("asset", Asset), ("service", Service), ("jack", Jack), ("person", Person),
+                        ("location", Location)):  # fmt: skip
+        row = session.get(model, record_id)
+        if (
+            row is not None
+            and getattr(row, "deleted_at", None) is None
+            and (row.site_id or row.id) == site_id
+        ):
+            return kind
+    return None
 
 
 def transition(
