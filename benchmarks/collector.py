@@ -33,7 +33,8 @@ import psutil
 
 ROOT = Path(__file__).resolve().parents[1]
 MIB = 1024 * 1024
-TARGETS = {"wall_s": 0.25, "peak_mib": 30.0, "children": 10}
+# The goals of issue #17 (the earlier ones were 0.25 s and 30 MiB).
+TARGETS = {"wall_s": 0.10, "peak_mib": 20.0, "children": 10}
 _CREATE = re.compile(r"^\d+\s+(?:fork|vfork|clone3?)\(.*\)\s+=\s+(\d+)")
 
 
