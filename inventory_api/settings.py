@@ -67,6 +67,11 @@ class Settings(BaseSettings):
         10.0, gt=0, description="first retry delay; doubles each time"
     )
     webhook_backoff_max_seconds: float = Field(3600.0, gt=0)
+    history_retention_days: int = Field(0, ge=0, description="history older than this is deleted; 0 keeps it")
+    webhook_retention_days: int = Field(
+        90, ge=0, description="finished webhook events kept this long; 0 = forever"
+    )
+    retention_batch_rows: int = Field(5000, ge=1, description="rows deleted per table per worker pass")
 
 
 @lru_cache

@@ -13,6 +13,7 @@ from inventory_api.db import Database, utcnow
 from inventory_api.events.models import OutboxEvent
 from inventory_api.idempotency import purge_expired
 from inventory_api.imports.liveness import fail_all_abandoned
+from inventory_api.retention import prune
 from inventory_api.settings import Settings, get_settings
 from inventory_api.sla.breaches import find_sla_events, record_sla_events
 from inventory_api.webhooks import sender, service
@@ -56,7 +57,7 @@ def deliver_due(db: Database, now: datetime, settings: Settings) -> int:
 
 def run_once(db: Database, now: datetime | None = None, settings: Settings | None = None) -> dict[str, int]:
     """One pass: record SLA events, purge old idempotency keys, fail import jobs whose process died, fan out the
-    outbox, deliver what is due."""
+    outbox, deliver what is due, prune history and webhook traffic past their retention."""
     now = now or utcnow()
     settings = settings or get_settings()
     # Computing SLA clocks only reads: on SQLite the write lock is taken only when there is something to record.
@@ -69,11 +70,14 @@ def run_once(db: Database, now: datetime | None = None, settings: Settings | Non
     with db.transaction() as session:
         fanned = service.fan_out(session, now)
     delivered = deliver_due(db, now, settings)
+    pruned = prune(db, now, settings)
     return {
         "sla_events": sla_events,
         "fanned_out": fanned,
         "attempted": delivered,
         "abandoned_imports": abandoned,
+        "pruned_history": pruned["history"],
+        "pruned_outbox_events": pruned["outbox_events"],
     }
 
 
