@@ -19,6 +19,7 @@ from sqlalchemy import (
     Uuid,
     create_engine,
     event,
+    text,
 )
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.engine import Engine
@@ -115,6 +116,14 @@ def _sqlite_begin(conn: Any) -> None:
 
 #: Connections beyond the pool for work outside the request gate (the worker thread in `serve`, the CLI).
 POOL_OVERFLOW = 4
+
+
+def take_worker_lock(session: Session, key: int) -> bool:
+    """Whether this transaction may do a job only one worker may do at a time: a PostgreSQL advisory lock held
+    until the transaction ends (False while another process holds it); SQLite's single writer already is one."""
+    if session.get_bind().dialect.name != "postgresql":
+        return True
+    return bool(session.scalar(text("SELECT pg_try_advisory_xact_lock(:key)"), {"key": key}))
 
 
 def make_engine(url: str, *, pool_size: int = 20) -> Engine:

@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from inventory_api.db import take_worker_lock
 from inventory_api.events.service import emit_event
 from inventory_api.history.service import plain
 from inventory_api.sla.clock import Mark
@@ -21,6 +22,8 @@ from inventory_api.workorders.models import WorkOrder, WorkOrderStateChange
 #: Orders closed or cancelled longer ago than this are not checked any more.
 RECENT = timedelta(days=7)
 CHUNK = 500
+#: One worker records SLA events at a time: two finding the same breach would both insert it.
+RECORD_LOCK = 7_402_114
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,7 +104,7 @@ def find_sla_events(
 def record_sla_events(session: Session, found: Iterable[Found], now: datetime) -> int:
     """Write the SLA events and their outbox events; skips any another worker recorded meanwhile."""
     found = list(found)
-    if not found:
+    if not found or not take_worker_lock(session, RECORD_LOCK):
         return 0
     ids = list({f.work_order_id for f in found})
     existing = set()

@@ -8,9 +8,10 @@ import uuid
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Select, and_, exists, or_, select, text
+from sqlalchemy import Select, and_, exists, or_, select
 from sqlalchemy.orm import Session, aliased
 
+from inventory_api.db import take_worker_lock
 from inventory_api.errors import Conflict, NotFound, Unprocessable
 from inventory_api.events.models import OutboxEvent
 from inventory_api.history.service import record_change
@@ -103,9 +104,7 @@ def _skip_locked(session: Session, stmt: Select[Any]) -> Select[Any]:
 
 def fan_out(session: Session, now: datetime, *, limit: int = 500) -> int:
     """Turn undispatched outbox events (in id order) into one pending delivery per matching subscription."""
-    if session.get_bind().dialect.name == "postgresql" and not session.scalar(
-        text("SELECT pg_try_advisory_xact_lock(:key)"), {"key": FAN_OUT_LOCK}
-    ):
+    if not take_worker_lock(session, FAN_OUT_LOCK):
         return 0
     events = session.scalars(
         select(OutboxEvent).where(OutboxEvent.dispatched_at.is_(None)).order_by(OutboxEvent.id).limit(limit)
