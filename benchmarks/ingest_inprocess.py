@@ -135,11 +135,28 @@ def bench(kind: str, fleet: tuple, args: argparse.Namespace, workdir: Path) -> l
                     f"| {statistics.mean(wall):.2f} | {pct(wall, 0.5):.2f} | {pct(wall, 0.99):.2f} | {result['statuses']} |"
                 )
                 print(lines[-1], flush=True)
+            if kind == "postgresql":
+                print(database_size(db, len(identities)), flush=True)
         finally:
             db.dispose()
     finally:
         drop_database(url)
     return lines
+
+
+def database_size(db: Any, machines: int) -> str:
+    """Space per machine after the phases (for the sizing table of docs/scaling.md): tables and indexes."""
+    from sqlalchemy import text
+
+    with db.engine.connect() as conn:
+        sizes = dict(conn.execute(text(
+            "SELECT relname, pg_total_relation_size(oid) FROM pg_class"
+            " WHERE relkind IN ('r', 'p') AND relnamespace = 'public'::regnamespace"
+        )).all())  # fmt: skip
+    total = sum(sizes.values())
+    top = sorted(sizes.items(), key=lambda item: -item[1])[:4]
+    parts = ", ".join(f"{name} {size / machines / 1024:.0f}" for name, size in top)
+    return f"database: {total / machines / 1024:.0f} KiB per machine ({parts} KiB)"
 
 
 def main() -> None:

@@ -1,7 +1,17 @@
+from collections.abc import Iterator
+
 import pytest
 
+from inventory_api.db import Database
 from inventory_api.settings import Settings
 from tests.api.ingest.reports import make_secret, make_site
+from tests.conftest import BACKENDS, open_backend
+
+
+@pytest.fixture(scope="session", params=(*BACKENDS, "postgresql-partitioned"))
+def backend_db(request: pytest.FixtureRequest) -> Iterator[Database]:
+    """Ingest also runs with software installations hash-partitioned by asset (docs/scaling.md)."""
+    yield from open_backend(request, request.param)
 
 
 @pytest.fixture
