@@ -5,28 +5,34 @@ scoped to (caller, method, path) and stored in the database; the first successfu
 transaction as the change it made, so "answer saved" and "change committed" are one fact. While the first
 request runs, a retry gets 409 `idempotency_in_progress`; the same key with another body gets 422
 `idempotency_key_reused`. A failed first attempt (an error answer) saves nothing, so the key can be retried.
+
+A replay is given only to a caller whose token is still valid and still holds the permissions the route needs
+(otherwise the route runs and its own checks answer 401 or 403). An answer that carries a secret shown once (a
+token, an enroll secret, a webhook signing secret) is never stored: its key remembers only that the request
+succeeded, and a replay answers 409 `idempotency_secret_withheld`.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import uuid
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from typing import Any
 
 from fastapi import Request, Response
+from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute
 from sqlalchemy import Integer, LargeBinary, String, UniqueConstraint, delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column
 from starlette.concurrency import run_in_threadpool
 
-from inventory_api.auth.models import ApiToken
-from inventory_api.auth.service import token_hash
+from inventory_api.auth.service import Principal, PrincipalCache, resolve_principal
 from inventory_api.db import Base, BigIntPK, Database, utcnow
 from inventory_api.deps import bearer_token
-from inventory_api.errors import error_body
+from inventory_api.errors import Unauthorized, error_body
 from inventory_api.routing import TransactionalRoute, in_commit_thread
 
 HEADER = "idempotency-key"
@@ -60,21 +66,53 @@ class IdempotencyKey(Base):
 
 
 def _answer(status: int, code: str, detail: str, **headers: str) -> Response:
-    import json
-
     return Response(
         json.dumps(error_body(code, detail)), status, headers=headers, media_type="application/json"
     )
 
 
-def caller_of(db: Database, request: Request) -> str | None:
-    """The user behind the request's credentials, or None (the route's own auth will then answer 401)."""
+#: Top-level fields of an answer that hold a secret shown only once.
+SECRET_FIELDS = frozenset({"token", "secret", "node_key"})
+SECRET_WITHHELD = b"secret withheld"
+
+
+def caller_of(db: Database, request: Request) -> Principal | None:
+    """The principal behind the request's credentials if they are valid now, else None (the route's own
+    authentication will then answer 401)."""
     token = bearer_token(request)
     if not token:
         return None
-    with db.sessions() as session:
-        user_id = session.scalar(select(ApiToken.user_id).where(ApiToken.token_hash == token_hash(token)))
-    return str(user_id) if user_id else None
+    cache: PrincipalCache | None = getattr(request.app.state, "principals", None)
+    principal = cache.get(token) if cache is not None else None
+    if principal is not None:
+        return principal
+    with db.sessions() as session:  # read only: resolving may note the token's use, which is not kept here
+        try:
+            return resolve_principal(session, token)
+        except Unauthorized:
+            return None
+
+
+def required_permissions(dependant: Dependant) -> frozenset[str]:
+    """The permissions a route's dependencies demand (`deps.require`), at any depth."""
+    found: set[str] = set()
+    stack = [dependant]
+    while stack:
+        current = stack.pop()
+        name = getattr(current.call, "__name__", "")
+        if name.startswith("require_"):
+            found.add(name.removeprefix("require_"))
+        stack.extend(current.dependencies)
+    return frozenset(found)
+
+
+def has_secret(body: bytes) -> bool:
+    """Whether an answer carries a secret shown once (a JSON object with a token, secret or node key)."""
+    try:
+        data = json.loads(body)
+    except ValueError:
+        return False
+    return isinstance(data, dict) and not SECRET_FIELDS.isdisjoint(data)
 
 
 def claim_key(
@@ -129,6 +167,12 @@ def _claim(
         # The first attempt died: its change and its saved answer commit together, so it changed nothing.
         row.claim, row.locked_until = claim, now + lease
         return claim
+    if row.response_body == SECRET_WITHHELD:
+        return _answer(
+            409, "idempotency_secret_withheld",
+            "the first request with this Idempotency-Key succeeded; its answer held a secret that is shown only "
+            "once, so it is not replayed",
+        )  # fmt: skip
     headers = {**(row.response_headers or {}), REPLAYED: "true"}
     return Response(row.response_body or b"", row.response_status or 200, headers=headers)
 
@@ -136,11 +180,12 @@ def _claim(
 def save_answer(session: Session, claim: str, response: Response) -> bool:
     """Store the answer with the request's own transaction; False if a newer attempt owns the key."""
     headers = {name: response.headers[name] for name in KEPT_HEADERS if name in response.headers}
+    body = bytes(response.body)
     result = session.execute(
         update(IdempotencyKey)
         .where(IdempotencyKey.claim == claim, IdempotencyKey.status == "running")
         .values(status="done", locked_until=None, response_status=response.status_code,
-                response_headers=headers, response_body=bytes(response.body))
+                response_headers=headers, response_body=SECRET_WITHHELD if has_secret(body) else body)
     )  # fmt: skip
     return result.rowcount == 1
 
@@ -177,6 +222,7 @@ class IdempotentRoute(TransactionalRoute):
             extra["parameters"] = [*extra.get("parameters", []), IDEMPOTENCY_PARAMETER]
             kwargs["openapi_extra"] = extra
         super().__init__(path, endpoint, **kwargs)
+        self.permissions = required_permissions(self.dependant)
 
     def get_route_handler(self) -> Callable[[Request], Awaitable[Response]]:
         plain = super().get_route_handler()
@@ -190,9 +236,10 @@ class IdempotentRoute(TransactionalRoute):
                 return _answer(400, "bad_request", f"Idempotency-Key must be 1–{MAX_KEY_LENGTH} characters")
             db: Database = request.app.state.db
             settings = request.app.state.settings
-            caller = await run_in_threadpool(caller_of, db, request)
-            if caller is None:
-                return await plain(request)
+            principal = await run_in_threadpool(caller_of, db, request)
+            if principal is None or not self.permissions <= principal.permissions:
+                return await plain(request)  # its own checks refuse it; nothing is claimed or replayed
+            caller = str(principal.user_id)
             fingerprint = hashlib.sha256(await request.body()).hexdigest()
             claim = await run_in_threadpool(
                 claim_key, db, caller=caller, method="POST", path=request.url.path, key=key,

@@ -9,7 +9,7 @@ from inventory_api.auth import schemas
 from inventory_api.auth import service as auth
 from inventory_api.auth.models import ApiToken, User
 from inventory_api.db import utcnow
-from inventory_api.deps import SESSION_COOKIE, AdminDep, DbDep, ReadDep, SessionDep, SettingsDep
+from inventory_api.deps import SESSION_COOKIE, AdminDep, DbDep, ReadDep, SessionDep, SettingsDep, WriteDep
 from inventory_api.errors import NotFound
 from inventory_api.history.service import Actor, set_actor
 from inventory_api.idempotency import IdempotentRoute
@@ -49,55 +49,56 @@ def me(principal: ReadDep) -> schemas.Me:
 
 
 @router.post("/users", response_model=schemas.UserRead, status_code=201)
-def create_user(body: schemas.UserCreate, session: SessionDep, _: AdminDep) -> User:
+def create_user(body: schemas.UserCreate, session: SessionDep, principal: AdminDep) -> User:
+    """Create a user; a site-limited admin creates users of its own sites only."""
+    auth.check_grant(principal, body.site_ids)
     return auth.create_user(session, **body.model_dump())
 
 
 @router.get("/users", response_model=list[schemas.UserRead])
-def list_users(session: SessionDep, _: AdminDep) -> list[User]:
-    return auth.list_users(session)
+def list_users(session: SessionDep, principal: AdminDep) -> list[User]:
+    """The users the caller manages (a site-limited admin: those whose grant lies within its sites)."""
+    return auth.list_users(session, principal)
 
 
 @router.patch("/users/{user_id}", response_model=schemas.UserRead)
-def update_user(user_id: uuid.UUID, body: schemas.UserUpdate, session: SessionDep, _: AdminDep) -> User:
-    user = auth.require_user(session, user_id)
-    values = body.model_dump(exclude_unset=True)
-    if "role" in values:
-        auth.change_role(session, user, values.pop("role"))
-    if "password" in values:
-        user.password_hash = auth.hash_password(values.pop("password"))
-    if "site_ids" in values or values.get("all_sites"):
-        site_ids = values.pop("site_ids", None)
-        auth.set_user_sites(session, user, None if values.pop("all_sites", False) else site_ids or [])
-    for field, value in values.items():
-        setattr(user, field, value)
-    return user
+def update_user(
+    user_id: uuid.UUID, body: schemas.UserUpdate, session: SessionDep, principal: AdminDep
+) -> User:
+    """Change a user; a new password ends the user's other sessions."""
+    user = auth.require_managed_user(session, principal, user_id)
+    return auth.update_user(session, principal, user, body.model_dump(exclude_unset=True))
 
 
 @router.post("/tokens", response_model=schemas.TokenCreated, status_code=201)
-def create_token(body: schemas.TokenCreate, session: SessionDep, principal: ReadDep) -> schemas.TokenCreated:
-    """Create an API token for yourself (or, as an admin, for another user); it is shown only here."""
-    owner_id = body.user_id or principal.user_id
-    if owner_id != principal.user_id and "admin" not in principal.permissions:
-        raise NotFound("user", owner_id)
-    user = auth.require_user(session, owner_id)
+def create_token(body: schemas.TokenCreate, session: SessionDep, principal: WriteDep) -> schemas.TokenCreated:
+    """Create an API token for yourself (or, as an admin, for a user you manage); it is shown only here.
+
+    Its scopes are at most the calling token's own (default: exactly those, within the owner's role).
+    """
     expires = utcnow() + timedelta(days=body.expires_days) if body.expires_days else None
-    token, plain = auth.create_token(session, user, name=body.name, scopes=body.scopes, expires_at=expires)
+    token, plain = auth.issue_token(
+        session, principal, user_id=body.user_id, name=body.name, scopes=body.scopes, expires_at=expires
+    )
     return schemas.TokenCreated(**schemas.TokenRead.model_validate(token).model_dump(), token=plain)
 
 
 @router.get("/tokens", response_model=list[schemas.TokenRead])
 def list_tokens(session: SessionDep, principal: ReadDep, user_id: uuid.UUID | None = None) -> list[ApiToken]:
-    owner_id = user_id or principal.user_id
-    if owner_id != principal.user_id and "admin" not in principal.permissions:
-        raise NotFound("user", owner_id)
-    return auth.list_tokens(session, owner_id)
+    """Your tokens, or (as an admin) those of a user you manage."""
+    owner = auth.require_managed_user(session, principal, user_id or principal.user_id)
+    return auth.list_tokens(session, owner.id)
 
 
 @router.delete("/tokens/{token_id}", status_code=204)
-def revoke_token(token_id: uuid.UUID, session: SessionDep, principal: ReadDep) -> Response:
+def revoke_token(token_id: uuid.UUID, session: SessionDep, principal: WriteDep) -> Response:
+    """Revoke one of your tokens, or (as an admin) of a user you manage."""
     token = session.get(ApiToken, token_id)
-    if token is None or (token.user_id != principal.user_id and "admin" not in principal.permissions):
+    if token is None:
         raise NotFound("token", token_id)
+    try:
+        auth.require_managed_user(session, principal, token.user_id)
+    except NotFound:
+        raise NotFound("token", token_id) from None
     auth.revoke_token(session, token)
     return Response(status_code=204)

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from inventory_api.auth.models import ROLE_PERMISSIONS, ROLES, SCOPES, ApiToken, User, UserSite
 from inventory_api.db import utcnow
-from inventory_api.errors import Conflict, NotFound, Unauthorized, Unprocessable
+from inventory_api.errors import Conflict, Forbidden, NotFound, Unauthorized, Unprocessable
 from inventory_api.history.service import record_change
 
 _hasher = PasswordHasher()  # argon2id with the library's current defaults
@@ -118,8 +118,42 @@ def get_user_by_name(session: Session, username: str) -> User | None:
     return session.scalar(select(User).where(User.username == username))
 
 
-def list_users(session: Session) -> list[User]:
-    return list(session.scalars(select(User).order_by(User.username)))
+def list_users(session: Session, caller: Principal | None = None) -> list[User]:
+    """Every user, or those a site-limited admin manages."""
+    users = session.scalars(select(User).order_by(User.username))
+    return [user for user in users if caller is None or manages(session, caller, user)]
+
+
+def manages(session: Session, caller: Principal, user: User) -> bool:
+    """Whether an admin may manage this user: any user for an admin of every site; for a site-limited admin,
+    only users whose grant lies within its own sites (never a user of every site)."""
+    if caller.site_ids is None:
+        return True
+    sites = user_site_ids(session, user)
+    return sites is not None and sites <= caller.site_ids
+
+
+def require_managed_user(session: Session, caller: Principal, user_id: uuid.UUID) -> User:
+    """A user the caller may manage (itself included, for its own tokens), or 404."""
+    user = require_user(session, user_id)
+    if user.id != caller.user_id and (
+        "admin" not in caller.permissions or not manages(session, caller, user)
+    ):
+        raise NotFound("user", user_id)
+    return user
+
+
+def check_grant(caller: Principal, site_ids: Iterable[uuid.UUID] | None) -> None:
+    """A site-limited admin grants only sites it holds itself, and never every site."""
+    if caller.site_ids is None:
+        return
+    if site_ids is None:
+        raise Forbidden("you may grant only your own sites, not every site")
+    beyond = set(site_ids) - caller.site_ids
+    if beyond:
+        raise Forbidden(
+            f"you may grant only your own sites; not yours: {', '.join(sorted(map(str, beyond)))}"
+        )
 
 
 def require_user(session: Session, user_id: uuid.UUID) -> User:
@@ -136,12 +170,68 @@ def user_site_ids(session: Session, user: User) -> frozenset[uuid.UUID] | None:
 
 
 def set_user_sites(session: Session, user: User, site_ids: Iterable[uuid.UUID] | None) -> None:
-    """Grant a user all sites (None) or exactly the listed sites."""
+    """Grant a user all sites (None) or exactly the listed sites; a change of grant is in the history."""
+    before = user_site_ids(session, user) if user.id is not None else None
     for row in session.scalars(select(UserSite).where(UserSite.user_id == user.id)):
         session.delete(row)
     user.all_sites = site_ids is None
-    for site_id in set(site_ids or ()):
+    after = None if site_ids is None else frozenset(site_ids)
+    for site_id in after or ():
         session.add(UserSite(user_id=user.id, site_id=site_id))
+    if before != after:
+        user.version += 1
+        record_change(
+            session, "user", user.id, "sites_changed", changes={"site_ids": [_grant(before), _grant(after)]}
+        )
+
+
+def _grant(site_ids: frozenset[uuid.UUID] | None) -> list[str] | str:
+    return "all" if site_ids is None else sorted(map(str, site_ids))
+
+
+def update_user(session: Session, caller: Principal, user: User, values: dict[str, Any]) -> User:
+    """Change a user as an admin: role, grant, password, active flag, names; each change is in the history.
+
+    A new password ends the user's sessions (but the caller's own). A site-limited admin changes only users of
+    its sites, and grants only its own sites.
+    """
+    if not manages(session, caller, user):
+        raise NotFound("user", user.id)
+    if "role" in values:
+        change_role(session, user, values.pop("role"))
+    if "password" in values:
+        user.password_hash = hash_password(values.pop("password"))
+        record_change(session, "user", user.id, "password_changed")
+        end_sessions(session, user, keep=caller.token_id)
+    if "site_ids" in values or values.get("all_sites"):
+        site_ids = None if values.pop("all_sites", False) else values.pop("site_ids", None) or []
+        check_grant(caller, site_ids)
+        set_user_sites(session, user, site_ids)
+    values.pop("all_sites", None)
+    if "email" in values and not (values["email"] or "").strip():
+        values["email"] = None  # an empty address is no address
+    changes = {
+        field: [getattr(user, field), value]
+        for field, value in values.items()
+        if getattr(user, field) != value
+    }
+    if changes:
+        for field, (_, value) in changes.items():
+            setattr(user, field, value)
+        user.version += 1
+        action = "deactivated" if changes.get("is_active", [None, True])[1] is False else "changed"
+        record_change(session, "user", user.id, action, changes=changes)
+    return user
+
+
+def end_sessions(session: Session, user: User, *, keep: uuid.UUID | None = None) -> None:
+    """Revoke the user's sign-in sessions (API tokens stay: they are revoked one by one)."""
+    stmt = select(ApiToken).where(
+        ApiToken.user_id == user.id, ApiToken.kind == "session", ApiToken.revoked_at.is_(None)
+    )
+    for token in session.scalars(stmt):
+        if token.id != keep:
+            token.revoked_at = utcnow()
 
 
 def create_user(
@@ -231,6 +321,25 @@ def create_token(
             changes={"token_id": [None, str(token.id)], "scopes": [None, scopes]},
         )  # fmt: skip
     return token, plain
+
+
+def issue_token(
+    session: Session, caller: Principal, *, user_id: uuid.UUID | None, name: str, scopes: Iterable[str] | None,
+    expires_at: datetime | None,
+) -> tuple[ApiToken, str]:  # fmt: skip
+    """A token made by a caller: for itself, or as an admin for a user it manages; never with more rights than
+    the caller's own token has (default: exactly those, within the owner's role)."""
+    user = require_managed_user(session, caller, user_id or caller.user_id)
+    allowed = caller.permissions & ROLE_PERMISSIONS[user.role]
+    if scopes is None:
+        scopes = allowed
+    beyond = set(scopes) - allowed
+    if beyond:
+        raise Forbidden(
+            f"a token cannot have more rights than the one that makes it (or its owner's role): "
+            f"{', '.join(sorted(beyond))} not allowed; allowed: {', '.join(sorted(allowed)) or 'none'}"
+        )
+    return create_token(session, user, name=name, scopes=scopes, expires_at=expires_at)
 
 
 def list_tokens(session: Session, user_id: uuid.UUID) -> list[ApiToken]:

@@ -76,11 +76,21 @@ def test_each_role_gets_exactly_its_permissions(client, make_user, role, create_
     new_user = {"username": f"new-{role}", "role": "viewer"}
     assert client.post("/api/v1/users", headers=headers, json=new_user).status_code == create_user_status
     assert set(client.get("/api/v1/auth/me", headers=headers).json()["permissions"]) == permissions
-    # A token asking for every scope still gets only what the role allows.
-    created = client.post(
+    # A token asking for more than the role allows is refused, naming what is beyond it; by default a new token
+    # gets exactly what its maker has (a viewer cannot manage tokens at all: that needs write).
+    beyond = client.post(
         "/api/v1/tokens", headers=headers, json={"name": "all", "scopes": ["read", "write", "admin"]}
     )
-    assert created.status_code == 201
+    if role == "admin":
+        assert beyond.status_code == 201
+    elif role == "viewer":
+        assert beyond.status_code == 403 and "write" in beyond.json()["detail"]
+    else:
+        assert beyond.status_code == 403 and "admin not allowed" in beyond.json()["detail"]
+    created = client.post("/api/v1/tokens", headers=headers, json={"name": "default"})
+    if role == "viewer":
+        assert created.status_code == 403
+        return
     as_token = {"Authorization": f"Bearer {created.json()['token']}"}
     assert set(client.get("/api/v1/auth/me", headers=as_token).json()["permissions"]) == permissions
 
