@@ -50,7 +50,9 @@ def test_no_stored_answer_keeps_a_secret(client, admin, db):
 
     from inventory_api.idempotency import IdempotencyKey
 
-    site = client.post("/api/v1/locations", headers=admin, json={"kind": "site", "name": "HQ", "time_zone": "UTC"}).json()
+    site = client.post(
+        "/api/v1/locations", headers=admin, json={"kind": "site", "name": "HQ", "time_zone": "UTC"}
+    ).json()
     posts = [
         ("/api/v1/tokens", {"name": "ci"}),
         ("/api/v1/enroll-secrets", {"name": "lab", "site_id": site["id"]}),
