@@ -153,17 +153,25 @@ class AssetImporter:
         now, actor = utcnow(), current_actor(session)
         inserts: list[dict[str, Any]] = []
         history: list[dict[str, Any]] = []
+        visible = self.ctx.scope.can_see_site
         for number, values in batch:
             current = by_tag.get(values.get("asset_tag")) if values.get("asset_tag") else None
             serial_key = (values.get("manufacturer_id"), values.get("serial_key"))
             holder = by_serial.get(serial_key) if serial_key[1] else None
             if current is None and not values.get("asset_tag"):
                 current = holder
-            if holder is not None and (current is None or holder["id"] != current["id"]):
-                taken = RowError(
-                    "serial", f"this serial is already on asset {holder['asset_tag'] or holder['id']}"
+            if current is not None and not visible(current["site_id"]):
+                # Another site's asset: never changed, never named (the same answer as a taken tag).
+                column = "asset_tag" if values.get("asset_tag") else "serial"
+                errors.append(
+                    (number, RowError(column, f"this {column} belongs to an asset you cannot change"))
                 )
-                errors.append((number, taken))
+                continue
+            if holder is not None and (current is None or holder["id"] != current["id"]):
+                named = (
+                    holder["asset_tag"] or holder["id"] if visible(holder["site_id"]) else "of another site"
+                )
+                errors.append((number, RowError("serial", f"this serial is already on asset {named}")))
                 continue
             try:
                 event = self._write(session, number, values, current, inserts, now)
@@ -211,8 +219,6 @@ class AssetImporter:
             return None
         if "status" in changes and values["status"] not in STATUS_TRANSITIONS[current["status"]]:
             raise RowError("status", f"status cannot go from {current['status']!r} to {values['status']!r}")
-        if "site_id" in changes and not self.ctx.scope.can_see_site(current["site_id"]):
-            raise RowError("asset_tag", "this asset belongs to a site you cannot write")
         updates = {f: values[f] for f in changes}
         session.execute(update(Asset).where(Asset.id == current["id"])
                         .values(**updates, version=Asset.version + 1, updated_at=now, change_seq=None))  # fmt: skip
