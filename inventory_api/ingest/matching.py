@@ -348,13 +348,16 @@ def claim_registered(session: Session, asset_id: uuid.UUID, pairs: list[tuple[st
     return True
 
 
-def sync_identifiers(session: Session, asset_id: uuid.UUID, ids: Ids) -> list[tuple[str, str, uuid.UUID]]:
-    """Store the asset's identifiers as reported; return (kind, value, other asset) for those another asset holds."""
+def sync_identifiers(
+    session: Session, asset_id: uuid.UUID, ids: Ids, *, prune: bool = True
+) -> list[tuple[str, str, uuid.UUID]]:
+    """Store the asset's identifiers as reported (with `prune`, dropping those no longer reported); return
+    (kind, value, other asset) for those another asset holds."""
     stored = {(k, v) for k, v in session.execute(
         select(AssetIdentifier.kind, AssetIdentifier.value).where(AssetIdentifier.asset_id == asset_id, AssetIdentifier.kind.in_(MACHINE_KINDS))
     ).all()}  # fmt: skip
     wanted = set(ids.pairs())
-    stale = stored - wanted
+    stale = stored - wanted if prune else set()
     if stale:
         for kind, value in stale:
             session.execute(

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -27,6 +27,7 @@ from inventory_api.ingest.matching import (
     claim_registered,
     find_match,
     hostname_key,
+    load_ids,
     report_ids,
     sync_identifiers,
 )
@@ -204,15 +205,42 @@ def _changed_payload(asset: Asset, changes: dict[str, Any]) -> dict[str, Any]:
     return {**base, "site_id": str(asset.site_id), "changes": changes}
 
 
+#: Identifiers anyone on the network can learn: they name a machine only when nothing stronger speaks for it.
+WEAK_RULES = frozenset({"mac", "hostname"})
+
+
+def may_bind(session: Session, match: Match, site_id: uuid.UUID, live_since: datetime) -> bool:
+    """Whether an enrollment with a secret of `site_id` may become the matched asset.
+
+    Only an asset of the secret's site; and by a weak identifier (a MAC address, a host name) only an asset that no
+    live collector (not revoked, heard from since `live_since`) reports for and that holds no stronger identifier
+    (SMBIOS UUID, serial, machine id) of its own. Otherwise the machine enrolls as a new asset, flagged when it
+    reports identifiers another asset holds.
+    """
+    asset = session.get_one(Asset, match.asset_id)
+    if asset.site_id != site_id:
+        return False
+    if match.rule not in WEAK_RULES:
+        return True
+    heard = func.coalesce(Collector.last_contact_at, Collector.enrolled_at)
+    live = select(Collector.id).where(
+        Collector.asset_id == asset.id, Collector.revoked_at.is_(None), heard >= live_since
+    )
+    if session.scalar(live.limit(1)) is not None:
+        return False
+    stored = load_ids(session, [asset.id])[asset.id]
+    return not (stored.system_uuid or stored.serial or stored.machine_id)
+
+
 def match_or_create(
-    session: Session, identity: Any, *, site_id: uuid.UUID, now: datetime
+    session: Session, identity: Any, *, site_id: uuid.UUID, now: datetime, live_since: datetime
 ) -> tuple[Asset, Match]:
     """The asset a machine is, creating it when new; two racing first contacts collide on the identifiers and retry."""
     ids = report_ids(identity)
     for _ in range(5):
         match, held = find_match(session, ids, identity.hostname, manufacturer=identity.manufacturer)
         free = [pair for pair in ids.pairs() if pair not in held]  # held elsewhere: a clone, flagged below
-        if match is not None:
+        if match is not None and may_bind(session, match, site_id, live_since):
             if match.rule == "registered_serial" and not claim_registered(session, match.asset_id, free):
                 continue  # a racing report bound this asset first: match again, by the identifiers it wrote
             # Enrollments onto one asset queue here (PostgreSQL; SQLite has one writer): each then sees and revokes
@@ -260,7 +288,10 @@ def enroll(
     """Exchange an enroll secret and a machine identity for a node key naming the machine's asset."""
     enroll_secret = use_enroll_secret(session, secret)
     now = utcnow()
-    asset, match = match_or_create(session, identity, site_id=enroll_secret.site_id, now=now)
+    window = now - timedelta(days=settings.reenroll_window_days)
+    asset, match = match_or_create(
+        session, identity, site_id=enroll_secret.site_id, now=now, live_since=window
+    )
     if match.rule != "new":
         record_change(
             session,
@@ -270,7 +301,8 @@ def enroll(
             summary=f"collector enrolled; matched by {RULE_NAMES.get(match.rule, match.rule)}",
             changes={"matched_by": [None, match.rule]},
         )
-        for kind, value, owner in sync_identifiers(session, asset.id, report_ids(identity)):
+        # An enrollment adds identifiers, never removes them: only the asset's own collector's reports do.
+        for kind, value, owner in sync_identifiers(session, asset.id, report_ids(identity), prune=False):
             flag_asset(
                 session, asset.id, "duplicate_identifier", {"identifiers": [[kind, value, str(owner)]]}
             )
@@ -281,7 +313,6 @@ def enroll(
                 "reported_while_retired",
                 {"status": asset.status, "deleted": asset.deleted_at is not None},
             )
-    window = now - timedelta(days=settings.reenroll_window_days)
     for old in session.scalars(
         select(Collector).where(Collector.asset_id == asset.id, Collector.revoked_at.is_(None))
     ):

@@ -1,14 +1,17 @@
 """Which asset a machine is: each rule, and the cases that make duplicates or wrong merges elsewhere."""
 
 import uuid
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
 
 from collector import report as r
 from inventory_api.assets.models import Asset, AssetFlag
+from inventory_api.db import utcnow
 from inventory_api.history.models import ChangeEvent
 from inventory_api.ingest.matching import Ids, identity_conflict, physical_mac, report_ids, rule_allows
+from inventory_api.ingest.models import Collector
 from tests.api.ingest.reports import again, enroll, machine, make_secret, make_site, payload, post
 
 
@@ -20,6 +23,18 @@ def secret(db):
 def assets(db):
     with db.sessions() as s:
         return s.scalar(select(func.count()).select_from(Asset))
+
+
+def silence(db, asset_id):
+    """The asset's collectors were last heard from a month ago: no longer live."""
+    with db.transaction() as s:
+        for collector in s.scalars(select(Collector).where(Collector.asset_id == uuid.UUID(asset_id))):
+            collector.enrolled_at = collector.last_contact_at = utcnow() - timedelta(days=30)
+
+
+def flags(db, asset_id):
+    with db.sessions() as s:
+        return sorted(s.scalars(select(AssetFlag.kind).where(AssetFlag.asset_id == uuid.UUID(asset_id))))
 
 
 def matched_by(db, asset_id):
@@ -152,23 +167,29 @@ def test_physical_mac_matches_when_nothing_stronger(client, db, secret):
         secret,
         machine(uuid_=None, serial=None, machine_id=None, macs=("3c:52:82:00:00:05",), hostname="a"),
     )
-    b = enroll(
-        client,
-        secret,
-        machine(uuid_=None, serial=None, machine_id=None, macs=("3c:52:82:00:00:05",), hostname="renamed"),
+    same_mac = machine(
+        uuid_=None, serial=None, machine_id=None, macs=("3c:52:82:00:00:05",), hostname="renamed"
     )
+    # While a's collector is live, a MAC address alone does not take its asset over: a new asset, flagged.
+    other = enroll(client, secret, same_mac)
+    assert other["asset_id"] != a["asset_id"] and flags(db, other["asset_id"]) == ["duplicate_identifier"]
+    silence(db, a["asset_id"])
+    silence(db, other["asset_id"])
+    b = enroll(client, secret, same_mac)
     assert a["asset_id"] == b["asset_id"]
     assert matched_by(db, a["asset_id"])[-1] == "mac"
 
 
 def test_hostname_matches_only_without_stronger_identifiers_and_only_one_candidate(client, db, secret):
     a = enroll(client, secret, machine(uuid_=None, serial=None, machine_id=None, macs=(), hostname="kiosk-1"))
+    silence(db, a["asset_id"])
     b = enroll(
         client,
         secret,
         machine(uuid_=None, serial=None, machine_id=None, macs=(), hostname="KIOSK-1.corp.example"),
     )
     assert a["asset_id"] == b["asset_id"]
+    silence(db, a["asset_id"])
     c = enroll(
         client,
         secret,

@@ -235,10 +235,10 @@ def test_a_known_machine_reenrolling_looks_for_no_registered_serial(client, db, 
 RACERS = 6
 
 
-def race(db, tmp_path, reports):
+def race(db, tmp_path, reports, site=None):
     """Enroll each report at the same moment, each with an enroll secret of its own (one secret's use counter
-    would queue them); the answers."""
-    site = make_site(db)
+    would queue them) of `site` (a new one by default); the answers."""
+    site = site or make_site(db)
     secrets = [make_secret(db, site, name=f"s{i}") for i in range(len(reports))]
     with serve(db.url, log=tmp_path / "server.log", INVENTORY_ENROLL_RATE_PER_MINUTE="100000",
                INVENTORY_REPORT_MIN_INTERVAL_SECONDS="0") as url, httpx.Client(base_url=url, timeout=60) as http:  # fmt: skip
@@ -263,7 +263,7 @@ def registered_in(db, site):
 def test_one_machine_racing_for_its_registered_asset_binds_one_collector(db, tmp_path):
     site = make_site(db)
     registered = registered_in(db, site)
-    _, answers = race(db, tmp_path, [machine() for _ in range(RACERS)])
+    _, answers = race(db, tmp_path, [machine() for _ in range(RACERS)], site)
     assert [a.status_code for a in answers] == [201] * RACERS, [a.text for a in answers]
     assert {a.json()["asset_id"] for a in answers} == {str(registered)}
     with db.sessions() as s:
@@ -277,7 +277,7 @@ def test_machines_sharing_a_serial_racing_for_a_registered_asset_bind_one(db, tm
     registered = registered_in(db, site)
     reports = [machine(hostname=f"pc-{i}", uuid_=f"4c4c4544-0000-4000-8000-{i:012d}", machine_id=f"{i + 1:032x}",
                        macs=(f"3c:52:82:00:00:{i:02x}",)) for i in range(RACERS)]  # fmt: skip
-    _, answers = race(db, tmp_path, reports)
+    _, answers = race(db, tmp_path, reports, site)
     assert [a.status_code for a in answers] == [201] * RACERS, [a.text for a in answers]
     owners = [a.json()["asset_id"] for a in answers]
     assert owners.count(str(registered)) == 1 and len(set(owners)) == RACERS
