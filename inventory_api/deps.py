@@ -124,3 +124,13 @@ def require(permission: str) -> Callable[[Principal], Awaitable[Principal]]:
 ReadDep = Annotated[Principal, Depends(require("read"))]
 WriteDep = Annotated[Principal, Depends(require("write"))]
 AdminDep = Annotated[Principal, Depends(require("admin"))]
+
+
+async def every_site_admin(principal: AdminDep) -> Principal:
+    """An admin of every site: what is not split by site (webhooks carry every site's events) is theirs alone."""
+    if principal.site_ids is not None:
+        raise Forbidden("this needs an admin of every site; your grant is limited to some sites")
+    return principal
+
+
+EverySiteAdminDep = Annotated[Principal, Depends(every_site_admin)]

@@ -8,7 +8,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import DataError, IntegrityError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 log = logging.getLogger(__name__)
@@ -128,6 +128,17 @@ def install_error_handlers(app: FastAPI) -> None:
         log.info("integrity conflict: %s", exc.orig)
         return JSONResponse(error_body("conflict", "the change conflicts with an existing record"), 409)
 
+    @app.exception_handler(DataError)
+    @app.exception_handler(OverflowError)
+    async def _data(_: Request, exc: DataError | OverflowError) -> JSONResponse:
+        # A value the validation let through but the database cannot hold (an integer beyond 64 bits, a NUL byte
+        # in text on PostgreSQL): the transaction is rolled back, the client hears which kind of value it was.
+        log.info("value refused by the database: %s", getattr(exc, "orig", exc))
+        return JSONResponse(
+            error_body("invalid_value", "a value is out of range or not storable (integers must fit in 64 bits, "
+                       "text must not contain NUL bytes)"), 422,
+        )  # fmt: skip
+
     @app.exception_handler(OperationalError)
     async def _operational(_: Request, exc: OperationalError) -> JSONResponse:
         log.warning("database unavailable: %s", exc.orig)
@@ -139,7 +150,7 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
-        code = {404: "not_found", 405: "method_not_allowed", 401: "unauthorized"}.get(
+        code = {404: "not_found", 405: "method_not_allowed", 401: "unauthorized", 413: "too_large"}.get(
             exc.status_code, "error"
         )
         return JSONResponse(error_body(code, exc.detail), exc.status_code, headers=exc.headers)

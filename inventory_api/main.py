@@ -14,6 +14,7 @@ from fastapi import FastAPI
 from inventory_api import models  # noqa: F401  (every table registered before the app runs)
 from inventory_api.auth.service import PrincipalCache
 from inventory_api.db import Database
+from inventory_api.edge import Edge
 from inventory_api.errors import install_error_handlers
 from inventory_api.settings import Settings, get_settings
 from inventory_api.system.metrics import Metrics, RequestContextMiddleware
@@ -96,5 +97,6 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
         app.include_router(routers[name])
     # The documentation keeps the order of ROUTERS: its tags are listed in that order.
     app.openapi_tags = [{"name": tag} for tag in dict.fromkeys(t for r in routers.values() for t in r.tags)]
+    app.add_middleware(Edge, max_body=settings.max_request_bytes)
     app.add_middleware(RequestContextMiddleware, metrics=app.state.metrics, access_log=settings.access_log)
     return app

@@ -38,6 +38,11 @@ class Settings(BaseSettings):
     report_jitter_seconds: int = Field(600, ge=0)
     max_report_bytes: int = Field(2 * 1024 * 1024, ge=1024, description="compressed body limit")
     max_report_decompressed_bytes: int = Field(32 * 1024 * 1024, ge=1024)
+    max_request_bytes: int = Field(
+        1_048_576,
+        ge=1024,
+        description="largest body of any request but reports and imports (login, JSON, forms)",
+    )
     max_import_bytes: int = Field(200 * 1024 * 1024, ge=1024)
     import_spool_dir: str | None = Field(None, description="upload spool (default: temp dir)")
     import_job_timeout_minutes: int = Field(

@@ -78,7 +78,9 @@ async def upload(
 
 
 def _owner(who) -> str | None:
-    return None if "admin" in who.permissions else str(who.user_id)
+    """Whose jobs the caller reads: everyone's for an admin of every site, else its own (a job's rows may name
+    any site its uploader holds)."""
+    return None if "admin" in who.permissions and who.site_ids is None else str(who.user_id)
 
 
 def _timeout(settings) -> timedelta:
@@ -96,7 +98,7 @@ def read_job(job_id: uuid.UUID, session: SessionDep, who: WriteDep, settings: Se
 
 @router.get("/imports", response_model=Page[schemas.ImportJobRead])
 def list_jobs(session: SessionDep, who: WriteDep, page: PageDep, settings: SettingsDep):
-    """Your import jobs (an admin sees everyone's), newest first."""
+    """Your import jobs (an admin of every site sees everyone's), newest first."""
     page_of_jobs = paginate(session, imports.jobs_query(user_id=_owner(who)), page, default_sort="-created_at",
                             sort_columns={"created_at": ImportJob.created_at}, id_column=ImportJob.id)  # fmt: skip
     fail_abandoned(session, list(page_of_jobs.items), utcnow(), _timeout(settings))

@@ -108,9 +108,14 @@ def run_job(db: Database, job_id: uuid.UUID, *, quarantine_days: int = 90) -> No
     result: dict[str, Any] = {"errors": [], "error_count": 0, "rows": 0}
     try:
         _run(db, job_id, spec, result, quarantine_days)
-    except Exception as exc:  # a bug or a database failure: the job says so, the import changed nothing
+    except Exception:  # a bug or a database failure: the job says so, the import changed nothing
         log.exception("import job %s failed", job_id)
-        result |= {"status": "failed", "message": f"{type(exc).__name__}: {exc}"}
+        # The detail (a query, a value) stays in the log: the job's readers may not see what it names.
+        result |= {
+            "status": "failed",
+            "message": f"the import stopped on an internal error and changed nothing; "
+            f"the service log has the details (import job {job_id})",
+        }
     finally:
         if spec["spool_path"]:
             Path(spec["spool_path"]).unlink(missing_ok=True)

@@ -34,19 +34,23 @@ def create_secret(body: EnrollSecretCreate, session: SessionDep, principal: Admi
     """A new enroll secret for the collectors' installers; the secret is shown only in this answer."""
     if not principal.can_see_site(body.site_id):
         raise NotFound("site", body.site_id)
-    secret, plain = service.create_enroll_secret(session, **body.model_dump(), created_by=principal.username)
+    secret, plain = service.create_enroll_secret(
+        session, name=body.name, site_id=body.site_id, expires_at=body.expires_at, max_uses=body.max_uses,
+        created_by=principal.username,
+    )  # fmt: skip
     return EnrollSecretCreated(**EnrollSecretRead.model_validate(secret).model_dump(), secret=plain)
 
 
 @router.get("/enroll-secrets", response_model=list[EnrollSecretRead])
-def list_secrets(session: SessionDep, _: AdminDep) -> list[EnrollSecret]:
-    return service.list_enroll_secrets(session)
+def list_secrets(session: SessionDep, principal: AdminDep) -> list[EnrollSecret]:
+    """The enroll secrets of the caller's sites."""
+    return service.list_enroll_secrets(session, principal.site_ids)
 
 
 @router.delete("/enroll-secrets/{secret_id}", status_code=204)
-def revoke_secret(secret_id: uuid.UUID, session: SessionDep, _: AdminDep) -> Response:
+def revoke_secret(secret_id: uuid.UUID, session: SessionDep, principal: AdminDep) -> Response:
     """Revoke a secret: no new enrollment with it; enrolled collectors keep their own keys."""
-    service.revoke_enroll_secret(session, secret_id)
+    service.revoke_enroll_secret(session, secret_id, principal.site_ids)
     return Response(status_code=204)
 
 
@@ -79,16 +83,16 @@ def list_collectors(
 
 @router.post("/collectors/{collector_id}/revoke", response_model=CollectorRead)
 def revoke_collector(
-    collector_id: uuid.UUID, body: CollectorRevoke, session: SessionDep, _: AdminDep
+    collector_id: uuid.UUID, body: CollectorRevoke, session: SessionDep, principal: AdminDep
 ) -> Collector:
     """Revoke a node key: its reports are refused (401) until the machine enrolls again."""
-    return service.revoke_collector(session, collector_id, body.reason)
+    return service.revoke_collector(session, collector_id, body.reason, sites=principal.site_ids)
 
 
 @router.post("/collectors/{collector_id}/approve", response_model=CollectorRead)
-def approve_collector(collector_id: uuid.UUID, session: SessionDep, _: AdminDep) -> Collector:
+def approve_collector(collector_id: uuid.UUID, session: SessionDep, principal: AdminDep) -> Collector:
     """Let a new enrollment's reports be applied (when require_enroll_approval is on)."""
-    return service.approve_collector(session, collector_id)
+    return service.approve_collector(session, collector_id, sites=principal.site_ids)
 
 
 @router.post("/assets/{asset_id}/merge", response_model=dict)

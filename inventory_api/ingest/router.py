@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from pydantic import TypeAdapter, ValidationError
+from sqlalchemy import select
 from starlette.concurrency import run_in_threadpool
 
 from collector.report import Identity
@@ -18,6 +20,7 @@ from inventory_api.history.service import Actor, set_actor
 from inventory_api.ingest import pipeline, service, unchanged
 from inventory_api.ingest.body import check_headers, read_body
 from inventory_api.ingest.flags import flag_asset
+from inventory_api.ingest.models import Collector
 from inventory_api.ingest.schemas import EnrollRequest, EnrollResponse, InventoryAnswer
 from inventory_api.ratelimit import check_rate
 from inventory_api.routing import ERROR_RESPONSES, TransactionalRoute
@@ -62,6 +65,42 @@ def enroll(body: EnrollRequest, request: Request, db: DbDep, settings: SettingsD
         )
 
 
+class NodeKeys:
+    """Node keys known to be live, for a few seconds: the check made before a report's body is read costs one
+    indexed query per collector and minute at most. The report itself is authenticated again when applied, so a
+    key revoked meanwhile is still refused there."""
+
+    TTL = 60.0
+    MAX_ENTRIES = 200_000
+
+    def __init__(self) -> None:
+        self._until: dict[str, float] = {}
+
+    @staticmethod
+    def of(request: Request) -> NodeKeys:
+        keys = getattr(request.app.state, "node_keys", None)
+        if keys is None:
+            keys = request.app.state.node_keys = NodeKeys()
+        return keys
+
+    async def check(self, db: Database, node_key: str) -> None:
+        hashed = service.key_hash(node_key)
+        now = time.monotonic()
+        if self._until.get(hashed, 0.0) > now:
+            return
+        if not await run_in_threadpool(_live_key, db, hashed):
+            raise Unauthorized("the node key is unknown or revoked: enroll again", code="invalid_node_key")
+        if len(self._until) >= self.MAX_ENTRIES:
+            self._until.clear()
+        self._until[hashed] = now + self.TTL
+
+
+def _live_key(db: Database, hashed: str) -> bool:
+    with db.sessions() as session:
+        stmt = select(Collector.id).where(Collector.key_hash == hashed, Collector.revoked_at.is_(None))
+        return session.scalar(stmt) is not None
+
+
 def _slots(request: Request, settings: Any, db: Database) -> asyncio.Semaphore:
     """Reports applied at once in this process; one on SQLite, whose writers queue here in order rather than
     poll for the database lock."""
@@ -97,6 +136,12 @@ async def receive_inventory(request: Request) -> JSONResponse:
     db: Database = request.app.state.db
     settings: Settings = request.app.state.settings
     headers = request.headers
+    scheme, _, key = headers.get("authorization", "").partition(" ")
+    node_key = key.strip() if scheme.lower() == "bearer" else None
+    if not node_key:
+        raise Unauthorized("send the node key as Authorization: Bearer <node_key>", code="invalid_node_key")
+    # The key before the body: a client without one cannot make the service read or inflate anything.
+    await NodeKeys.of(request).check(db, node_key)
     gzip = check_headers(
         headers.get("content-type"), headers.get("content-encoding"), headers.get("content-length"),
         settings.max_report_bytes,
@@ -105,10 +150,6 @@ async def receive_inventory(request: Request) -> JSONResponse:
         request.stream(), gzip=gzip, limit=settings.max_report_bytes,
         inflated_limit=settings.max_report_decompressed_bytes,
     )  # fmt: skip
-    scheme, _, key = headers.get("authorization", "").partition(" ")
-    node_key = key.strip() if scheme.lower() == "bearer" else None
-    if not node_key:
-        raise Unauthorized("send the node key as Authorization: Bearer <node_key>", code="invalid_node_key")
     # CPU work outside the transaction and the slot; a small body (an unchanged report) parses in less time
     # than a hop to a worker thread costs.
     if len(body) <= INLINE_PARSE_BYTES:

@@ -15,6 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from inventory_api.assets.models import Asset, AssetIdentifier
+from inventory_api.cabling.registry import Sites, visible
 from inventory_api.catalog import service as catalog
 from inventory_api.db import utcnow
 from inventory_api.errors import NotFound, Unauthorized, Unavailable, Unprocessable
@@ -52,6 +53,8 @@ def create_enroll_secret(
     site = session.get(Location, site_id)
     if site is None or site.deleted_at is not None or site.kind != "site":
         raise Unprocessable(f"site_id {site_id} is not a site", code="invalid_site")
+    if expires_at is not None and expires_at <= utcnow():
+        raise Unprocessable("expires_at: must be in the future", code="invalid_expiry")
     plain = SECRET_PREFIX + secrets.token_urlsafe(32)
     secret = EnrollSecret(
         name=name, prefix=plain[:10], secret_hash=key_hash(plain), site_id=site_id, expires_at=expires_at,
@@ -63,13 +66,17 @@ def create_enroll_secret(
     return secret, plain
 
 
-def list_enroll_secrets(session: Session) -> list[EnrollSecret]:
-    return list(session.scalars(select(EnrollSecret).order_by(EnrollSecret.created_at)))
+def list_enroll_secrets(session: Session, sites: Sites = None) -> list[EnrollSecret]:
+    """The enroll secrets of these sites (None: every site)."""
+    stmt = select(EnrollSecret).order_by(EnrollSecret.created_at)
+    if sites is not None:
+        stmt = stmt.where(EnrollSecret.site_id.in_(sites))
+    return list(session.scalars(stmt))
 
 
-def revoke_enroll_secret(session: Session, secret_id: uuid.UUID) -> EnrollSecret:
+def revoke_enroll_secret(session: Session, secret_id: uuid.UUID, sites: Sites = None) -> EnrollSecret:
     secret = session.get(EnrollSecret, secret_id)
-    if secret is None:
+    if secret is None or not visible(sites, secret.site_id):
         raise NotFound("enroll secret", secret_id)
     if secret.revoked_at is None:
         secret.revoked_at = utcnow()
@@ -351,12 +358,18 @@ def enroll(
     return Enrolled(collector, plain, asset, next_report_at(now, settings, soon=True))
 
 
-def revoke_collector(
-    session: Session, collector_id: uuid.UUID, reason: str = "revoked by an admin"
-) -> Collector:
+def require_collector(session: Session, collector_id: uuid.UUID, sites: Sites = None) -> Collector:
+    """A collector whose asset is at one of these sites (None: any), or 404."""
     collector = session.get(Collector, collector_id)
-    if collector is None:
+    if collector is None or not visible(sites, session.get_one(Asset, collector.asset_id).site_id):
         raise NotFound("collector", collector_id)
+    return collector
+
+
+def revoke_collector(
+    session: Session, collector_id: uuid.UUID, reason: str = "revoked by an admin", *, sites: Sites = None
+) -> Collector:
+    collector = require_collector(session, collector_id, sites)
     if collector.revoked_at is None:
         collector.revoked_at, collector.revoke_reason = utcnow(), reason
         record_change(
@@ -369,10 +382,8 @@ def revoke_collector(
     return collector
 
 
-def approve_collector(session: Session, collector_id: uuid.UUID) -> Collector:
-    collector = session.get(Collector, collector_id)
-    if collector is None:
-        raise NotFound("collector", collector_id)
+def approve_collector(session: Session, collector_id: uuid.UUID, *, sites: Sites = None) -> Collector:
+    collector = require_collector(session, collector_id, sites)
     if collector.approved_at is None:
         collector.approved_at = utcnow()
         record_change(

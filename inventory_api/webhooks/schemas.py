@@ -37,6 +37,12 @@ class SubscriptionWithSecret(SubscriptionRead):
     secret: str = Field(description="the Standard Webhooks signing secret (whsec_…): store it now")
 
 
+class SubscriptionChanged(SubscriptionRead):
+    secret: str | None = Field(
+        None, description="the new signing secret, only when `rotate_secret` was asked"
+    )
+
+
 class DeliveryRead(ApiModel):
     id: int
     subscription_id: uuid.UUID

@@ -1,5 +1,6 @@
 """A token never exceeds the token that made it; a site-limited admin manages only its own sites' users."""
 
+import ipaddress
 import uuid
 
 import pytest
@@ -131,3 +132,53 @@ def test_a_new_password_ends_the_users_sessions(client, admin, changer):
     assert answer.status_code == 200
     assert me(client, other).status_code == 401
     assert me(client, session).status_code == (401 if changer == "admin" else 200)
+
+
+def test_a_site_limited_admin_cannot_touch_other_sites_collectors_secrets_webhooks_or_imports(
+    client, admin, make_user
+):
+    a, b = site(client, admin, "A"), site(client, admin, "B")
+    admin_a = make_user("admin", site_ids=[uuid.UUID(a)])
+    secret_b = client.post("/api/v1/enroll-secrets", headers=admin, json={"name": "b", "site_id": b}).json()
+    enrolled = client.post("/api/v1/collectors/enroll", json={"secret": secret_b["secret"], "identity": {
+        "hostname": "pc-b", "system_uuid": "4c4c4544-0042-3510-8052-b4c04f4b4c99"}}).json()  # fmt: skip
+    collector = client.get(f"/api/v1/collectors?asset_id={enrolled['asset_id']}", headers=admin).json()[
+        "items"
+    ][0]
+
+    assert [s["id"] for s in client.get("/api/v1/enroll-secrets", headers=admin_a).json()] == []
+    assert client.delete(f"/api/v1/enroll-secrets/{secret_b['id']}", headers=admin_a).status_code == 404
+    for action, body in (("revoke", {"reason": "mine now"}), ("approve", None)):
+        answer = client.post(f"/api/v1/collectors/{collector['id']}/{action}", headers=admin_a, json=body)
+        assert answer.status_code == 404, action
+    assert client.get(f"/api/v1/collectors?asset_id={enrolled['asset_id']}", headers=admin).json()["items"][0][
+        "revoked_at"] is None  # fmt: skip
+    hook = {"name": "tap", "url": "http://127.0.0.1:9/hook", "event_types": ["*"]}
+    assert client.post("/api/v1/webhooks/subscriptions", headers=admin_a, json=hook).status_code == 403
+    assert client.get("/api/v1/webhooks/subscriptions", headers=admin_a).status_code == 403
+    job = client.post("/api/v1/imports?kind=people", headers={**admin, "Content-Type": "text/csv"},
+                      content="employee_id,name,site\nE1,Ann,B\n").json()  # fmt: skip
+    assert client.get(f"/api/v1/imports/{job['id']}", headers=admin_a).status_code == 404
+    assert client.get("/api/v1/imports", headers=admin_a).json()["items"] == []
+
+
+def test_an_enroll_secret_with_an_expiry(client, admin):
+    a = site(client, admin, "A")
+    later = client.post("/api/v1/enroll-secrets", headers=admin,
+                        json={"name": "week", "site_id": a, "expires_at": "2099-01-01T00:00:00Z"})  # fmt: skip
+    assert later.status_code == 201 and later.json()["expires_at"].startswith("2099-01-01")
+    past = client.post("/api/v1/enroll-secrets", headers=admin,
+                       json={"name": "old", "site_id": a, "expires_at": "2020-01-01T00:00:00Z"})  # fmt: skip
+    assert past.status_code == 422 and "future" in past.json()["detail"]
+
+
+def test_a_webhook_secret_shows_on_creation_and_rotation_only(client, admin, settings):
+    settings.webhook_allowed_networks = [ipaddress.ip_network("127.0.0.0/8")]
+    hook = client.post("/api/v1/webhooks/subscriptions", headers=admin,
+                       json={"name": "t", "url": "http://127.0.0.1:9/hook", "event_types": ["*"]})  # fmt: skip
+    assert hook.status_code == 201 and hook.json()["secret"].startswith("whsec_")
+    path = f"/api/v1/webhooks/subscriptions/{hook.json()['id']}"
+    assert client.patch(path, headers=admin, json={"name": "renamed"}).json()["secret"] is None
+    assert "secret" not in client.get(path, headers=admin).json()
+    rotated = client.patch(path, headers=admin, json={"rotate_secret": True}).json()["secret"]
+    assert rotated.startswith("whsec_") and rotated != hook.json()["secret"]
