@@ -1,4 +1,4 @@
-"""What every request meets before a route: body size caps, NUL bytes refused, security headers on answers.
+"""What every request meets before a route: body caps, NUL bytes and cross-site forms refused, security headers.
 
 One ASGI middleware, so that no route can forget it. Collector reports and import uploads have larger limits of
 their own (checked as they stream in); every other body — `/login`, enrollment, every JSON route, the web forms —
@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from typing import Any
+from urllib.parse import urlsplit
 
 from starlette.exceptions import HTTPException
 
@@ -53,6 +54,10 @@ class Edge:
             or b"\x00" in scope.get("query_string", b"")
         ):
             return await _refuse(send, 400, "bad_request", "NUL bytes are not allowed in a URL")
+        if scope["method"] == "POST" and not path.startswith("/api/") and not _same_origin(scope):
+            return await _refuse(
+                send, 403, "cross_origin", "a form of this service must come from its own pages"
+            )
         limited = scope["method"] in ("POST", "PUT", "PATCH", "DELETE") and not path.startswith(OWN_LIMITS)
         if limited:
             length = dict(scope["headers"]).get(b"content-length")
@@ -92,6 +97,16 @@ class Edge:
             return message
 
         return counted
+
+
+def _same_origin(scope: dict) -> bool:
+    """A browser's form post names the page it came from (Origin, else Referer): it must be one of ours. A client
+    that sends neither is no browser, and a forged cross-site form cannot hide both."""
+    headers = dict(scope["headers"])
+    source = headers.get(b"origin") or headers.get(b"referer")
+    if source is None:
+        return True
+    return urlsplit(source.decode("latin-1")).netloc == headers.get(b"host", b"").decode("latin-1")
 
 
 async def _refuse(send: Any, status: int, code: str, detail: str) -> None:

@@ -38,6 +38,16 @@ class Settings(BaseSettings):
     report_jitter_seconds: int = Field(600, ge=0)
     max_report_bytes: int = Field(2 * 1024 * 1024, ge=1024, description="compressed body limit")
     max_report_decompressed_bytes: int = Field(32 * 1024 * 1024, ge=1024)
+    login_user_rate_per_minute: int = Field(
+        30, ge=1, description="login attempts per username, all addresses"
+    )
+    cookie_secure: bool = Field(
+        False, description="always mark the session cookie Secure (TLS ended by a proxy)"
+    )
+    trusted_proxies: list[str] = Field(
+        default_factory=lambda: ["127.0.0.1"],
+        description="addresses whose X-Forwarded-For/-Proto are believed",
+    )
     max_request_bytes: int = Field(
         1_048_576,
         ge=1024,

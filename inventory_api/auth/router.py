@@ -8,12 +8,11 @@ from fastapi import APIRouter, Request, Response
 from inventory_api.auth import schemas
 from inventory_api.auth import service as auth
 from inventory_api.auth.models import ApiToken, User
+from inventory_api.auth.signin import set_session_cookie, sign_in
 from inventory_api.db import utcnow
-from inventory_api.deps import SESSION_COOKIE, AdminDep, DbDep, ReadDep, SessionDep, SettingsDep, WriteDep
+from inventory_api.deps import AdminDep, DbDep, ReadDep, SessionDep, SettingsDep, WriteDep
 from inventory_api.errors import NotFound
-from inventory_api.history.service import Actor, set_actor
 from inventory_api.idempotency import IdempotentRoute
-from inventory_api.ratelimit import check_rate
 from inventory_api.routing import ERROR_RESPONSES
 
 router = APIRouter(prefix="/api/v1", tags=["auth"], route_class=IdempotentRoute, responses=ERROR_RESPONSES)
@@ -25,16 +24,8 @@ def login(
     settings: SettingsDep,
 ) -> schemas.LoginResponse:  # fmt: skip
     """Exchange a username and password for a session token (also set as a cookie for the web pages)."""
-    client = request.client.host if request.client else "unknown"
-    check_rate(db, f"login:{client}:{body.username}", limit=settings.login_rate_per_minute)
-    user = auth.authenticate(session, body.username, body.password)
-    set_actor(session, Actor("user", str(user.id), user.username, request.state.request_id))
-    expires = utcnow() + timedelta(hours=settings.session_hours)
-    _, token = auth.create_token(session, user, name="session", kind="session", expires_at=expires)
-    response.set_cookie(
-        SESSION_COOKIE, token, max_age=settings.session_hours * 3600, httponly=True, samesite="lax",
-        secure=request.url.scheme == "https",
-    )  # fmt: skip
+    _, token, expires = sign_in(request, session, db, settings, body.username, body.password)
+    set_session_cookie(response, request, settings, token)
     return schemas.LoginResponse(token=token, expires_at=expires)
 
 

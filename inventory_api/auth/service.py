@@ -274,11 +274,17 @@ def change_role(session: Session, user: User, role: str) -> None:
         user.version += 1
 
 
+#: Verified when the user is unknown, so that an unknown name costs the same time as a wrong password.
+_DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(16))
+
+
 def authenticate(session: Session, username: str, password: str) -> User:
-    """The active user with this password, or Unauthorized (the same answer for every failure)."""
+    """The active user with this password, or Unauthorized (the same answer, in the same time, for every
+    failure: an unknown user's password is checked against a dummy hash)."""
     user = get_user_by_name(session, username)
     try:
         if user is None or not user.is_active or not user.password_hash:
+            _hasher.verify(_DUMMY_HASH, password + "\0")  # never matches; takes a real verification's time
             raise VerificationError
         _hasher.verify(user.password_hash, password)
     except VerificationError:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs
@@ -20,15 +20,14 @@ from inventory_api.assets.models import Asset
 from inventory_api.assets.queries import AssetFilters, assets_query
 from inventory_api.auth import service as auth
 from inventory_api.auth.service import Principal
+from inventory_api.auth.signin import set_session_cookie, sign_in
 from inventory_api.cabling import paths
 from inventory_api.cabling.models import Jack
-from inventory_api.db import utcnow
 from inventory_api.deps import SESSION_COOKIE, DbDep, SessionDep, SettingsDep
 from inventory_api.errors import AppError, Unauthorized
 from inventory_api.history.service import Actor, recent_changes, set_actor
 from inventory_api.locations import service as locations
 from inventory_api.people import service as people
-from inventory_api.ratelimit import check_rate
 from inventory_api.routing import TransactionalRoute
 from inventory_api.services.models import Service
 
@@ -84,20 +83,12 @@ def login_form() -> HTMLResponse:
 async def login(request: Request, db: DbDep, session: SessionDep, settings: SettingsDep) -> Response:
     form = {k: v[0] for k, v in parse_qs((await request.body()).decode("utf-8", "replace")).items()}
     username, password = form.get("username", ""), form.get("password", "")
-    client = request.client.host if request.client else "unknown"
     try:
-        check_rate(db, f"login:{client}:{username}", limit=settings.login_rate_per_minute)
-        user = auth.authenticate(session, username, password)
+        _, token, _ = sign_in(request, session, db, settings, username, password)
     except AppError as exc:
         return page("login.html", status=exc.status, error=exc.detail)
-    set_actor(session, Actor("user", str(user.id), user.username, request.state.request_id))
-    expires = utcnow() + timedelta(hours=settings.session_hours)
-    _, token = auth.create_token(session, user, name="session", kind="session", expires_at=expires)
     response = RedirectResponse("/", status_code=303)
-    response.set_cookie(
-        SESSION_COOKIE, token, max_age=settings.session_hours * 3600, httponly=True, samesite="lax",
-        secure=request.url.scheme == "https",
-    )  # fmt: skip
+    set_session_cookie(response, request, settings, token)
     return response
 
 
