@@ -6,9 +6,9 @@ import csv
 import io
 import re
 from collections.abc import Iterable, Iterator
-from typing import Any
+from typing import Annotated, Any, Literal
 
-from fastapi import Request
+from fastapi import Query, Request
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel
 from sqlalchemy import Select
@@ -19,6 +19,14 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 #: An E.164 telephone number: a plus and digits only, which no spreadsheet can run, and which a 911 location
 #: database or a PBX must read as sent (`+15551234021`, not `'+15551234021`).
 E164 = re.compile(r"\+[1-9]\d{1,14}")
+
+
+#: The `format` query parameter of the routes that can answer CSV (declaring it documents it, and tells the check of
+#: unknown parameters that this route knows it); `wants_csv` reads it.
+CsvFormat = Annotated[
+    Literal["json", "csv"] | None,
+    Query(alias="format", description="`csv`: the whole list as CSV, as `Accept: text/csv` asks too"),
+]
 
 
 def wants_csv(request: Request) -> bool:

@@ -1,11 +1,13 @@
 """The route class every router uses: the request's session commits once, before the answer leaves."""
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
 from functools import partial
 from typing import Any, TypeVar
 
 import anyio
 from fastapi import Request, Response
+from fastapi.dependencies.models import Dependant
+from fastapi.exceptions import RequestValidationError
 from fastapi.routing import APIRoute
 from pydantic import TypeAdapter
 from sqlalchemy.orm import Session
@@ -31,17 +33,32 @@ class TransactionalRoute(APIRoute):
     Also documents the fields of the query models (`query_models.query_model`) it depends on as parameters.
     """
 
+    #: Query parameters a route reads by prefix rather than by name (custom fields: `cf_<name>`).
+    PREFIXES = ("cf_",)
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         parameters = list(documented_parameters(self.dependant))
         if parameters:
             extra = self.openapi_extra or {}
             self.openapi_extra = {**extra, "parameters": [*extra.get("parameters", ()), *parameters]}
+        self.query_names = frozenset(declared_query_names(self.dependant)) | {p["name"] for p in parameters}
 
     def get_route_handler(self) -> Callable[[Request], Awaitable[Response]]:
         handler = super().get_route_handler()
 
         async def run(request: Request) -> Response:
+            unknown = sorted(
+                name for name in request.query_params
+                if name not in self.query_names and not name.startswith(self.PREFIXES)
+            )  # fmt: skip
+            if unknown:
+                # A filter the route does not know would be ignored, and the caller would get everything.
+                known = ", ".join(sorted(self.query_names)) or "none"
+                raise RequestValidationError([
+                    {"type": "unknown_parameter", "loc": ("query", name), "input": request.query_params[name],
+                     "msg": f"unknown query parameter; this route takes: {known}"} for name in unknown
+                ])  # fmt: skip
             response = await handler(request)
             session = getattr(request.state, "session", None)
             if session is not None:
@@ -51,6 +68,14 @@ class TransactionalRoute(APIRoute):
             return response
 
         return run
+
+
+def declared_query_names(dependant: Dependant) -> Iterator[str]:
+    """The query parameters a route declares (their aliases), through its dependencies too."""
+    for param in dependant.query_params:
+        yield param.alias
+    for dependency in dependant.dependencies:
+        yield from declared_query_names(dependency)
 
 
 def answer_now(

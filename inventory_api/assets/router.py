@@ -14,7 +14,7 @@ from inventory_api.assets.models import Asset, AssetIdentifier
 from inventory_api.assets.queries import SORT_COLUMNS, AssetFilters, assets_query
 from inventory_api.deps import AdminDep, ReadDep, SessionDep, WriteDep
 from inventory_api.etag import check_if_match, etag, set_etag
-from inventory_api.exports import csv_response, wants_csv
+from inventory_api.exports import CsvFormat, csv_response, wants_csv
 from inventory_api.history.schemas import ChangeEventPage, ChangeEventRead
 from inventory_api.history.service import list_changes
 from inventory_api.idempotency import IdempotentRoute
@@ -33,7 +33,12 @@ _ASSET_PAGE = TypeAdapter(Page[schemas.AssetRead])
 
 @router.get("/assets", response_model=Page[schemas.AssetRead])
 def list_assets(
-    request: Request, session: SessionDep, principal: ReadDep, page: PageDep, filters: FiltersDep
+    request: Request,
+    session: SessionDep,
+    principal: ReadDep,
+    page: PageDep,
+    filters: FiltersDep,
+    answer_format: CsvFormat = None,
 ) -> Any:
     """Live assets of your sites, filtered; custom fields filter as `cf_<name>=value`; CSV with `?format=csv`."""
     extra = {k: v for k, v in request.query_params.items() if k.startswith("cf_")}

@@ -11,7 +11,7 @@ from inventory_api.assignments import service as assignments
 from inventory_api.assignments.models import Assignment
 from inventory_api.cabling.registry import require_asset
 from inventory_api.deps import ReadDep, SessionDep, WriteDep
-from inventory_api.exports import csv_response, wants_csv
+from inventory_api.exports import CsvFormat, csv_response, wants_csv
 from inventory_api.idempotency import IdempotentRoute
 from inventory_api.pagination import Page, PageDep, paginate
 from inventory_api.routing import ERROR_RESPONSES
@@ -40,7 +40,7 @@ def check_in(asset_id: uuid.UUID, body: schemas.CheckIn, session: SessionDep, wh
 def list_assignments(
     request: Request, session: SessionDep, who: ReadDep, page: PageDep, asset_id: uuid.UUID | None = None,
     person_id: uuid.UUID | None = None, location_id: uuid.UUID | None = None, site_id: uuid.UUID | None = None,
-    open: bool | None = None, overdue: bool = False,
+    open: bool | None = None, overdue: bool = False, answer_format: CsvFormat = None,
 ):  # fmt: skip
     """Assignment history (newest first); `open=true` what is out now, `overdue=true` what is late."""
     stmt = assignments.assignments_query(who.site_ids, asset_id=asset_id, person_id=person_id, site_id=site_id,
@@ -56,7 +56,12 @@ def list_assignments(
 
 @router.get("/assignments/overdue", response_model=Page[schemas.AssignmentRead])
 def list_overdue(
-    request: Request, session: SessionDep, who: ReadDep, page: PageDep, site_id: uuid.UUID | None = None
+    request: Request,
+    session: SessionDep,
+    who: ReadDep,
+    page: PageDep,
+    site_id: uuid.UUID | None = None,
+    answer_format: CsvFormat = None,
 ):
     """Open check-outs past their expected return date, the most overdue first."""
     stmt = assignments.assignments_query(who.site_ids, site_id=site_id, overdue=True)
@@ -71,7 +76,7 @@ def list_overdue(
 @router.get("/lifecycle/warranty", response_model=Page[schemas.LifecycleRow])
 def warranty_expiring(
     request: Request, session: SessionDep, who: ReadDep, page: PageDep, days: Days = 90,
-    include_expired: bool = False,
+    include_expired: bool = False, answer_format: CsvFormat = None,
 ):  # fmt: skip
     """Assets whose warranty ends within `days` (soonest first)."""
     stmt = assignments.warranty_query(who.site_ids, days=days, include_expired=include_expired)
@@ -89,6 +94,7 @@ def end_of_life(
     page: PageDep,
     days: Days = 180,
     include_past: bool = False,
+    answer_format: CsvFormat = None,
 ):
     """Assets whose model reaches end of life within `days`."""
     stmt = assignments.end_of_life_query(who.site_ids, days=days, include_past=include_past)

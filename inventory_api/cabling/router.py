@@ -13,7 +13,7 @@ from inventory_api.cabling.registry import require_asset
 from inventory_api.deps import ReadDep, SessionDep, WriteDep
 from inventory_api.errors import NotFound
 from inventory_api.etag import set_etag
-from inventory_api.exports import csv_response, wants_csv
+from inventory_api.exports import CsvFormat, csv_response, wants_csv
 from inventory_api.history.schemas import ChangeEventPage, ChangeEventRead
 from inventory_api.history.service import list_changes
 from inventory_api.idempotency import IdempotentRoute
@@ -38,7 +38,7 @@ def create_jack(body: schemas.JackCreate, response: Response, session: SessionDe
 @router.get("/jacks", response_model=Page[schemas.JackRead])
 def list_jacks(
     request: Request, session: SessionDep, who: ReadDep, page: PageDep, site_id: uuid.UUID | None = None,
-    room_id: uuid.UUID | None = None, jack_type: str | None = None, label: str | None = None,
+    room_id: uuid.UUID | None = None, jack_type: str | None = None, label: str | None = None, answer_format: CsvFormat = None,
 ):  # fmt: skip
     stmt = cabling.jacks_query(
         who.site_ids, site_id=site_id, room_id=room_id, jack_type=jack_type, label=label
@@ -93,7 +93,7 @@ def create_panel(body: schemas.PanelCreate, session: SessionDep, who: WriteDep) 
 @router.get("/patch-panels", response_model=Page[schemas.PanelRead])
 def list_panels(
     request: Request, session: SessionDep, who: ReadDep, page: PageDep, site_id: uuid.UUID | None = None,
-    location_id: uuid.UUID | None = None, name: str | None = None,
+    location_id: uuid.UUID | None = None, name: str | None = None, answer_format: CsvFormat = None,
 ):  # fmt: skip
     stmt = cabling.panels_query(who.site_ids, site_id=site_id, location_id=location_id, name=name)
     if wants_csv(request):
@@ -122,7 +122,7 @@ def create_switch_port(body: schemas.SwitchPortCreate, session: SessionDep, who:
 def list_switch_ports(
     request: Request, session: SessionDep, who: ReadDep, page: PageDep, site_id: uuid.UUID | None = None,
     switch_id: uuid.UUID | None = None, name: str | None = None, vlan: int | None = None,
-    voice_vlan: int | None = None, oper_state: str | None = None, admin_state: str | None = None,
+    voice_vlan: int | None = None, oper_state: str | None = None, admin_state: str | None = None, answer_format: CsvFormat = None,
 ):  # fmt: skip
     stmt = cabling.switch_ports_query(who.site_ids, site_id=site_id, switch_id=switch_id, name=name, vlan=vlan,
                                       voice_vlan=voice_vlan, oper_state=oper_state, admin_state=admin_state)  # fmt: skip

@@ -12,7 +12,7 @@ from inventory_api.catalog import service as catalog
 from inventory_api.catalog.models import Manufacturer, Model
 from inventory_api.deps import AdminDep, ReadDep, SessionDep, WriteDep
 from inventory_api.etag import check_if_match, set_etag
-from inventory_api.exports import csv_response, wants_csv
+from inventory_api.exports import CsvFormat, csv_response, wants_csv
 from inventory_api.idempotency import IdempotentRoute
 from inventory_api.pagination import Page, PageDep, paginate
 from inventory_api.routing import ERROR_RESPONSES
@@ -32,7 +32,12 @@ def _read(
 
 @router.get("/manufacturers", response_model=Page[schemas.ManufacturerRow])
 def list_manufacturers(
-    request: Request, session: SessionDep, _: ReadDep, page: PageDep, q: str | None = None
+    request: Request,
+    session: SessionDep,
+    _: ReadDep,
+    page: PageDep,
+    q: str | None = None,
+    answer_format: CsvFormat = None,
 ) -> Any:
     """Manufacturers; `q` is a prefix of the normalised name."""
     stmt = catalog.manufacturers_query(q=q)
@@ -98,6 +103,7 @@ def list_models(
     manufacturer_id: uuid.UUID | None = None,
     kind: str | None = None,
     name: str | None = None,
+    answer_format: CsvFormat = None,
 ) -> Any:
     """Models; `name` is a case-insensitive prefix."""
     stmt = catalog.models_query(manufacturer_id=manufacturer_id, kind=kind, name=name)

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query, Request
 from inventory_api.assets.models import Asset
 from inventory_api.assets.service import require_asset
 from inventory_api.deps import ReadDep, SessionDep, SettingsDep, WriteDep
-from inventory_api.exports import csv_response, wants_csv
+from inventory_api.exports import CsvFormat, csv_response, wants_csv
 from inventory_api.idempotency import IdempotentRoute
 from inventory_api.inventory import views
 from inventory_api.inventory.schemas import InventoryRead, StaleAssetRead, StaleFlagged
@@ -37,6 +37,7 @@ def list_stale(
     settings: SettingsDep,
     page: PageDep,
     days: Days = None,
+    answer_format: CsvFormat = None,
 ):
     """Reporting machines not seen for N days, oldest first."""
     stmt = views.stale_assets_query(principal, views.stale_cutoff(days or settings.stale_after_days))

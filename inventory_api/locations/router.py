@@ -12,7 +12,7 @@ from inventory_api.auth.service import Principal
 from inventory_api.deps import ReadDep, SessionDep, WriteDep
 from inventory_api.errors import Forbidden
 from inventory_api.etag import check_if_match, set_etag
-from inventory_api.exports import csv_response, wants_csv
+from inventory_api.exports import CsvFormat, csv_response, wants_csv
 from inventory_api.idempotency import IdempotentRoute
 from inventory_api.locations import schemas
 from inventory_api.locations import service as locations
@@ -59,6 +59,7 @@ def list_locations(
     site_id: uuid.UUID | None = None,
     name: str | None = None,
     roots: bool = False,
+    answer_format: CsvFormat = None,
 ) -> Any:
     """Live locations of your sites; `roots=true` lists the sites, `name` is a prefix."""
     stmt = locations.locations_query(

@@ -6,7 +6,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 
 from inventory_api.deps import ReadDep, SessionDep, WriteDep
-from inventory_api.exports import csv_response, wants_csv
+from inventory_api.exports import CsvFormat, csv_response, wants_csv
 from inventory_api.idempotency import IdempotentRoute
 from inventory_api.numbers import schemas
 from inventory_api.numbers import service as numbers
@@ -26,7 +26,7 @@ def create_pool(body: schemas.PoolCreate, session: SessionDep, who: WriteDep) ->
 @router.get("/number-pools", response_model=Page[schemas.PoolRead])
 def list_pools(
     request: Request, session: SessionDep, who: ReadDep, page: PageDep, site_id: uuid.UUID | None = None,
-    kind: str | None = None, dial_plan: str | None = None,
+    kind: str | None = None, dial_plan: str | None = None, answer_format: CsvFormat = None,
 ):  # fmt: skip
     stmt = numbers.pools_query(who.site_ids, site_id=site_id, kind=kind, dial_plan=dial_plan)
     if wants_csv(request):
@@ -57,6 +57,7 @@ def list_taken(
     who: ReadDep,
     page: PageDep,
     state: str | None = None,
+    answer_format: CsvFormat = None,
 ):
     """The pool's numbers that are not free: reserved, allocated, assigned or quarantined."""
     stmt = numbers.records_query(numbers.require_pool(session, pool_id, who.site_ids), state)

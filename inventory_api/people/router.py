@@ -9,7 +9,7 @@ from fastapi import APIRouter, Header, Request, Response
 
 from inventory_api.deps import ReadDep, SessionDep, WriteDep
 from inventory_api.etag import check_if_match, set_etag
-from inventory_api.exports import csv_response, wants_csv
+from inventory_api.exports import CsvFormat, csv_response, wants_csv
 from inventory_api.idempotency import IdempotentRoute
 from inventory_api.pagination import Page, PageDep, paginate
 from inventory_api.people import schemas
@@ -41,6 +41,7 @@ def list_people(
     employee_id: str | None = None,
     email: str | None = None,
     active: bool | None = None,
+    answer_format: CsvFormat = None,
 ) -> Any:
     """Live people of your sites; `q` is a prefix of the name or e-mail (case-insensitive)."""
     stmt = people.people_query(

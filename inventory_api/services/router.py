@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from inventory_api.cabling.registry import require_location
 from inventory_api.deps import ReadDep, SessionDep, SettingsDep, WriteDep
 from inventory_api.etag import check_if_match
-from inventory_api.exports import csv_response, safe_cell, wants_csv
+from inventory_api.exports import CsvFormat, csv_response, safe_cell, wants_csv
 from inventory_api.history.schemas import ChangeEventPage, ChangeEventRead
 from inventory_api.history.service import list_changes
 from inventory_api.idempotency import IdempotentRoute
@@ -52,7 +52,7 @@ def list_services(
     request: Request, session: SessionDep, who: ReadDep, page: PageDep, site_id: uuid.UUID | None = None,
     person_id: uuid.UUID | None = None, type: str | None = None, status: str | None = None,
     number: str | None = None, cost_centre: str | None = None, asset_id: uuid.UUID | None = None,
-    emergency_location_stale: bool | None = None,
+    emergency_location_stale: bool | None = None, answer_format: CsvFormat = None,
 ):  # fmt: skip
     stmt = services.services_query(
         who.site_ids, site_id=site_id, person_id=person_id, type=type, status=status, number=number,
@@ -116,7 +116,7 @@ def confirm_emergency_location(
 def list_emergency_locations(
     request: Request, session: SessionDep, who: ReadDep,
     state: Annotated[Literal["ok", "missing", "stale", "problem"] | None,
-                     Query(description="`problem` = missing or stale")] = None,
+                     Query(description="`problem` = missing or stale")] = None, answer_format: CsvFormat = None,
 ):  # fmt: skip
     """Every live extension and DID with its dispatchable location; CSV (`?format=csv`) for the 911 database."""
     if wants_csv(request):

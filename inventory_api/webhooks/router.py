@@ -10,7 +10,7 @@ from inventory_api.db import utcnow
 from inventory_api.deps import EverySiteAdminDep, SessionDep, SettingsDep
 from inventory_api.errors import NotFound
 from inventory_api.etag import check_if_match
-from inventory_api.exports import csv_response, wants_csv
+from inventory_api.exports import CsvFormat, csv_response, wants_csv
 from inventory_api.idempotency import IdempotentRoute
 from inventory_api.pagination import Page, PageDep, paginate
 from inventory_api.routing import ERROR_RESPONSES
@@ -62,7 +62,7 @@ def update_subscription(
 @router.get("/deliveries", response_model=Page[schemas.DeliveryRead])
 def list_deliveries(
     request: Request, session: SessionDep, _: EverySiteAdminDep, page: PageDep, subscription_id: uuid.UUID | None = None,
-    status: str | None = None, event_type: str | None = None,
+    status: str | None = None, event_type: str | None = None, answer_format: CsvFormat = None,
 ) -> Any:  # fmt: skip
     """Deliveries with their status, attempts and last error; newest first by default."""
     stmt = service.deliveries_statement(subscription_id, status, event_type)

@@ -9,7 +9,7 @@ from inventory_api.db import utcnow
 from inventory_api.deps import ReadDep, SessionDep, SettingsDep, WriteDep
 from inventory_api.errors import NotFound
 from inventory_api.etag import check_if_match, set_etag
-from inventory_api.exports import csv_response, wants_csv
+from inventory_api.exports import CsvFormat, csv_response, wants_csv
 from inventory_api.idempotency import IdempotentRoute
 from inventory_api.pagination import Page, PageDep, paginate
 from inventory_api.routing import ERROR_RESPONSES
@@ -44,7 +44,7 @@ def list_work_orders(
     priority: schemas.Priority | None = None, assignee_id: uuid.UUID | None = None,
     campaign_id: uuid.UUID | None = None, external_system: str | None = None,
     changed_after: Annotated[int | None, Query(ge=0, description="only orders changed after this change_seq; "
-                                                  "sorted by change_seq")] = None,
+                                                  "sorted by change_seq")] = None, answer_format: CsvFormat = None,
 ) -> Any:  # fmt: skip
     """Work orders of the caller's sites; `changed_after=P` reads the changes since position P."""
     stmt = service.list_statement(

@@ -37,11 +37,21 @@ def test_bad_values_answer_422_naming_the_parameter(client, admin):
         assert field in body["detail"]
 
 
-def test_filters_are_parsed_and_unknown_parameters_ignored(client, admin, site_id):
+def test_filters_are_parsed_and_unknown_parameters_refused(client, admin, site_id):
     laptop = post_asset(client, admin, site_id, serial="QS-1", hostname="qs-laptop")
     post_asset(client, admin, site_id, kind="desktop", serial="QS-2")
-    found = client.get("/api/v1/assets?kind=laptop&unassigned=true&limit=10&whatever=1", headers=admin).json()
+    found = client.get("/api/v1/assets?kind=laptop&unassigned=true&limit=10", headers=admin).json()
     assert [a["id"] for a in found["items"]] == [laptop["id"]]
+    # A filter the route does not know would be ignored and everything returned: it is refused, by name.
+    for unknown in ("whatever=1", "encrypted_disk=false", "requester_id=x"):
+        answer = client.get(f"/api/v1/assets?kind=laptop&{unknown}", headers=admin)
+        name = unknown.split("=")[0]
+        assert answer.status_code == 422 and answer.json()["errors"][0]["field"] == f"query.{name}", (
+            answer.text
+        )
+    assert client.get("/api/v1/assets?format=csv", headers=admin).status_code == 200
+    orders = client.get(f"/api/v1/work-orders?assignee_idx={laptop['id']}", headers=admin)
+    assert orders.status_code == 422 and "unknown query parameter" in orders.json()["detail"]
     assert client.get("/api/v1/assets?kind=laptop&unassigned=false", headers=admin).json()["items"] == []
     by_name = client.get("/api/v1/assets?hostname=QS-LAPTOP.corp.example&count=true", headers=admin).json()
     assert ([a["id"] for a in by_name["items"]], by_name["total"]) == ([laptop["id"]], 1)
