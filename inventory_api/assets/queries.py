@@ -5,12 +5,12 @@ from __future__ import annotations
 import ipaddress
 import uuid
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime, time
 from functools import cache, lru_cache
 from typing import Annotated, Any
 
 from pydantic import Field
-from sqlalchemy import CompoundSelect, Select, bindparam, exists, false, select, union
+from sqlalchemy import CompoundSelect, Select, and_, bindparam, exists, false, func, select, union
 from sqlalchemy.orm import Session
 
 from inventory_api.assets import custom_fields
@@ -60,9 +60,16 @@ class AssetFilters:
     asset_tag: str | None = None
     supplier: str | None = None
     warranty_end_before: date | None = None
-    last_seen_before: UtcDateTime | None = None
+    last_seen_before: Annotated[
+        UtcDateTime | date | None, _doc("a date (midnight UTC) or an RFC 3339 time; not seen since then")
+    ] = None
     flagged: Annotated[bool | None, _doc("has an open flag")] = None
     unassigned: Annotated[bool | None, _doc("true: no assigned person; false: assigned to someone")] = None
+    encrypted: Annotated[
+        bool | None, _doc("false: some volume is not encrypted; true: every reported volume is encrypted")
+    ] = None
+    memory_below_bytes: Annotated[int | None, Field(gt=0, lt=2**63), _doc("less memory than this")] = None
+    os_name: Annotated[str | None, _doc("the operating system's name contains this, any case")] = None
 
 
 #: The bound parameters of the search box: one per form of `q` (`search_values`).
@@ -146,6 +153,13 @@ def filter_binds(filters: AssetFilters) -> dict[str, Any]:
     binds = {
         name: getattr(f, name) for name in (*EQUAL_FILTERS, *BELOW_FILTERS) if getattr(f, name) is not None
     }
+    seen = binds.get("last_seen_before")
+    if isinstance(seen, date) and not isinstance(seen, datetime):
+        binds["last_seen_before"] = datetime.combine(seen, time(0), tzinfo=UTC)
+    if f.memory_below_bytes is not None:
+        binds["memory_below_bytes"] = f.memory_below_bytes
+    if f.os_name:
+        binds["os_name"] = f"%{f.os_name.strip().lower()}%"
     if f.hostname:
         binds["hostname_key"] = normalise_hostname(f.hostname)
     if f.serial:
@@ -164,7 +178,8 @@ def assets_query(
     if sites:
         binds["site_ids"] = list(sites)
     scope = "all" if sites is None else "sites" if sites else "none"
-    shape = (session.get_bind().dialect.name, frozenset(binds), scope, filters.flagged, filters.unassigned)
+    shape = (session.get_bind().dialect.name, frozenset(binds), scope, filters.flagged, filters.unassigned,
+             filters.encrypted)  # fmt: skip
     stmt = _asset_statement(*shape)
     custom = custom_fields.filter_conditions(session, extra or {}, filters.kind)
     if custom:  # values inline: no shared statement
@@ -174,8 +189,9 @@ def assets_query(
 
 @lru_cache(maxsize=512)
 def _asset_statement(
-    dialect: str, names: frozenset[str], scope: str, flagged: bool | None, unassigned: bool | None
-) -> Select[Any]:
+    dialect: str, names: frozenset[str], scope: str, flagged: bool | None, unassigned: bool | None,
+    encrypted: bool | None,
+) -> Select[Any]:  # fmt: skip
     stmt = select(Asset).where(Asset.deleted_at.is_(None))
     if scope == "none":
         return stmt.where(false())
@@ -194,4 +210,17 @@ def _asset_statement(
     if flagged is not None:
         open_flag = exists().where(AssetFlag.asset_id == Asset.id, AssetFlag.resolved_at.is_(None))
         stmt = stmt.where(open_flag if flagged else ~open_flag)
+    from inventory_api.inventory.models import SystemFacts, Volume  # inventory builds on assets
+
+    if "memory_below_bytes" in names or "os_name" in names:
+        facts = [SystemFacts.asset_id == Asset.id]
+        if "memory_below_bytes" in names:
+            facts.append(SystemFacts.memory_total_bytes < bindparam("memory_below_bytes"))
+        if "os_name" in names:
+            facts.append(func.lower(SystemFacts.os_name).like(bindparam("os_name")))
+        stmt = stmt.where(exists().where(*facts))
+    if encrypted is not None:
+        plain = exists().where(Volume.asset_id == Asset.id, Volume.encrypted.is_(False))
+        any_volume = exists().where(Volume.asset_id == Asset.id)
+        stmt = stmt.where(plain if not encrypted else and_(any_volume, ~plain))
     return stmt
