@@ -19,7 +19,7 @@ from inventory_api.assets.models import Asset, AssetFlag, AssetIdentifier
 from inventory_api.assets.schemas import AssetKind, AssetStatus
 from inventory_api.auth.service import Principal
 from inventory_api.people import service as people
-from inventory_api.schemas import UtcDateTime
+from inventory_api.schemas import DateOnly, UtcDateTime
 
 #: Columns a list may be sorted by.
 SORT_COLUMNS: dict[str, Any] = {
@@ -61,7 +61,7 @@ class AssetFilters:
     supplier: str | None = None
     warranty_end_before: date | None = None
     last_seen_before: Annotated[
-        UtcDateTime | date | None, _doc("a date (midnight UTC) or an RFC 3339 time; not seen since then")
+        UtcDateTime | DateOnly | None, _doc("a date (midnight UTC) or an RFC 3339 time; not seen since then")
     ] = None
     flagged: Annotated[bool | None, _doc("has an open flag")] = None
     unassigned: Annotated[bool | None, _doc("true: no assigned person; false: assigned to someone")] = None
