@@ -1,6 +1,6 @@
 """Shared API schema pieces: the base model, UTC datetimes, pages."""
 
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, PlainSerializer
@@ -17,16 +17,15 @@ def _rfc3339(value: datetime) -> str:
 
 
 #: An aware datetime in, RFC 3339 UTC with `Z` out.
-def _date_only(value: object) -> object:
-    if isinstance(value, str) and len(value.strip()) != 10:
-        raise ValueError("a date is YYYY-MM-DD; a time needs its UTC offset")
-    return value
-
-
-#: A calendar day, and only that: a time without its offset is refused rather than read as a day.
-DateOnly = Annotated[date, BeforeValidator(_date_only)]
-
 UtcDateTime = Annotated[datetime, AfterValidator(_require_aware), PlainSerializer(_rfc3339, return_type=str)]
+
+
+def _midnight(value: object) -> object:
+    return f"{value.strip()}T00:00:00Z" if isinstance(value, str) and len(value.strip()) == 10 else value
+
+
+#: A time with its UTC offset, or a day (YYYY-MM-DD) meaning its midnight UTC.
+DayOrTime = Annotated[UtcDateTime, BeforeValidator(_midnight)]
 
 
 class ApiModel(BaseModel):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import ipaddress
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time
+from datetime import date
 from functools import cache, lru_cache
 from typing import Annotated, Any
 
@@ -19,7 +19,7 @@ from inventory_api.assets.models import Asset, AssetFlag, AssetIdentifier
 from inventory_api.assets.schemas import AssetKind, AssetStatus
 from inventory_api.auth.service import Principal
 from inventory_api.people import service as people
-from inventory_api.schemas import DateOnly, UtcDateTime
+from inventory_api.schemas import DayOrTime
 
 #: Columns a list may be sorted by.
 SORT_COLUMNS: dict[str, Any] = {
@@ -61,7 +61,7 @@ class AssetFilters:
     supplier: str | None = None
     warranty_end_before: date | None = None
     last_seen_before: Annotated[
-        UtcDateTime | DateOnly | None, _doc("a date (midnight UTC) or an RFC 3339 time; not seen since then")
+        DayOrTime | None, _doc("a date (midnight UTC) or an RFC 3339 time; not seen since then")
     ] = None
     flagged: Annotated[bool | None, _doc("has an open flag")] = None
     unassigned: Annotated[bool | None, _doc("true: no assigned person; false: assigned to someone")] = None
@@ -153,9 +153,6 @@ def filter_binds(filters: AssetFilters) -> dict[str, Any]:
     binds = {
         name: getattr(f, name) for name in (*EQUAL_FILTERS, *BELOW_FILTERS) if getattr(f, name) is not None
     }
-    seen = binds.get("last_seen_before")
-    if isinstance(seen, date) and not isinstance(seen, datetime):
-        binds["last_seen_before"] = datetime.combine(seen, time(0), tzinfo=UTC)
     if f.memory_below_bytes is not None:
         binds["memory_below_bytes"] = f.memory_below_bytes
     if f.os_name:
