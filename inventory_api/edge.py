@@ -63,7 +63,7 @@ class Edge:
             length = dict(scope["headers"]).get(b"content-length")
             if length is not None and (not length.isdigit() or int(length) > self.max_body):
                 return await _refuse(
-                    send, 413, "too_large", f"the request body is over {self.max_body} bytes"
+                    send, 413, "payload_too_large", f"the request body is over {self.max_body} bytes"
                 )
             receive = self._counting(receive)
         policy = PAGE_POLICY.encode() if not path.startswith(DOC_PATHS) else None
@@ -82,7 +82,7 @@ class Edge:
         except TooLarge as exc:
             if started:
                 raise
-            await _refuse(send, 413, "too_large", exc.detail)
+            await _refuse(send, 413, "payload_too_large", exc.detail)
 
     def _counting(self, receive: Any) -> Any:
         seen = 0

@@ -43,6 +43,10 @@ class Forbidden(AppError):
     status, code = 403, "forbidden"
 
 
+class UnsupportedMediaType(AppError):
+    status, code = 415, "unsupported_media_type"
+
+
 class NotFound(AppError):
     status, code = 404, "not_found"
 
@@ -60,10 +64,6 @@ class PreconditionFailed(AppError):
 
 class PayloadTooLarge(AppError):
     status, code = 413, "payload_too_large"
-
-
-class UnsupportedMediaType(AppError):
-    status, code = 415, "unsupported_media_type"
 
 
 class Unprocessable(AppError):
@@ -89,7 +89,10 @@ ERROR_CODES = {
     "not_found": "no such record, or it belongs to a site you cannot see",
     "conflict": "uniqueness or state conflict; `detail` says which",
     "precondition_failed": "If-Match does not match the current ETag",
-    "validation_error": "a field is wrong; `errors` lists each with its location",
+    "validation_error": "a field or query parameter is wrong or unknown; `errors` lists each with its location",
+    "malformed_json": "the body is not JSON; `detail` says where (line, column) and why",
+    "invalid_value": "a value the database cannot store (an integer beyond 64 bits, a NUL byte in text)",
+    "cross_origin": "a form posted from another site's page",
     "payload_too_large": "body over the configured limit (compressed or decompressed)",
     "unsupported_media_type": "wrong Content-Type or Content-Encoding",
     "rate_limited": "too many requests; retry after `Retry-After` seconds",
@@ -107,6 +110,13 @@ def _location(loc: tuple[Any, ...]) -> str:
     return ".".join(str(part) for part in loc if part != "body") or "body"
 
 
+def _where(body: bytes, position: int) -> str:
+    """A position in a body as a person reads it: "line 2, column 10"."""
+    before = body[:position]
+    line, column = before.count(b"\n") + 1, position - before.rfind(b"\n")
+    return f"line {line}, column {column}"
+
+
 def install_error_handlers(app: FastAPI) -> None:
     """Map domain errors, validation errors and database conflicts to JSON answers."""
 
@@ -115,7 +125,14 @@ def install_error_handlers(app: FastAPI) -> None:
         return JSONResponse(error_body(exc.code, exc.detail, **exc.extra), exc.status, headers=exc.headers)
 
     @app.exception_handler(RequestValidationError)
-    async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:
+    async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
+        broken = next((err for err in exc.errors() if err["type"] == "json_invalid"), None)
+        if broken is not None:
+            reason = str((broken.get("ctx") or {}).get("error", "not JSON"))
+            position = broken["loc"][-1] if isinstance(broken["loc"][-1], int) else 0
+            where = _where(await request.body(), position)
+            detail = f"the body is not valid JSON: {where}: {reason[:1].lower()}{reason[1:]}"
+            return JSONResponse(error_body("malformed_json", detail), 400)
         errors = [
             {"field": _location(tuple(err["loc"])), "message": err["msg"], "type": err["type"]}
             for err in exc.errors()
@@ -150,9 +167,12 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
-        code = {404: "not_found", 405: "method_not_allowed", 401: "unauthorized", 413: "too_large"}.get(
-            exc.status_code, "error"
-        )
+        code = {
+            404: "not_found",
+            405: "method_not_allowed",
+            401: "unauthorized",
+            413: "payload_too_large",
+        }.get(exc.status_code, "error")
         return JSONResponse(error_body(code, exc.detail), exc.status_code, headers=exc.headers)
 
     @app.exception_handler(Exception)

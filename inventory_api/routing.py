@@ -5,14 +5,14 @@ from functools import partial
 from typing import Any, TypeVar
 
 import anyio
-from fastapi import Request, Response
+from fastapi import Request, Response, params
 from fastapi.dependencies.models import Dependant
 from fastapi.exceptions import RequestValidationError
 from fastapi.routing import APIRoute
 from pydantic import TypeAdapter
 from sqlalchemy.orm import Session
 
-from inventory_api.errors import ERROR_CODES
+from inventory_api.errors import ERROR_CODES, UnsupportedMediaType
 from inventory_api.query_models import documented_parameters
 
 T = TypeVar("T")
@@ -43,6 +43,10 @@ class TransactionalRoute(APIRoute):
             extra = self.openapi_extra or {}
             self.openapi_extra = {**extra, "parameters": [*extra.get("parameters", ()), *parameters]}
         self.query_names = frozenset(declared_query_names(self.dependant)) | {p["name"] for p in parameters}
+        #: A JSON body route: another media type is refused (415) rather than misread.
+        self.takes_json = self.body_field is not None and not isinstance(
+            self.body_field.field_info, params.Form
+        )
 
     def get_route_handler(self) -> Callable[[Request], Awaitable[Response]]:
         handler = super().get_route_handler()
@@ -59,6 +63,10 @@ class TransactionalRoute(APIRoute):
                     {"type": "unknown_parameter", "loc": ("query", name), "input": request.query_params[name],
                      "msg": f"unknown query parameter; this route takes: {known}"} for name in unknown
                 ])  # fmt: skip
+            if self.takes_json and not _is_json(request.headers.get("content-type")):
+                raise UnsupportedMediaType(
+                    f"send the body as application/json, not {request.headers.get('content-type')}"
+                )
             response = await handler(request)
             session = getattr(request.state, "session", None)
             if session is not None:
@@ -68,6 +76,11 @@ class TransactionalRoute(APIRoute):
             return response
 
         return run
+
+
+def _is_json(content_type: str | None) -> bool:
+    media = (content_type or "application/json").split(";", 1)[0].strip().lower()
+    return media == "application/json" or media.endswith("+json")
 
 
 def declared_query_names(dependant: Dependant) -> Iterator[str]:

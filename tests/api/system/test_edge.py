@@ -12,7 +12,7 @@ BIG = 2 * 1024 * 1024
 def test_every_json_body_is_capped_before_it_is_parsed(client):
     for path in ("/api/v1/auth/login", "/api/v1/collectors/enroll", "/api/v1/locations", "/login"):
         declared = client.post(path, content=b"x" * BIG, headers={"Content-Type": "application/json"})
-        assert declared.status_code == 413 and declared.json()["code"] == "too_large", path
+        assert declared.status_code == 413 and declared.json()["code"] == "payload_too_large", path
 
         def chunks():
             for _ in range(BIG // 65536):
