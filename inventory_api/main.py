@@ -76,6 +76,25 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         stop.set()
 
 
+def install_api_reference(app: FastAPI) -> None:
+    """`/docs`: Swagger UI served from the installed `swagger-ui-bundle` package, so it works without internet
+    (FastAPI's default page loads it from a CDN)."""
+    import swagger_ui_bundle
+    from fastapi.openapi.docs import get_swagger_ui_html
+    from fastapi.responses import HTMLResponse
+    from fastapi.staticfiles import StaticFiles
+
+    app.mount("/docs-assets", StaticFiles(directory=swagger_ui_bundle.swagger_ui_path), name="docs-assets")
+
+    @app.get("/docs", include_in_schema=False)
+    async def api_reference() -> HTMLResponse:
+        return get_swagger_ui_html(
+            openapi_url=app.openapi_url or "/openapi.json", title=f"{app.title} — API reference",
+            swagger_js_url="/docs-assets/swagger-ui-bundle.js", swagger_css_url="/docs-assets/swagger-ui.css",
+            swagger_favicon_url="/docs-assets/favicon-32x32.png",
+        )  # fmt: skip
+
+
 def create_app(settings: Settings | None = None, db: Database | None = None) -> FastAPI:
     """The service: routers of every domain, error handlers, request ids and metrics."""
     settings = settings or get_settings()
@@ -85,7 +104,10 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
         title="endpoint-inventory",
         version="0.1.0",
         description="Inventory of workstations, voice and data equipment, user services and work orders.",
+        docs_url=None,
+        redoc_url=None,
     )
+    install_api_reference(app)
     app.state.settings = settings
     app.state.db = db or Database(settings.database_url, pool_size=settings.database_pool_size)
     app.state.metrics = Metrics()

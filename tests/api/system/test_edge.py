@@ -53,3 +53,16 @@ def test_pages_and_answers_carry_security_headers(client):
     assert "frame-ancestors 'none'" in page.headers["content-security-policy"]
     assert client.get("/healthz").headers["x-content-type-options"] == "nosniff"
     assert "content-security-policy" not in client.get("/docs").headers  # Swagger UI brings its own script
+
+
+def test_the_api_reference_works_without_internet(client):
+    import re
+
+    page = client.get("/docs")
+    assert page.status_code == 200
+    urls = re.findall(r"""(?:src|href)=["']([^"']+)["']|url: ['"]([^'"]+)['"]""", page.text)
+    urls = [a or b for a, b in urls]
+    assert urls and all(u.startswith("/") for u in urls), urls  # nothing from a CDN
+    for url in urls:
+        assert client.get(url).status_code == 200, url
+    assert "SwaggerUIBundle" in client.get("/docs-assets/swagger-ui-bundle.js").text
