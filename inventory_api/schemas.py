@@ -1,9 +1,9 @@
 """Shared API schema pieces: the base model, UTC datetimes, pages."""
 
 from datetime import UTC, datetime
-from typing import Annotated
+from typing import Annotated, Any, ClassVar
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, PlainSerializer
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, PlainSerializer, model_validator
 
 
 def _require_aware(value: datetime) -> datetime:
@@ -38,3 +38,14 @@ class InputModel(BaseModel):
     """Base of request bodies: an unknown field is a mistake the client should hear about."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    #: Fields a change may leave out but not clear: the record always holds a value (null answered 422, not 500).
+    not_null: ClassVar[tuple[str, ...]] = ()
+
+    @model_validator(mode="before")
+    @classmethod
+    def _refuse_cleared(cls, data: Any) -> Any:
+        if isinstance(data, dict):
+            cleared = [name for name in cls.not_null if name in data and data[name] is None]
+            if cleared:
+                raise ValueError(f"{', '.join(cleared)} may be left out, but not set to null")
+        return data

@@ -31,6 +31,7 @@ class UserCreate(InputModel):
 
 
 class UserUpdate(InputModel):
+    not_null = ("role", "is_active", "all_sites")
     role: Role | None = None
     full_name: str | None = Field(None, max_length=200)
     email: str | None = Field(None, max_length=254)

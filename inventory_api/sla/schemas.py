@@ -21,6 +21,7 @@ class CalendarCreate(InputModel):
 
 
 class CalendarUpdate(InputModel):
+    not_null = ("name", "time_zone", "hours", "holidays")
     name: str | None = Field(None, min_length=1, max_length=100)
     time_zone: str | None = None
     hours: dict[Weekday, list[tuple[str, str]]] | None = None
@@ -46,6 +47,7 @@ class PolicyCreate(InputModel):
 
 
 class PolicyUpdate(InputModel):
+    not_null = ("name", "response_minutes", "resolution_minutes")
     name: str | None = Field(None, min_length=1, max_length=100)
     response_minutes: int | None = Field(None, gt=0)
     resolution_minutes: int | None = Field(None, gt=0)
