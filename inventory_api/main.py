@@ -47,6 +47,7 @@ ROUTERS = (
     "inventory_api.services.people_router",
     "inventory_api.assignments.router",
     "inventory_api.imports.router",
+    "inventory_api.search.router",
 )
 
 #: Routers whose routes are tried first. FastAPI tries a request against every route in order (~1 µs each, ~0.2 ms

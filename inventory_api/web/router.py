@@ -12,7 +12,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from jinja2 import Environment, FileSystemLoader, select_autoescape
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from inventory_api.assets import flags as asset_flags
 from inventory_api.assets import service as assets
@@ -22,13 +22,13 @@ from inventory_api.auth import service as auth
 from inventory_api.auth.service import Principal
 from inventory_api.auth.signin import set_session_cookie, sign_in
 from inventory_api.cabling import paths
-from inventory_api.cabling.models import Jack
 from inventory_api.deps import SESSION_COOKIE, DbDep, SessionDep, SettingsDep
 from inventory_api.errors import AppError, Unauthorized
 from inventory_api.history.service import Actor, recent_changes, set_actor
 from inventory_api.locations import service as locations
 from inventory_api.people import service as people
 from inventory_api.routing import TransactionalRoute
+from inventory_api.search import service as finder
 from inventory_api.services.models import Service
 
 router = APIRouter(include_in_schema=False, route_class=TransactionalRoute)
@@ -102,43 +102,15 @@ def logout(request: Request, session: SessionDep) -> Response:
     return response
 
 
-def find_by_number_or_jack(session: Any, principal: Principal, q: str) -> tuple[list[Any], list[Any]]:
-    """Live services with this number (extension, DID …) and jacks whose label starts with `q`, in the caller's
-    sites."""
-    services = select(Service).where(Service.number == q, Service.deleted_at.is_(None))
-    jacks = select(Jack).where(func.lower(Jack.label).startswith(q.lower()), Jack.deleted_at.is_(None))
-    if principal.site_ids is not None:
-        services = services.where(Service.site_id.in_(principal.site_ids))
-        jacks = jacks.where(Jack.site_id.in_(principal.site_ids))
-    return list(session.scalars(services.limit(RESULTS))), list(
-        session.scalars(jacks.order_by(Jack.label).limit(20))
-    )
-
-
 @router.get("/")
 def search(request: Request, session: SessionDep, q: str | None = None) -> HTMLResponse:
     """One box: tag, serial, hostname, MAC, IP, a person's name or e-mail, a phone number, a jack label."""
     principal = web_principal(request, session)
-    found: list[Asset] = []
-    found_people: list[Any] = []
-    services: list[Any] = []
-    jack_paths: list[tuple[Any, list[str]]] = []
     q = (q or "").strip()
-    if q:
-        stmt = assets_query(session, principal, AssetFilters(q=q)).bound()
-        found = list(session.scalars(stmt.order_by(Asset.hostname_key, Asset.id).limit(RESULTS)))
-        found_people = list(session.scalars(people.people_query(session, principal, q=q).limit(RESULTS)))
-        services, jacks = find_by_number_or_jack(session, principal, q)
-        known = {p.id for p in found_people}
-        for service in services:
-            holder = people.get_person(session, service.person_id) if service.person_id else None
-            if holder is not None and holder.id not in known:
-                found_people.append(holder)
-                known.add(holder.id)
-        jack_paths = [(jack, [p["summary"] for p in paths.paths_for_jack(session, jack)]) for jack in jacks]
+    found = finder.search(session, principal, q)
     return page(
-        "search.html", principal=principal, q=q, assets=found, people=found_people, services=services,
-        jacks=jack_paths,
+        "search.html", principal=principal, q=q, assets=found.assets, people=found.people, services=found.services,
+        jacks=found.jacks, rooms=found.rooms,
     )  # fmt: skip
 
 
