@@ -52,23 +52,22 @@ def switch_port_of_jack(session: Session, jack: Jack) -> SwitchPort | None:
 def find_neighbour(
     session: Session, chassis_id: str, system_name: str | None, site_id: uuid.UUID
 ) -> Asset | None:
-    """The switch or phone an LLDP chassis id (usually a MAC) or system name names."""
+    """The switch or phone of the reporting asset's site that an LLDP chassis id (usually a MAC) or system name
+    names: a device is plugged into its own site's network, and a name or MAC another site also has must not
+    cable it there."""
     kinds = SWITCH_KINDS + PASS_THROUGH_KINDS
     mac = normalise_mac(chassis_id)
+    here = (Asset.site_id == site_id, Asset.kind.in_(kinds), Asset.deleted_at.is_(None))
     by_identifier = (
         select(Asset)
         .join(AssetIdentifier, AssetIdentifier.asset_id == Asset.id)
-        .where(
-            AssetIdentifier.value.in_({mac, chassis_id}), Asset.kind.in_(kinds), Asset.deleted_at.is_(None)
-        )
+        .where(AssetIdentifier.value.in_({mac, chassis_id}), *here)
     )
     found = session.scalar(by_identifier)
     if found is not None:
         return found
     names = {n.strip().lower().split(".")[0] for n in (system_name, chassis_id) if n}
-    by_name = select(Asset).where(
-        Asset.hostname_key.in_(names), Asset.kind.in_(kinds), Asset.deleted_at.is_(None)
-    )
+    by_name = select(Asset).where(Asset.hostname_key.in_(names), *here)
     found = session.scalar(by_name)
     if found is not None:
         return found
