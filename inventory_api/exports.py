@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import uuid
 from collections.abc import Iterable, Iterator
 from typing import Annotated, Any, Literal
 
@@ -49,15 +50,64 @@ def safe_cell(value: Any) -> str:
     return text
 
 
-def csv_lines(rows: Iterable[Any], schema: type[BaseModel]) -> Iterator[str]:
-    """Header, then one line per row, produced as they are read."""
+class Names:
+    """Readable names beside the ids of an export: site, location path, maker, model, person, user — each looked up
+    once per export."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self._cache: dict[tuple[str, Any], str | None] = {}
+
+    def of(self, field: str, value: Any) -> str | None:
+        kind = NAMED.get(field)
+        if kind is None or value is None:
+            return None
+        key = (kind, value)
+        if key not in self._cache:
+            self._cache[key] = self._look_up(kind, uuid.UUID(str(value)))
+        return self._cache[key]
+
+    def _look_up(self, kind: str, key: uuid.UUID) -> str | None:
+        from inventory_api.auth.models import User
+        from inventory_api.catalog.models import Manufacturer, Model
+        from inventory_api.locations.models import Location
+        from inventory_api.people.models import Person
+
+        if kind == "place":
+            names, location = [], self.session.get(Location, key)
+            while location is not None and len(names) < 12:
+                names.append(location.name)
+                location = self.session.get(Location, location.parent_id) if location.parent_id else None
+            return " > ".join(reversed(names)) or None
+        model = {"maker": Manufacturer, "model": Model, "person": Person, "user": User}[kind]
+        record = self.session.get(model, key)
+        return None if record is None else getattr(record, "username" if kind == "user" else "name")
+
+
+#: Id fields that get a readable column beside them (named as the field without `_id`), and what they name.
+NAMED = {
+    "site_id": "place", "location_id": "place", "room_id": "place", "manufacturer_id": "maker",
+    "model_id": "model", "assigned_person_id": "person", "person_id": "person", "requester_id": "person",
+    "assignee_id": "user",
+}  # fmt: skip
+
+
+def csv_lines(rows: Iterable[Any], schema: type[BaseModel], names: Names | None = None) -> Iterator[str]:
+    """Header, then one line per row, produced as they are read; beside each id of a site, place, maker, model or
+    person, its readable name (with `names`)."""
     fields = list(schema.model_fields)
+    columns = [c for f in fields for c in ((f, f.removesuffix("_id")) if names and f in NAMED else (f,))]
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(fields)
+    writer.writerow(columns)
     for row in rows:
         data = schema.model_validate(row).model_dump(mode="json")
-        writer.writerow([safe_cell(data.get(f)) for f in fields])
+        line = []
+        for f in fields:
+            line.append(safe_cell(data.get(f)))
+            if names and f in NAMED:
+                line.append(safe_cell(names.of(f, data.get(f))))
+        writer.writerow(line)
         if buffer.tell() > 64 * 1024:
             yield buffer.getvalue()
             buffer.seek(0)
@@ -68,17 +118,17 @@ def csv_lines(rows: Iterable[Any], schema: type[BaseModel]) -> Iterator[str]:
 def csv_response(
     session: Session, stmt: Select[Any], schema: type[BaseModel], filename: str
 ) -> StreamingResponse:
-    """Stream every row of `stmt` as CSV, reading from the database in batches."""
+    """Stream every row of `stmt` as CSV, with readable names beside the ids, reading in batches."""
     bind = session.get_bind()
 
-    def rows() -> Iterator[Any]:
+    def lines() -> Iterator[str]:
         # Its own session: the request's one commits before the body streams, which on PostgreSQL would close
         # the server-side cursor that `yield_per` reads from.
         with Session(bind) as own:
-            yield from own.scalars(stmt.execution_options(yield_per=1000))
+            yield from csv_lines(own.scalars(stmt.execution_options(yield_per=1000)), schema, Names(own))
 
     return StreamingResponse(
-        csv_lines(rows(), schema),
+        lines(),
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="{filename}.csv"'},
     )

@@ -1,4 +1,4 @@
-"""`q` in the API finds what the search box finds: numbers in any spelling, jack labels, rooms — within sites."""
+"""`q` in the API finds what the search box finds (numbers in any spelling, jacks, rooms); CSV exports name things."""
 
 import uuid
 
@@ -45,3 +45,18 @@ def test_numbers_jacks_and_rooms_are_found_as_the_search_box_finds_them(client, 
             "rooms": [],
         }
     assert client.get(f"{API}/search?q=x&scope=all", headers=admin).status_code == 422
+
+
+def test_csv_exports_carry_readable_names_beside_the_ids(client, admin, db):
+    import csv
+    import io
+
+    desk = build_desk(client, admin, db)
+    text = client.get(f"{API}/assets?format=csv", headers=admin).text
+    rows = {r["name"]: r for r in csv.DictReader(io.StringIO(text))}
+    monitor = rows["mon-pat"]
+    assert monitor["site_id"] == str(desk.world.site.id) and monitor["site"] == desk.world.site.name
+    assert monitor["location"] == "HQ > Main > 3 > 3-114"
+    assert monitor["assigned_person"] == desk.world.pat.name
+    services = list(csv.DictReader(io.StringIO(client.get(f"{API}/services?format=csv", headers=admin).text)))
+    assert {s["person"] for s in services} == {desk.world.pat.name}
