@@ -16,20 +16,25 @@ from sqlalchemy import select
 
 from inventory_api.assets import flags as asset_flags
 from inventory_api.assets import service as assets
-from inventory_api.assets.models import Asset
+from inventory_api.assets.models import Asset, AssetFlag
 from inventory_api.assets.queries import AssetFilters, assets_query
 from inventory_api.auth import service as auth
 from inventory_api.auth.service import Principal
 from inventory_api.auth.signin import set_session_cookie, sign_in
 from inventory_api.cabling import paths
+from inventory_api.db import utcnow
 from inventory_api.deps import SESSION_COOKIE, DbDep, SessionDep, SettingsDep
 from inventory_api.errors import AppError, Unauthorized
+from inventory_api.history.models import ChangeEvent
 from inventory_api.history.service import Actor, recent_changes, set_actor
+from inventory_api.inventory import views
 from inventory_api.locations import service as locations
 from inventory_api.people import service as people
 from inventory_api.routing import TransactionalRoute
 from inventory_api.search import service as finder
 from inventory_api.services.models import Service
+from inventory_api.workorders import service as workorders
+from inventory_api.workorders.models import WorkOrder
 
 router = APIRouter(include_in_schema=False, route_class=TransactionalRoute)
 RESULTS = 50
@@ -102,11 +107,57 @@ def logout(request: Request, session: SessionDep) -> Response:
     return response
 
 
+OPEN_STATES = ("new", "assigned", "in_progress", "on_hold")
+
+
+def home(session: Any, principal: Principal, settings: Any) -> dict[str, Any]:
+    """The day's start: my open orders and my sites' (soonest due first, with their SLA), open flags, machines
+    not seen for the stale period, and the newest changes to my sites' assets."""
+    now = utcnow()
+    due = WorkOrder.resolution_due_at.is_(None), WorkOrder.resolution_due_at, WorkOrder.created_at
+    team = workorders.list_statement(principal).where(WorkOrder.state.in_(OPEN_STATES)).order_by(*due)
+    mine = team.where(WorkOrder.assignee_id == principal.user_id)
+    cutoff = views.stale_cutoff(settings.stale_after_days)
+    stale = views.stale_assets_query(principal, cutoff).order_by(Asset.last_seen).limit(20)
+    changes = (
+        select(ChangeEvent, Asset).join(Asset, Asset.id == ChangeEvent.subject_id)
+        .where(ChangeEvent.subject_type == "asset").order_by(ChangeEvent.id.desc()).limit(20)
+    )  # fmt: skip
+    if principal.site_ids is not None:
+        changes = changes.where(Asset.site_id.in_(principal.site_ids))
+    flags = asset_flags.flags_query(principal, open_only=True).order_by(AssetFlag.created_at.desc()).limit(20)
+    return {
+        "mine": [(o, sla_badge(o, now)) for o in session.scalars(mine.limit(50))],
+        "team": [(o, sla_badge(o, now)) for o in session.scalars(team.limit(50))],
+        "flags": list(session.scalars(flags)), "stale": list(session.scalars(stale)), "stale_days":
+        settings.stale_after_days, "changes": list(session.execute(changes)),
+    }  # fmt: skip
+
+
+def sla_badge(order: Any, now: datetime) -> tuple[str, str]:
+    """(css class, words) of an order's resolution clock: breached, at risk (under a quarter left), or time left."""
+    if order.state == "on_hold":
+        return "hold", "on hold (clock paused)"
+    if order.resolution_due_at is None:
+        return "none", "no SLA"
+    left = order.resolution_due_at - now
+    hours = abs(left.total_seconds()) / 3600
+    words = f"{hours:.0f} h" if hours >= 1 else f"{abs(left.total_seconds()) / 60:.0f} min"
+    if left.total_seconds() < 0:
+        return "breached", f"breached {words} ago"
+    total = order.resolution_due_at - order.created_at
+    return ("at-risk" if left < total / 4 else "ok"), f"{words} left"
+
+
 @router.get("/")
-def search(request: Request, session: SessionDep, q: str | None = None) -> HTMLResponse:
+def search(
+    request: Request, session: SessionDep, settings: SettingsDep, q: str | None = None
+) -> HTMLResponse:
     """One box: tag, serial, hostname, MAC, IP, a person's name or e-mail, a phone number, a jack label."""
     principal = web_principal(request, session)
     q = (q or "").strip()
+    if not q:
+        return page("home.html", principal=principal, q=q, **home(session, principal, settings))
     found = finder.search(session, principal, q)
     return page(
         "search.html", principal=principal, q=q, assets=found.assets, people=found.people, services=found.services,
