@@ -33,6 +33,7 @@ from inventory_api.people import service as people
 from inventory_api.routing import TransactionalRoute
 from inventory_api.search import service as finder
 from inventory_api.services.models import Service
+from inventory_api.web import orders
 from inventory_api.workorders import service as workorders
 from inventory_api.workorders.models import WorkOrder
 
@@ -179,7 +180,8 @@ def asset_page(asset_id: uuid.UUID, request: Request, session: SessionDep) -> HT
     )
     history = recent_changes(session, "asset", asset.id, limit=100)
     return page(
-        "asset.html", principal=principal, asset=asset, location=location, person=person, children=children,
+        "asset.html", principal=principal, csrf=orders.csrf_token(request), choices=orders.CHOICES,
+        can_write="write" in principal.permissions, asset=asset, location=location, person=person, children=children,
         flags=[f for f in asset_flags.asset_flags(session, asset) if f.resolved_at is None], history=history,
     )  # fmt: skip
 
@@ -200,3 +202,56 @@ def person_page(person_id: uuid.UUID, request: Request, session: SessionDep) -> 
         paths=[p["summary"] for p in paths.paths_for_person(session, person, principal.site_ids)],
         services=list(session.scalars(held.order_by(Service.type, Service.number))),
     )  # fmt: skip
+
+
+@router.get("/work-orders/{order_id}")
+def work_order_page(order_id: uuid.UUID, request: Request, session: SessionDep) -> HTMLResponse:
+    """A work order: its state and SLA, linked items, notes and history; the allowed next states as buttons."""
+    principal = web_principal(request, session)
+    try:
+        context = orders.order_page(session, request, principal, order_id)
+    except AppError:
+        return page("search.html", status=404, principal=principal, q=str(order_id), assets=[], people=[])
+    return page(
+        "work_order.html", principal=principal, badge=sla_badge(context["order"], utcnow()), **context
+    )
+
+
+async def _order_form(request: Request, session: Any, order_id: uuid.UUID, change: Any) -> Response:
+    principal = web_principal(request, session)
+    try:
+        form = await orders.read_form(request)
+        change(session, principal, order_id, form)
+    except AppError as exc:
+        try:
+            context = orders.order_page(session, request, principal, order_id)
+        except AppError:
+            return page("search.html", status=404, principal=principal, q=str(order_id), assets=[], people=[])
+        return page("work_order.html", status=exc.status, principal=principal, error=exc.detail,
+                    badge=sla_badge(context["order"], utcnow()), **context)  # fmt: skip
+    return orders.redirect(f"/work-orders/{order_id}")
+
+
+@router.post("/work-orders/{order_id}/state")
+async def work_order_state(order_id: uuid.UUID, request: Request, session: SessionDep) -> Response:
+    """Move the order to one of its allowed next states (resolving applies its items)."""
+    return await _order_form(request, session, order_id, orders.change_state)
+
+
+@router.post("/work-orders/{order_id}/notes")
+async def work_order_note(order_id: uuid.UUID, request: Request, session: SessionDep) -> Response:
+    """Add a work note."""
+    return await _order_form(request, session, order_id, orders.add_note)
+
+
+@router.post("/assets/{asset_id}/work-orders")
+async def asset_work_order(asset_id: uuid.UUID, request: Request, session: SessionDep) -> Response:
+    """Open a work order about this asset, from its page."""
+    principal = web_principal(request, session)
+    try:
+        form = await orders.read_form(request)
+        order_id = orders.open_for_asset(session, principal, asset_id, form)
+    except AppError as exc:
+        return page("message.html", status=exc.status, principal=principal, error=exc.detail,
+                    back=f"/assets/{asset_id}")  # fmt: skip
+    return orders.redirect(f"/work-orders/{order_id}")

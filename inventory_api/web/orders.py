@@ -1,0 +1,102 @@
+"""Work orders in the browser: an order's page, its allowed transitions and notes, and a repair order opened from
+an asset's page. Every form carries the session's CSRF token; every change goes through the work-order service."""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from typing import Any
+from urllib.parse import parse_qs
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy.orm import Session
+
+from inventory_api.assets import service as assets
+from inventory_api.auth.service import Principal
+from inventory_api.deps import SESSION_COOKIE
+from inventory_api.errors import AppError, Forbidden, NotFound
+from inventory_api.history.service import recent_changes
+from inventory_api.workorders import service as workorders
+from inventory_api.workorders import worklog
+from inventory_api.workorders.states import HOLD_REASONS, PRIORITIES, TRANSITIONS, WORK_ORDER_TYPES
+
+
+def csrf_token(request: Request) -> str:
+    """The session's form token: derived from the HttpOnly session cookie, which another site's page can neither
+    read nor send along with a token of its own."""
+    session_token = request.cookies.get(SESSION_COOKIE, "")
+    return hashlib.sha256(b"csrf:" + session_token.encode()).hexdigest()[:40]
+
+
+async def read_form(request: Request) -> dict[str, str]:
+    """The posted form, its CSRF token checked (403 otherwise)."""
+    form = {k: v[0] for k, v in parse_qs((await request.body()).decode("utf-8", "replace")).items()}
+    if not request.cookies.get(SESSION_COOKIE) or form.pop("csrf", None) != csrf_token(request):
+        raise Forbidden("this form is stale or came from elsewhere: reload the page and send it again")
+    return form
+
+
+def may_write(principal: Principal) -> None:
+    if "write" not in principal.permissions:
+        raise Forbidden(f"this needs the 'write' permission; you have {sorted(principal.permissions)}")
+
+
+def order_page(
+    session: Session, request: Request, principal: Principal, order_id: uuid.UUID
+) -> dict[str, Any]:
+    """What the order's page shows: the order, its items, notes, history, and the states it may go to."""
+    order = workorders.require_work_order(session, principal, order_id)
+    return {
+        "order": order, "items": workorders.list_items(session, order), "notes": worklog.list_notes(session, order),
+        "history": recent_changes(session, "work_order", order.id, limit=50), "next_states": TRANSITIONS[order.state],
+        "hold_reasons": HOLD_REASONS, "can_write": "write" in principal.permissions, "csrf": csrf_token(request),
+    }  # fmt: skip
+
+
+def change_state(session: Session, principal: Principal, order_id: uuid.UUID, form: dict[str, str]) -> None:
+    may_write(principal)
+    order = workorders.require_work_order(session, principal, order_id)
+    workorders.transition(
+        session,
+        order,
+        form.get("to", ""),
+        hold_reason=form.get("hold_reason") or None,
+        note=form.get("note") or None,
+    )
+
+
+def add_note(session: Session, principal: Principal, order_id: uuid.UUID, form: dict[str, str]) -> None:
+    may_write(principal)
+    body = (form.get("body") or "").strip()
+    if not body:
+        raise AppError("write the note first", code="note_required")
+    worklog.add_note(session, workorders.require_work_order(session, principal, order_id), body)
+
+
+def open_for_asset(
+    session: Session, principal: Principal, asset_id: uuid.UUID, form: dict[str, str]
+) -> uuid.UUID:
+    """A work order about this asset (linked to it by an `inspect` item, which changes nothing by itself)."""
+    may_write(principal)
+    asset = assets.get_asset(session, asset_id, principal)
+    if asset is None:
+        raise NotFound("asset", asset_id)
+    order = workorders.create_work_order(session, principal, {
+        "kind": form.get("kind") or "repair", "title": (form.get("title") or "").strip(), "site_id": asset.site_id,
+        "priority": form.get("priority") or "P3", "description": form.get("description") or None,
+        "items": [{"action": "inspect", "subject_id": asset.id, "params": {}}],
+    })  # fmt: skip
+    return order.id
+
+
+def redirect(url: str) -> Response:
+    return RedirectResponse(url, status_code=303)
+
+
+def error_page(render: Any, exc: AppError, **context: Any) -> HTMLResponse:
+    """The page again with the error by the form, and the status that rolls the request back."""
+    return render(error=exc.detail, status=exc.status, **context)
+
+
+CHOICES = {"kinds": WORK_ORDER_TYPES, "priorities": PRIORITIES}

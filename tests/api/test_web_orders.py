@@ -1,0 +1,111 @@
+"""Work orders in the browser: open one from an asset, move it through its states, add notes — with CSRF."""
+
+import re
+import uuid
+
+from sqlalchemy import func, select
+
+from inventory_api.workorders.models import WorkOrder
+from tests.api.stories.desk import API, build_desk, ok
+
+
+def sign_in(client, username):
+    token = ok(
+        client.post(f"{API}/auth/login", json={"username": username, "password": "correct horse battery"})
+    )
+    client.cookies.set("inventory_session", token["token"])
+
+
+def csrf(html):
+    return re.search(r'name="csrf" value="([0-9a-f]+)"', html).group(1)
+
+
+def orders(db):
+    with db.sessions() as s:
+        return s.scalar(select(func.count()).select_from(WorkOrder))
+
+
+def test_the_help_desk_call_in_the_browser(client, admin, db, make_user):
+    desk = build_desk(client, admin, db)
+    make_user("technician", username="tess", site_ids=[desk.world.site.id])
+    sign_in(client, "tess")
+    asset_page = client.get(f"/assets/{desk.world.phone.id}").text
+    token = csrf(asset_page)
+
+    opened = client.post(f"/assets/{desk.world.phone.id}/work-orders", follow_redirects=False,
+                         data={"csrf": token, "title": "Phone has no dial tone", "kind": "repair", "priority": "P2"})  # fmt: skip
+    assert opened.status_code == 303
+    order_url = opened.headers["location"]
+    page = client.get(order_url).text
+    assert "Phone has no dial tone" in page and 'id="state">new' in page and "inspect" in page
+    assert 'value="in_progress"' in page and 'value="closed"' not in page  # only the allowed transitions
+
+    for state in ("in_progress", "resolved"):
+        moved = client.post(f"{order_url}/state", data={"csrf": token, "to": state}, follow_redirects=False)
+        assert moved.status_code == 303, moved.text
+    noted = client.post(
+        f"{order_url}/notes", data={"csrf": token, "body": "Re-seated the cable"}, follow_redirects=False
+    )
+    assert noted.status_code == 303
+    page = client.get(order_url).text
+    assert 'id="state">resolved' in page and "Re-seated the cable" in page
+    order_id = order_url.rsplit("/", 1)[1]
+    assert ok(client.get(f"{API}/work-orders/{order_id}", headers=admin))["state"] == "resolved"
+
+
+def test_a_form_without_its_token_or_out_of_order_changes_nothing(client, admin, db, make_user):
+    desk = build_desk(client, admin, db)
+    make_user("technician", username="tess", site_ids=[desk.world.site.id])
+    sign_in(client, "tess")
+    before = orders(db)
+    for token in (None, "0" * 40):
+        data = {"title": "forged", "kind": "repair"} | ({"csrf": token} if token else {})
+        answer = client.post(f"/assets/{desk.world.phone.id}/work-orders", data=data, follow_redirects=False)
+        assert answer.status_code == 403
+    assert orders(db) == before
+    token = csrf(client.get(f"/assets/{desk.world.phone.id}").text)
+    order = ok(client.post(f"{API}/work-orders", json={"kind": "repair", "title": "t", "site_id": str(desk.world.site.id)},
+                           headers=admin), 201)  # fmt: skip
+    wrong = client.post(f"/work-orders/{order['id']}/state", data={"csrf": token, "to": "closed"})
+    assert wrong.status_code == 409 and "cannot go from" in wrong.text and 'id="state">new' in wrong.text
+    hold = client.post(f"/work-orders/{order['id']}/state", data={"csrf": token, "to": "in_progress"},
+                       follow_redirects=False)  # fmt: skip
+    assert hold.status_code == 303
+
+
+def test_a_viewer_sees_no_buttons_and_cannot_post_and_another_site_gets_404(client, admin, db, make_user):
+    desk = build_desk(client, admin, db)
+    order = ok(client.post(f"{API}/work-orders", json={"kind": "repair", "title": "t", "site_id": str(desk.world.site.id)},
+                           headers=admin), 201)  # fmt: skip
+    make_user("viewer", username="vic", site_ids=[desk.world.site.id])
+    sign_in(client, "vic")
+    page = client.get(f"/work-orders/{order['id']}").text
+    assert "Move it on" not in page and "Add note" not in page
+    assert "Open a work order" not in client.get(f"/assets/{desk.world.phone.id}").text
+    token = hashlib_token(client)
+    refused = client.post(f"/work-orders/{order['id']}/state", data={"csrf": token, "to": "in_progress"})
+    assert refused.status_code == 403
+    other = ok(
+        client.post(
+            f"{API}/locations", json={"kind": "site", "name": "B", "time_zone": "UTC"}, headers=admin
+        ),
+        201,
+    )
+    make_user("technician", username="bo", site_ids=[uuid.UUID(other["id"])])
+    sign_in(client, "bo")
+    assert client.get(f"/work-orders/{order['id']}").status_code == 404
+    token = hashlib_token(client)
+    assert (
+        client.post(
+            f"/work-orders/{order['id']}/state", data={"csrf": token, "to": "in_progress"}
+        ).status_code
+        == 404
+    )
+    assert ok(client.get(f"{API}/work-orders/{order['id']}", headers=admin))["state"] == "new"
+
+
+def hashlib_token(client):
+    import hashlib
+
+    session = [c.value for c in client.cookies.jar if c.name == "inventory_session"][-1]
+    return hashlib.sha256(b"csrf:" + session.encode()).hexdigest()[:40]
