@@ -93,3 +93,41 @@ def test_the_help_desk_call_from_an_extension_to_a_switch_port(live_server, brow
     page.click("form.search button")
     assert "jack 3-114-B → panel P3 port 14" in page.inner_text("#jacks")
     page.close()
+
+
+def test_the_help_desk_call_ends_with_a_resolved_work_order_in_the_browser(live_server, browser, db):
+    """Dana finds the caller's phone by its extension, opens a repair order from its page, works and resolves it;
+    the order was in her queue on the home page."""
+    with db.transaction() as session:
+        set_actor(session, Actor("system", name="seed"))
+        auth.create_user(session, username="dana", role="technician", password="dana's long password")
+        world = build_world(session)
+        cable_desk(session, world)
+        services.create_service(
+            session,
+            {"type": "extension", "status": "active", "person_id": world.pat.id, "location_id": world.room.id,
+             "details": {"number": "4021"}, "asset_ids": [world.phone.id]},
+        )  # fmt: skip
+    page = browser.new_page()
+    page.goto(live_server.url + "/login")
+    page.fill("input[name=username]", "dana")
+    page.fill("input[name=password]", "dana's long password")
+    page.click("form.login button")
+    assert "My queue" in page.inner_text("main")
+
+    page.goto(live_server.url + f"/assets/{world.phone.id}")
+    page.fill("#new-order input[name=title]", "No dial tone on 4021")
+    page.select_option("#new-order select[name=priority]", "P2")
+    page.click("#new-order button")
+    assert page.inner_text("h1") == "No dial tone on 4021"
+    assert page.inner_text("#state").startswith("new")
+    assert page.locator("button[value=closed]").count() == 0  # only the allowed next states are offered
+
+    page.click("button[value=in_progress]")
+    page.fill("textarea[name=body]", "Patch cable was loose at 3-114-B")
+    page.click("text=Add note")
+    assert "Patch cable was loose" in page.inner_text("#notes")
+    page.click("button[value=resolved]")
+    assert page.inner_text("#state").startswith("resolved")
+    assert "in_progress → resolved" in page.inner_text("#history")
+    page.close()
