@@ -28,6 +28,30 @@ def seed(db) -> None:
         assets.update_asset(session, desktop, {"notes": "slow, disk nearly full"})
 
 
+def seed_desk(db):
+    """Pat's desk, cabled to the switch, with extension 4021 on its phone; Dana the technician."""
+    with db.transaction() as session:
+        set_actor(session, Actor("system", name="seed"))
+        auth.create_user(session, username="dana", role="technician", password="dana's long password")
+        world = build_world(session)
+        cable_desk(session, world)
+        services.create_service(
+            session,
+            {"type": "extension", "status": "active", "person_id": world.pat.id, "location_id": world.room.id,
+             "details": {"number": "4021"}, "asset_ids": [world.phone.id]},
+        )  # fmt: skip
+    return world
+
+
+def signed_in_page(browser, live_server):
+    page = browser.new_page()
+    page.goto(live_server.url + "/login")
+    page.fill("input[name=username]", "dana")
+    page.fill("input[name=password]", "dana's long password")
+    page.click("form.login button")
+    return page
+
+
 def test_technician_signs_in_finds_a_desktop_by_serial_and_reads_its_history(live_server, browser, db):
     seed(db)
     page = browser.new_page()
@@ -63,21 +87,8 @@ def test_technician_signs_in_finds_a_desktop_by_serial_and_reads_its_history(liv
 
 def test_the_help_desk_call_from_an_extension_to_a_switch_port(live_server, browser, db):
     """Dana's day: the caller gives extension 4021, or the label on the wall jack."""
-    with db.transaction() as session:
-        set_actor(session, Actor("system", name="seed"))
-        auth.create_user(session, username="dana", role="technician", password="dana's long password")
-        world = build_world(session)
-        cable_desk(session, world)
-        services.create_service(
-            session,
-            {"type": "extension", "status": "active", "person_id": world.pat.id, "location_id": world.room.id,
-             "details": {"number": "4021"}, "asset_ids": [world.phone.id]},
-        )  # fmt: skip
-    page = browser.new_page()
-    page.goto(live_server.url + "/login")
-    page.fill("input[name=username]", "dana")
-    page.fill("input[name=password]", "dana's long password")
-    page.click("form.login button")
+    seed_desk(db)
+    page = signed_in_page(browser, live_server)
 
     page.fill("input[name=q]", "4021")
     page.click("form.search button")
@@ -98,21 +109,8 @@ def test_the_help_desk_call_from_an_extension_to_a_switch_port(live_server, brow
 def test_the_help_desk_call_ends_with_a_resolved_work_order_in_the_browser(live_server, browser, db):
     """Dana finds the caller's phone by its extension, opens a repair order from its page, works and resolves it;
     the order was in her queue on the home page."""
-    with db.transaction() as session:
-        set_actor(session, Actor("system", name="seed"))
-        auth.create_user(session, username="dana", role="technician", password="dana's long password")
-        world = build_world(session)
-        cable_desk(session, world)
-        services.create_service(
-            session,
-            {"type": "extension", "status": "active", "person_id": world.pat.id, "location_id": world.room.id,
-             "details": {"number": "4021"}, "asset_ids": [world.phone.id]},
-        )  # fmt: skip
-    page = browser.new_page()
-    page.goto(live_server.url + "/login")
-    page.fill("input[name=username]", "dana")
-    page.fill("input[name=password]", "dana's long password")
-    page.click("form.login button")
+    world = seed_desk(db)
+    page = signed_in_page(browser, live_server)
     assert "My queue" in page.inner_text("main")
 
     page.goto(live_server.url + f"/assets/{world.phone.id}")
