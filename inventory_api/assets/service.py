@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import and_, delete, select, update
 from sqlalchemy.orm import Session
 
 from inventory_api.assets import custom_fields
@@ -53,25 +53,26 @@ def _payload(asset: Asset, **extra: Any) -> dict[str, Any]:
 
 
 def _check_unique(
-    session: Session, asset_id: uuid.UUID | None, tag: str | None, maker: Any, serial_key: Any
-) -> None:
-    if tag:
-        other = session.scalar(select(Asset.id).where(Asset.asset_tag == tag, Asset.deleted_at.is_(None)))
-        if other is not None and other != asset_id:
-            raise Conflict(
-                f"asset tag {tag!r} is already on another asset", code="asset_tag_taken", asset_id=str(other)
-            )
-    if serial_key:
-        same_maker = Asset.manufacturer_id.is_(None) if maker is None else Asset.manufacturer_id == maker
-        other = session.scalar(
-            select(Asset.id).where(Asset.serial_key == serial_key, same_maker, Asset.deleted_at.is_(None))
-        )
-        if other is not None and other != asset_id:
-            raise Conflict(
-                f"serial {serial_key!r} of this manufacturer is already on another asset",
-                code="serial_taken",
-                asset_id=str(other),
-            )
+    session: Session, asset_id: uuid.UUID | None, tag: str | None, maker: Any, serial_key: Any,
+    principal: Principal | None,
+) -> None:  # fmt: skip
+    """409 when the tag, or the maker's serial, is on another live asset; its id is named only to a caller who
+    may see it (another site's record stays unnamed)."""
+    same_maker = Asset.manufacturer_id.is_(None) if maker is None else Asset.manufacturer_id == maker
+    checks = (
+        (tag, Asset.asset_tag == tag, f"asset tag {tag!r} is already on another asset", "asset_tag_taken"),
+        (serial_key, and_(Asset.serial_key == serial_key, same_maker),
+         f"serial {serial_key!r} of this manufacturer is already on another asset", "serial_taken"),
+    )  # fmt: skip
+    for value, condition, message, code in checks:
+        if not value:
+            continue
+        other = session.execute(
+            select(Asset.id, Asset.site_id).where(condition, Asset.deleted_at.is_(None))
+        ).first()
+        if other is not None and other.id != asset_id:
+            named = principal is None or principal.can_see_site(other.site_id)
+            raise Conflict(message, code=code, **({"asset_id": str(other.id)} if named else {}))
 
 
 def _resolve(
@@ -131,6 +132,7 @@ def _resolve(
         values.get("asset_tag", current("asset_tag")),
         values.get("manufacturer_id", current("manufacturer_id")),
         values.get("serial_key", current("serial_key")),
+        principal,
     )
 
 

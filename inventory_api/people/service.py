@@ -40,17 +40,23 @@ def require_person(session: Session, person_id: uuid.UUID, principal: Principal 
     return person
 
 
-def _check_employee_id(session: Session, employee_id: str | None, person_id: uuid.UUID | None) -> None:
+def _check_employee_id(
+    session: Session, employee_id: str | None, person_id: uuid.UUID | None, principal: Principal | None
+) -> None:
+    """409 when another live person has this employee id; named only to a caller who may see them."""
     if not employee_id:
         return
-    other = session.scalar(
-        select(Person.id).where(Person.employee_id == employee_id, Person.deleted_at.is_(None))
-    )
-    if other is not None and other != person_id:
+    other = session.execute(
+        select(Person.id, Person.site_id).where(
+            Person.employee_id == employee_id, Person.deleted_at.is_(None)
+        )
+    ).first()
+    if other is not None and other.id != person_id:
+        named = principal is None or principal.can_see_site(other.site_id)
         raise Conflict(
             f"employee id {employee_id!r} belongs to another person",
             code="employee_id_taken",
-            person_id=str(other),
+            **({"person_id": str(other.id)} if named else {}),
         )
 
 
@@ -80,7 +86,7 @@ def create_person(session: Session, values: dict[str, Any], principal: Principal
     if values.get("site_id") is None and values.get("location_id") is None:
         raise Unprocessable("site_id: a person belongs to a site", code="site_required")
     _place(session, values, None, principal)
-    _check_employee_id(session, values.get("employee_id"), None)
+    _check_employee_id(session, values.get("employee_id"), None, principal)
     if values.get("email"):
         values["email"] = values["email"].lower()
     person = Person(id=uuid.uuid4(), name_key=name_key(values["name"]), **values)
@@ -100,7 +106,7 @@ def update_person(
         raise Unprocessable("site_id: a person belongs to a site", code="site_required")
     _place(session, values, person, principal)
     if "employee_id" in values:
-        _check_employee_id(session, values["employee_id"], person.id)
+        _check_employee_id(session, values["employee_id"], person.id, principal)
     if values.get("email"):
         values["email"] = values["email"].lower()
     if "name" in values:
