@@ -1,5 +1,6 @@
-"""Work orders in the browser: an order's page, its allowed transitions and notes, and a repair order opened from
-an asset's page. Every form carries the session's CSRF token; every change goes through the work-order service."""
+"""Changes in the browser: an order's page, its allowed transitions and notes, a work order opened from an asset's
+page, an asset's flag resolved. Every form carries the session's CSRF token; every change goes through the same
+service function as the API."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
+from inventory_api.assets import flags as asset_flags
 from inventory_api.assets import service as assets
 from inventory_api.auth.service import Principal
 from inventory_api.deps import SESSION_COOKIE
@@ -88,6 +90,16 @@ def open_for_asset(
         "items": [{"action": "inspect", "subject_id": asset.id, "params": {}}],
     })  # fmt: skip
     return order.id
+
+
+def resolve_flag(
+    session: Session, principal: Principal, flag_id: uuid.UUID, form: dict[str, str]
+) -> uuid.UUID:
+    """Close an asset's flag after looking at it, with what was decided; the asset it was on."""
+    may_write(principal)
+    flag = asset_flags.require_flag(session, flag_id, principal)
+    asset_flags.resolve_flag(session, flag, (form.get("note") or "").strip() or None)
+    return flag.asset_id
 
 
 def redirect(url: str) -> Response:

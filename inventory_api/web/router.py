@@ -255,3 +255,14 @@ async def asset_work_order(asset_id: uuid.UUID, request: Request, session: Sessi
         return page("message.html", status=exc.status, principal=principal, error=exc.detail,
                     back=f"/assets/{asset_id}")  # fmt: skip
     return orders.redirect(f"/work-orders/{order_id}")
+
+
+@router.post("/flags/{flag_id}/resolve")
+async def resolve_flag(flag_id: uuid.UUID, request: Request, session: SessionDep) -> Response:
+    """Close a flag from its asset's page, saying what was decided."""
+    principal = web_principal(request, session)
+    try:
+        asset_id = orders.resolve_flag(session, principal, flag_id, await orders.read_form(request))
+    except AppError as exc:
+        return page("message.html", status=exc.status, principal=principal, error=exc.detail, back="/")
+    return orders.redirect(f"/assets/{asset_id}")

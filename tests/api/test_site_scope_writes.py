@@ -130,6 +130,7 @@ def _cases() -> dict[str, tuple[Case, tuple[int, ...]]]:
         "POST /work-orders/{order_id}/state": (lambda w: (f"/work-orders/{w.order}/state", {"to": "on_hold", "hold_reason": "waiting_parts"}), refuse),
         "POST /work-orders/{order_id}/notes": (lambda w: (f"/work-orders/{w.order}/notes", {"body": "mole"}), refuse),
         "POST /assets/{asset_id}/work-orders": (lambda w: (f"/assets/{w.desktop}/work-orders", {"title": "mole", "kind": "repair"}), refuse),
+        "POST /flags/{flag_id}/resolve": (lambda w: (f"/flags/{w.web_flag}/resolve", {"note": "mine"}), refuse),
         # Destructive ones last: the legitimate run at the end goes in this order.
         "DELETE /api/v1/work-orders/{order_id}/items/{item_id}": (lambda w: (f"/work-orders/{w.order}/items/{w.item}", None), refuse),
         "DELETE /api/v1/patches/{panel_port_id}": (lambda w: (f"/patches/{w.patched_panel_port}", None), refuse),
@@ -226,6 +227,8 @@ def site_b(client, admin, db, make_user) -> SimpleNamespace:
     with db.transaction() as s:
         flag = flag_asset(s, uuid.UUID(w.monitor), "possible_clone", {"why": "test"})
         w.flag = str(flag.id if flag is not None else s.scalar(select(AssetFlag.id)))
+        flag_asset(s, uuid.UUID(w.switch), "possible_clone", {"why": "test"})
+        w.web_flag = str(s.scalar(select(AssetFlag.id).where(AssetFlag.asset_id == uuid.UUID(w.switch))))
         w.identifier = s.scalar(select(AssetIdentifier.id).where(AssetIdentifier.value == "B-DESK-1"))
         emit_event(s, "work_order.changed", "work_order", uuid.UUID(w.order), {"work_order_id": w.order})
         webhooks.fan_out(s, utcnow())

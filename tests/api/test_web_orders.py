@@ -109,3 +109,24 @@ def hashlib_token(client):
 
     session = [c.value for c in client.cookies.jar if c.name == "inventory_session"][-1]
     return hashlib.sha256(b"csrf:" + session.encode()).hexdigest()[:40]
+
+
+def test_a_flag_is_resolved_from_its_assets_page(client, admin, db, make_user):
+    from inventory_api.assets.models import AssetFlag
+    from inventory_api.ingest.flags import flag_asset
+
+    desk = build_desk(client, admin, db)
+    with db.transaction() as s:
+        flag_asset(s, desk.monitor.id, "possible_clone", {"why": "test"})
+    make_user("technician", username="tess", site_ids=[desk.world.site.id])
+    sign_in(client, "tess")
+    page = client.get(f"/assets/{desk.monitor.id}").text
+    flag_id = re.search(r'action="/flags/([0-9a-f-]+)/resolve"', page).group(1)
+    done = client.post(f"/flags/{flag_id}/resolve", data={"csrf": csrf(page), "note": "same monitor, new cable"},
+                       follow_redirects=False)  # fmt: skip
+    assert done.status_code == 303 and done.headers["location"] == f"/assets/{desk.monitor.id}"
+    with db.sessions() as s:
+        flag = s.get(AssetFlag, uuid.UUID(flag_id))
+        assert flag.resolved_by == "tess" and flag.detail["resolution"] == "same monitor, new cable"
+    again = client.post(f"/flags/{flag_id}/resolve", data={"csrf": csrf(page)})
+    assert again.status_code == 409 and "already resolved" in again.text
