@@ -6,19 +6,24 @@ from __future__ import annotations
 
 import hashlib
 import uuid
+from datetime import date
 from typing import Any
 from urllib.parse import parse_qs
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from inventory_api.assets import flags as asset_flags
 from inventory_api.assets import service as assets
+from inventory_api.assignments import service as assignments
 from inventory_api.auth.service import Principal
+from inventory_api.cabling.registry import require_asset
 from inventory_api.deps import SESSION_COOKIE
-from inventory_api.errors import AppError, Forbidden, NotFound
+from inventory_api.errors import AppError, Forbidden, NotFound, Unprocessable
 from inventory_api.history.service import recent_changes
+from inventory_api.people.models import Person
 from inventory_api.workorders import service as workorders
 from inventory_api.workorders import worklog
 from inventory_api.workorders.states import HOLD_REASONS, PRIORITIES, TRANSITIONS, WORK_ORDER_TYPES
@@ -72,7 +77,7 @@ def add_note(session: Session, principal: Principal, order_id: uuid.UUID, form: 
     may_write(principal)
     body = (form.get("body") or "").strip()
     if not body:
-        raise AppError("write the note first", code="note_required")
+        raise Unprocessable("write the note first", code="note_required")
     worklog.add_note(session, workorders.require_work_order(session, principal, order_id), body)
 
 
@@ -100,6 +105,35 @@ def resolve_flag(
     flag = asset_flags.require_flag(session, flag_id, principal)
     asset_flags.resolve_flag(session, flag, (form.get("note") or "").strip() or None)
     return flag.asset_id
+
+
+def check_out(session: Session, principal: Principal, asset_id: uuid.UUID, form: dict[str, str]) -> None:
+    """Hand the asset to the person with this e-mail or employee id (of the caller's sites), until a date."""
+    may_write(principal)
+    asset = require_asset(session, asset_id, principal.site_ids)
+    who = (form.get("person") or "").strip()
+    person = session.scalar(
+        select(Person).where(
+            or_(func.lower(Person.email) == who.lower(), Person.employee_id == who), Person.deleted_at.is_(None)
+        )
+    ) if who else None  # fmt: skip
+    if person is None or not principal.can_see_site(person.site_id):
+        raise Unprocessable(
+            f"no person with the e-mail or employee id {who!r} at your sites", code="person_required"
+        )
+    try:
+        until = date.fromisoformat(form["expected_return"]) if form.get("expected_return") else None
+    except ValueError:
+        raise Unprocessable("expected return: a date, YYYY-MM-DD", code="invalid_date") from None
+    assignments.check_out(session, asset, person_id=person.id, expected_return=until,
+                          notes=form.get("notes") or None, sites=principal.site_ids)  # fmt: skip
+
+
+def check_in(session: Session, principal: Principal, asset_id: uuid.UUID, form: dict[str, str]) -> None:
+    """Take the asset back into stock."""
+    may_write(principal)
+    asset = require_asset(session, asset_id, principal.site_ids)
+    assignments.check_in(session, asset, notes=form.get("notes") or None, sites=principal.site_ids)
 
 
 def redirect(url: str) -> Response:

@@ -266,3 +266,25 @@ async def resolve_flag(flag_id: uuid.UUID, request: Request, session: SessionDep
     except AppError as exc:
         return page("message.html", status=exc.status, principal=principal, error=exc.detail, back="/")
     return orders.redirect(f"/assets/{asset_id}")
+
+
+async def _asset_form(request: Request, session: Any, asset_id: uuid.UUID, change: Any) -> Response:
+    principal = web_principal(request, session)
+    try:
+        change(session, principal, asset_id, await orders.read_form(request))
+    except AppError as exc:
+        return page("message.html", status=exc.status, principal=principal, error=exc.detail,
+                    back=f"/assets/{asset_id}")  # fmt: skip
+    return orders.redirect(f"/assets/{asset_id}")
+
+
+@router.post("/assets/{asset_id}/checkout")
+async def check_out(asset_id: uuid.UUID, request: Request, session: SessionDep) -> Response:
+    """Hand the asset to a person, from its page."""
+    return await _asset_form(request, session, asset_id, orders.check_out)
+
+
+@router.post("/assets/{asset_id}/checkin")
+async def check_in(asset_id: uuid.UUID, request: Request, session: SessionDep) -> Response:
+    """Take the asset back into stock, from its page."""
+    return await _asset_form(request, session, asset_id, orders.check_in)

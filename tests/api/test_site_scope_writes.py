@@ -130,6 +130,8 @@ def _cases() -> dict[str, tuple[Case, tuple[int, ...]]]:
         "POST /work-orders/{order_id}/state": (lambda w: (f"/work-orders/{w.order}/state", {"to": "on_hold", "hold_reason": "waiting_parts"}), refuse),
         "POST /work-orders/{order_id}/notes": (lambda w: (f"/work-orders/{w.order}/notes", {"body": "mole"}), refuse),
         "POST /assets/{asset_id}/work-orders": (lambda w: (f"/assets/{w.desktop}/work-orders", {"title": "mole", "kind": "repair"}), refuse),
+        "POST /assets/{asset_id}/checkout": (lambda w: (f"/assets/{w.loaner}/checkout", {"person": "E100-HQ"}), refuse),
+        "POST /assets/{asset_id}/checkin": (lambda w: (f"/assets/{w.loaner}/checkin", {}), refuse),
         "POST /flags/{flag_id}/resolve": (lambda w: (f"/flags/{w.web_flag}/resolve", {"note": "mine"}), refuse),
         # Destructive ones last: the legitimate run at the end goes in this order.
         "DELETE /api/v1/work-orders/{order_id}/items/{item_id}": (lambda w: (f"/work-orders/{w.order}/items/{w.item}", None), refuse),
@@ -197,6 +199,7 @@ def site_b(client, admin, db, make_user) -> SimpleNamespace:
             "purchase_date": "2015-01-01",
         },
     )  # an upgrade candidate
+    w.loaner = post("/assets", {"kind": "laptop", "name": "loaner", "site_id": w.site})["id"]
     w.dupe = post("/assets", {"kind": "monitor", "name": "dupe", "site_id": w.site})["id"]
     w.free_jack = post("/jacks", {"label": "3-114-Z", "room_id": w.room})["id"]
     panel = post("/patch-panels", {"name": "P9", "location_id": w.closet, "port_count": 2})

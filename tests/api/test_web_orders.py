@@ -130,3 +130,31 @@ def test_a_flag_is_resolved_from_its_assets_page(client, admin, db, make_user):
         assert flag.resolved_by == "tess" and flag.detail["resolution"] == "same monitor, new cable"
     again = client.post(f"/flags/{flag_id}/resolve", data={"csrf": csrf(page)})
     assert again.status_code == 409 and "already resolved" in again.text
+
+
+def test_a_laptop_is_checked_out_and_in_from_its_page(client, admin, db, make_user):
+    desk = build_desk(client, admin, db)
+    laptop = ok(client.post(f"{API}/assets", json={"kind": "laptop", "name": "loaner-1", "site_id": str(desk.world.site.id)},
+                            headers=admin), 201)  # fmt: skip
+    make_user("technician", username="tess", site_ids=[desk.world.site.id])
+    sign_in(client, "tess")
+    page = client.get(f"/assets/{laptop['id']}").text
+    token = csrf(page)
+    nobody = client.post(
+        f"/assets/{laptop['id']}/checkout", data={"csrf": token, "person": "nobody@example.org"}
+    )
+    assert nobody.status_code == 422 and "no person" in nobody.text
+    out = client.post(f"/assets/{laptop['id']}/checkout", follow_redirects=False,
+                      data={"csrf": token, "person": desk.world.pat.employee_id, "expected_return": "2027-01-31"})  # fmt: skip
+    assert out.status_code == 303
+    held = ok(client.get(f"{API}/assignments?asset_id={laptop['id']}&open=true", headers=admin))["items"]
+    assert [(a["person_id"], a["expected_return"]) for a in held] == [(str(desk.world.pat.id), "2027-01-31")]
+    again = client.post(
+        f"/assets/{laptop['id']}/checkout", data={"csrf": token, "person": desk.world.pat.employee_id}
+    )
+    assert again.status_code == 409
+    back = client.post(f"/assets/{laptop['id']}/checkin", data={"csrf": token}, follow_redirects=False)
+    assert back.status_code == 303
+    assert (
+        ok(client.get(f"{API}/assignments?asset_id={laptop['id']}&open=true", headers=admin))["items"] == []
+    )
