@@ -23,7 +23,10 @@ from inventory_api.cabling.registry import require_asset
 from inventory_api.deps import SESSION_COOKIE
 from inventory_api.errors import AppError, Forbidden, NotFound, Unprocessable
 from inventory_api.history.service import recent_changes
+from inventory_api.numbers.models import NumberPool
+from inventory_api.people import service as people
 from inventory_api.people.models import Person
+from inventory_api.services import service as services
 from inventory_api.workorders import service as workorders
 from inventory_api.workorders import worklog
 from inventory_api.workorders.states import HOLD_REASONS, PRIORITIES, TRANSITIONS, WORK_ORDER_TYPES
@@ -134,6 +137,35 @@ def check_in(session: Session, principal: Principal, asset_id: uuid.UUID, form: 
     may_write(principal)
     asset = require_asset(session, asset_id, principal.site_ids)
     assignments.check_in(session, asset, notes=form.get("notes") or None, sites=principal.site_ids)
+
+
+def pools_for(session: Session, person: Any) -> list[NumberPool]:
+    """The number pools of a person's site, for the person's page."""
+    stmt = (
+        select(NumberPool)
+        .where(NumberPool.site_id == person.site_id)
+        .order_by(NumberPool.kind, NumberPool.name)
+    )
+    return list(session.scalars(stmt))
+
+
+def give_number(session: Session, principal: Principal, person_id: uuid.UUID, form: dict[str, str]) -> None:
+    """A new extension or DID for the person: the lowest free number of the chosen pool of their site, allocated
+    and assigned in one transaction (the API's `number_pool_id`), used in the person's room."""
+    may_write(principal)
+    person = people.get_person(session, person_id, principal)
+    if person is None:
+        raise NotFound("person", person_id)
+    try:
+        pool = session.get(NumberPool, uuid.UUID(form.get("pool_id", "")))
+    except ValueError:
+        pool = None
+    if pool is None or pool.site_id != person.site_id:
+        raise Unprocessable("choose a number pool of the person's site", code="pool_required")
+    services.create_service(session, {
+        "type": pool.kind, "status": "active", "person_id": person.id, "location_id": person.location_id,
+        "number_pool_id": pool.id,
+    }, principal.site_ids)  # fmt: skip
 
 
 def redirect(url: str) -> Response:

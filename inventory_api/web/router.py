@@ -198,7 +198,8 @@ def person_page(person_id: uuid.UUID, request: Request, session: SessionDep) -> 
     )
     held = select(Service).where(Service.person_id == person.id, Service.deleted_at.is_(None))
     return page(
-        "person.html", principal=principal, person=person, assets=owned,
+        "person.html", principal=principal, person=person, assets=owned, pools=orders.pools_for(session, person),
+        csrf=orders.csrf_token(request), can_write="write" in principal.permissions,
         paths=[p["summary"] for p in paths.paths_for_person(session, person, principal.site_ids)],
         services=list(session.scalars(held.order_by(Service.type, Service.number))),
     )  # fmt: skip
@@ -288,3 +289,15 @@ async def check_out(asset_id: uuid.UUID, request: Request, session: SessionDep) 
 async def check_in(asset_id: uuid.UUID, request: Request, session: SessionDep) -> Response:
     """Take the asset back into stock, from its page."""
     return await _asset_form(request, session, asset_id, orders.check_in)
+
+
+@router.post("/people/{person_id}/services")
+async def give_number(person_id: uuid.UUID, request: Request, session: SessionDep) -> Response:
+    """Give the person the next free extension or DID of a pool of their site, from their page."""
+    principal = web_principal(request, session)
+    try:
+        orders.give_number(session, principal, person_id, await orders.read_form(request))
+    except AppError as exc:
+        return page("message.html", status=exc.status, principal=principal, error=exc.detail,
+                    back=f"/people/{person_id}")  # fmt: skip
+    return orders.redirect(f"/people/{person_id}")

@@ -158,3 +158,24 @@ def test_a_laptop_is_checked_out_and_in_from_its_page(client, admin, db, make_us
     assert (
         ok(client.get(f"{API}/assignments?asset_id={laptop['id']}&open=true", headers=admin))["items"] == []
     )
+
+
+def test_a_new_hire_gets_the_next_free_extension_from_their_page(client, admin, db, make_user):
+    desk = build_desk(client, admin, db)
+    site = str(desk.world.site.id)
+    pool = ok(client.post(f"{API}/number-pools", json={"name": "HQ ext", "kind": "extension", "site_id": site,
+                                                       "first": "4100", "last": "4101"}, headers=admin), 201)  # fmt: skip
+    make_user("technician", username="tess", site_ids=[desk.world.site.id])
+    sign_in(client, "tess")
+    page = client.get(f"/people/{desk.world.pat.id}").text
+    assert "HQ ext (extension)" in page
+    given = client.post(f"/people/{desk.world.pat.id}/services", data={"csrf": csrf(page), "pool_id": pool["id"]},
+                        follow_redirects=False)  # fmt: skip
+    assert given.status_code == 303
+    numbers = ok(client.get(f"{API}/services?person_id={desk.world.pat.id}&type=extension", headers=admin))[
+        "items"
+    ]
+    assert "4100" in [s["number"] for s in numbers]
+    assert "4100" in client.get(f"/people/{desk.world.pat.id}").text
+    wrong = client.post(f"/people/{desk.world.pat.id}/services", data={"csrf": csrf(page), "pool_id": "nope"})
+    assert wrong.status_code == 422
