@@ -5,6 +5,7 @@ service function as the API."""
 from __future__ import annotations
 
 import hashlib
+import re
 import uuid
 from datetime import date
 from typing import Any
@@ -23,9 +24,11 @@ from inventory_api.cabling.registry import require_asset
 from inventory_api.deps import SESSION_COOKIE
 from inventory_api.errors import AppError, Forbidden, NotFound, Unprocessable
 from inventory_api.history.service import recent_changes
+from inventory_api.locations.models import Location
 from inventory_api.numbers.models import NumberPool
 from inventory_api.people import service as people
 from inventory_api.people.models import Person
+from inventory_api.people.schemas import EMAIL
 from inventory_api.services import service as services
 from inventory_api.workorders import service as workorders
 from inventory_api.workorders import worklog
@@ -166,6 +169,30 @@ def give_number(session: Session, principal: Principal, person_id: uuid.UUID, fo
         "type": pool.kind, "status": "active", "person_id": person.id, "location_id": person.location_id,
         "number_pool_id": pool.id,
     }, principal.site_ids)  # fmt: skip
+
+
+def sites_for(session: Session, principal: Principal) -> list[Location]:
+    """The sites the caller may add people to."""
+    stmt = (
+        select(Location).where(Location.kind == "site", Location.deleted_at.is_(None)).order_by(Location.name)
+    )
+    return [site for site in session.scalars(stmt) if principal.can_see_site(site.id)]
+
+
+def new_person(session: Session, principal: Principal, form: dict[str, str]) -> uuid.UUID:
+    """A new person (a new hire) at one of the caller's sites, through the same checks as the API."""
+    may_write(principal)
+    fields = ("name", "email", "employee_id", "department", "phone")
+    values: dict[str, Any] = {f: (form.get(f) or "").strip() or None for f in fields}
+    if not values["name"]:
+        raise Unprocessable("name: a person needs a name", code="name_required")
+    if values["email"] and not re.fullmatch(EMAIL, values["email"]):
+        raise Unprocessable("email: not an e-mail address", code="invalid_email")
+    try:
+        values["site_id"] = uuid.UUID(form.get("site_id", ""))
+    except ValueError:
+        raise Unprocessable("site_id: choose a site", code="site_required") from None
+    return people.create_person(session, values, principal).id
 
 
 def redirect(url: str) -> Response:

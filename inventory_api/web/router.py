@@ -186,6 +186,28 @@ def asset_page(asset_id: uuid.UUID, request: Request, session: SessionDep) -> HT
     )  # fmt: skip
 
 
+@router.get("/people/new")
+def new_person_form(request: Request, session: SessionDep) -> HTMLResponse:
+    """The new-hire form."""
+    principal = web_principal(request, session)
+    return page("person_new.html", principal=principal, sites=orders.sites_for(session, principal),
+                csrf=orders.csrf_token(request), form={})  # fmt: skip
+
+
+@router.post("/people/new")
+async def new_person(request: Request, session: SessionDep) -> Response:
+    """Add a person; an error shows by the form, which keeps what was typed."""
+    principal = web_principal(request, session)
+    form: dict[str, str] = {}
+    try:
+        form = await orders.read_form(request)
+        person_id = orders.new_person(session, principal, form)
+    except AppError as exc:
+        return page("person_new.html", status=exc.status, principal=principal, error=exc.detail, form=form,
+                    sites=orders.sites_for(session, principal), csrf=orders.csrf_token(request))  # fmt: skip
+    return orders.redirect(f"/people/{person_id}")
+
+
 @router.get("/people/{person_id}")
 def person_page(person_id: uuid.UUID, request: Request, session: SessionDep) -> HTMLResponse:
     """A person: their assets with the path of each to its switch port, and their services."""

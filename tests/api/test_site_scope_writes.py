@@ -133,6 +133,7 @@ def _cases() -> dict[str, tuple[Case, tuple[int, ...]]]:
         "POST /assets/{asset_id}/checkout": (lambda w: (f"/assets/{w.loaner}/checkout", {"person": "E100-HQ"}), refuse),
         "POST /assets/{asset_id}/checkin": (lambda w: (f"/assets/{w.loaner}/checkin", {}), refuse),
         "POST /people/{person_id}/services": (lambda w: (f"/people/{w.pat}/services", {"pool_id": w.pool}), refuse),
+        "POST /people/new": (lambda w: ("/people/new", {"name": "Mole", "site_id": w.site}), refuse),
         "POST /flags/{flag_id}/resolve": (lambda w: (f"/flags/{w.web_flag}/resolve", {"note": "mine"}), refuse),
         # Destructive ones last: the legitimate run at the end goes in this order.
         "DELETE /api/v1/work-orders/{order_id}/items/{item_id}": (lambda w: (f"/work-orders/{w.order}/items/{w.item}", None), refuse),

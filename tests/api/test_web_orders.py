@@ -179,3 +179,29 @@ def test_a_new_hire_gets_the_next_free_extension_from_their_page(client, admin, 
     assert "4100" in client.get(f"/people/{desk.world.pat.id}").text
     wrong = client.post(f"/people/{desk.world.pat.id}/services", data={"csrf": csrf(page), "pool_id": "nope"})
     assert wrong.status_code == 422
+
+
+def test_a_new_hire_is_added_in_the_browser_and_a_bad_form_writes_nothing(client, admin, db, make_user):
+    from inventory_api.people.models import Person
+
+    desk = build_desk(client, admin, db)
+    make_user("technician", username="tess", site_ids=[desk.world.site.id])
+    sign_in(client, "tess")
+    page = client.get("/people/new").text
+    site = str(desk.world.site.id)
+    with db.sessions() as s:
+        before = s.scalar(select(func.count()).select_from(Person))
+    bad = client.post("/people/new", data={"csrf": csrf(page), "name": "Nia New", "email": "not-an-address",
+                                           "site_id": site})  # fmt: skip
+    assert (
+        bad.status_code == 422 and "e-mail" in bad.text and 'value="Nia New"' in bad.text
+    )  # kept, by the form
+    taken = client.post("/people/new", data={"csrf": csrf(page), "name": "Nia New", "site_id": site,
+                                             "employee_id": desk.world.pat.employee_id})  # fmt: skip
+    assert taken.status_code == 409
+    with db.sessions() as s:
+        assert s.scalar(select(func.count()).select_from(Person)) == before
+    added = client.post("/people/new", follow_redirects=False, data={
+        "csrf": csrf(page), "name": "Nia New", "email": "nia@example.org", "employee_id": "E200", "site_id": site})  # fmt: skip
+    assert added.status_code == 303
+    assert "Nia New" in client.get(added.headers["location"]).text
