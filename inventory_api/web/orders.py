@@ -24,6 +24,8 @@ from inventory_api.cabling.registry import require_asset
 from inventory_api.deps import SESSION_COOKIE
 from inventory_api.errors import AppError, Forbidden, NotFound, Unprocessable
 from inventory_api.history.service import recent_changes
+from inventory_api.imports import service as imports
+from inventory_api.imports.models import ImportJob
 from inventory_api.locations.models import Location
 from inventory_api.numbers.models import NumberPool
 from inventory_api.people import service as people
@@ -193,6 +195,37 @@ def new_person(session: Session, principal: Principal, form: dict[str, str]) -> 
     except ValueError:
         raise Unprocessable("site_id: choose a site", code="site_required") from None
     return people.create_person(session, values, principal).id
+
+
+IMPORT_KINDS = ("people", "locations", "assets", "services")
+
+
+def start_import(session: Session, principal: Principal, form: dict[str, str], settings: Any) -> ImportJob:
+    """An import job of pasted CSV, as `POST /api/v1/imports` makes one: spooled, then run in the background (a dry
+    run checks every row and changes nothing). Pasted text stops at INVENTORY_MAX_REQUEST_BYTES; bigger files go
+    through the API."""
+    may_write(principal)
+    kind, text = form.get("kind"), form.get("csv") or ""
+    if kind not in IMPORT_KINDS:
+        raise Unprocessable(f"kind: one of {', '.join(IMPORT_KINDS)}", code="kind_required")
+    if not text.strip():
+        raise Unprocessable(
+            "paste the CSV first (a header line, then one line per record)", code="csv_required"
+        )
+    path = imports.spool_dir(settings.import_spool_dir) / f"{uuid.uuid4()}.upload"
+    path.write_text(text, encoding="utf-8")
+    sites = sorted(str(s) for s in principal.site_ids) if principal.site_ids is not None else None
+    return imports.create_job(
+        session, kind=kind, format="csv", dry_run=form.get("dry_run") == "on", filename="pasted.csv",
+        size_bytes=len(text.encode()), spool_path=str(path), site_ids=sites, created_by=principal.username,
+        created_by_id=str(principal.user_id),
+    )  # fmt: skip
+
+
+def import_job(session: Session, principal: Principal, job_id: uuid.UUID) -> ImportJob:
+    """One of the caller's import jobs (an admin of every site reads everyone's)."""
+    everyone = "admin" in principal.permissions and principal.site_ids is None
+    return imports.require_job(session, job_id, user_id=None if everyone else str(principal.user_id))
 
 
 def redirect(url: str) -> Response:

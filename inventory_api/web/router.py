@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, BackgroundTasks, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from jinja2 import Environment, FileSystemLoader, select_autoescape
@@ -27,6 +27,7 @@ from inventory_api.deps import SESSION_COOKIE, DbDep, SessionDep, SettingsDep
 from inventory_api.errors import AppError, Unauthorized
 from inventory_api.history.models import ChangeEvent
 from inventory_api.history.service import Actor, recent_changes, set_actor
+from inventory_api.imports import service as imports
 from inventory_api.inventory import views
 from inventory_api.locations import service as locations
 from inventory_api.people import service as people
@@ -323,3 +324,39 @@ async def give_number(person_id: uuid.UUID, request: Request, session: SessionDe
         return page("message.html", status=exc.status, principal=principal, error=exc.detail,
                     back=f"/people/{person_id}")  # fmt: skip
     return orders.redirect(f"/people/{person_id}")
+
+
+@router.get("/imports")
+def import_form(request: Request, session: SessionDep) -> HTMLResponse:
+    """Paste a CSV of people, locations, assets or services; try it as a dry run first."""
+    principal = web_principal(request, session)
+    return page("import.html", principal=principal, csrf=orders.csrf_token(request), kinds=orders.IMPORT_KINDS,
+                form={})  # fmt: skip
+
+
+@router.post("/imports")
+async def start_import(
+    request: Request, session: SessionDep, db: DbDep, settings: SettingsDep, background: BackgroundTasks
+) -> Response:
+    """Start the import job and show its page (it runs in the background, as through the API)."""
+    principal = web_principal(request, session)
+    form: dict[str, str] = {}
+    try:
+        form = await orders.read_form(request)
+        job = orders.start_import(session, principal, form, settings)
+    except AppError as exc:
+        return page("import.html", status=exc.status, principal=principal, error=exc.detail, form=form,
+                    csrf=orders.csrf_token(request), kinds=orders.IMPORT_KINDS)  # fmt: skip
+    background.add_task(imports.run_job, db, job.id, quarantine_days=settings.number_quarantine_days)
+    return orders.redirect(f"/imports/{job.id}")
+
+
+@router.get("/imports/{job_id}")
+def import_page(job_id: uuid.UUID, request: Request, session: SessionDep) -> HTMLResponse:
+    """An import job: its status, counts and each bad row with its column and reason."""
+    principal = web_principal(request, session)
+    try:
+        job = orders.import_job(session, principal, job_id)
+    except AppError:
+        return page("search.html", status=404, principal=principal, q=str(job_id), assets=[], people=[])
+    return page("import_job.html", principal=principal, job=job)

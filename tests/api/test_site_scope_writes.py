@@ -134,6 +134,7 @@ def _cases() -> dict[str, tuple[Case, tuple[int, ...]]]:
         "POST /assets/{asset_id}/checkin": (lambda w: (f"/assets/{w.loaner}/checkin", {}), refuse),
         "POST /people/{person_id}/services": (lambda w: (f"/people/{w.pat}/services", {"pool_id": w.pool}), refuse),
         "POST /people/new": (lambda w: ("/people/new", {"name": "Mole", "site_id": w.site}), refuse),
+        "POST /imports": (lambda w: ("/imports", {"kind": "assets", "csv": f"asset_tag,kind,name\n{w.tag},desktop,owned\n"}), (*refuse, 303)),
         "POST /flags/{flag_id}/resolve": (lambda w: (f"/flags/{w.web_flag}/resolve", {"note": "mine"}), refuse),
         # Destructive ones last: the legitimate run at the end goes in this order.
         "DELETE /api/v1/work-orders/{order_id}/items/{item_id}": (lambda w: (f"/work-orders/{w.order}/items/{w.item}", None), refuse),
@@ -259,8 +260,11 @@ def snapshot(db) -> dict[str, Any]:
         events = select(OutboxEvent.event_type, OutboxEvent.subject_id).where(
             OutboxEvent.event_type != "import.finished"
         )
+        # Not the audit of a token's use, which an accepted import (its own job) records.
         history = (
-            select(func.count()).select_from(ChangeEvent).where(ChangeEvent.subject_type != "import_job")
+            select(func.count())
+            .select_from(ChangeEvent)
+            .where(ChangeEvent.subject_type != "import_job", ChangeEvent.action != "token_used")
         )
         return tables | {"events": sorted(map(repr, s.execute(events).all())), "history": s.scalar(history)}
 

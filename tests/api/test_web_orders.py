@@ -205,3 +205,24 @@ def test_a_new_hire_is_added_in_the_browser_and_a_bad_form_writes_nothing(client
         "csrf": csrf(page), "name": "Nia New", "email": "nia@example.org", "employee_id": "E200", "site_id": site})  # fmt: skip
     assert added.status_code == 303
     assert "Nia New" in client.get(added.headers["location"]).text
+
+
+def test_an_import_is_tried_as_a_dry_run_then_run_in_the_browser(client, admin, db, make_user):
+    desk = build_desk(client, admin, db)
+    make_user("technician", username="tess", site_ids=[desk.world.site.id])
+    sign_in(client, "tess")
+    page = client.get("/imports").text
+    rows = f"employee_id,name,site\nE300,Ola One,{desk.world.site.name}\nE301,,{desk.world.site.name}\n"
+    tried = client.post("/imports", data={"csrf": csrf(page), "kind": "people", "dry_run": "on", "csv": rows})
+    assert tried.status_code == 200 and "(dry run)" in tried.text  # followed to the job's page
+    assert 'id="status">failed' in tried.text or 'id="status">succeeded' in tried.text
+    assert "<td>3</td><td>name</td>" in tried.text  # the bad row, its column
+    with db.sessions() as s:
+        from inventory_api.people.models import Person
+
+        assert s.scalar(select(func.count()).where(Person.employee_id == "E300")) == 0
+    fixed = rows.splitlines()[0] + "\n" + rows.splitlines()[1] + "\n"
+    ran = client.post("/imports", data={"csrf": csrf(page), "kind": "people", "csv": fixed})
+    assert 'id="status">succeeded' in ran.text and 'id="counts">1 / 0 / 0' in ran.text
+    with db.sessions() as s:
+        assert s.scalar(select(func.count()).where(Person.employee_id == "E300")) == 1
