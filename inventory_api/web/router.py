@@ -271,35 +271,31 @@ async def work_order_note(order_id: uuid.UUID, request: Request, session: Sessio
 @router.post("/assets/{asset_id}/work-orders")
 async def asset_work_order(asset_id: uuid.UUID, request: Request, session: SessionDep) -> Response:
     """Open a work order about this asset, from its page."""
-    principal = web_principal(request, session)
-    try:
-        form = await orders.read_form(request)
-        order_id = orders.open_for_asset(session, principal, asset_id, form)
-    except AppError as exc:
-        return page("message.html", status=exc.status, principal=principal, error=exc.detail,
-                    back=f"/assets/{asset_id}")  # fmt: skip
-    return orders.redirect(f"/work-orders/{order_id}")
+    return await _form(request, session, f"/assets/{asset_id}", lambda who, form: (
+        f"/work-orders/{orders.open_for_asset(session, who, asset_id, form)}"))  # fmt: skip
 
 
 @router.post("/flags/{flag_id}/resolve")
 async def resolve_flag(flag_id: uuid.UUID, request: Request, session: SessionDep) -> Response:
     """Close a flag from its asset's page, saying what was decided."""
+    return await _form(request, session, "/", lambda who, form: (
+        f"/assets/{orders.resolve_flag(session, who, flag_id, form)}"))  # fmt: skip
+
+
+async def _form(request: Request, session: Any, back: str, change: Any) -> Response:
+    """A web form: its CSRF token checked, `change(principal, form)` made (it answers where to go next); an error
+    shows on a page with a way back, with the status that rolls the request back."""
     principal = web_principal(request, session)
     try:
-        asset_id = orders.resolve_flag(session, principal, flag_id, await orders.read_form(request))
+        target = change(principal, await orders.read_form(request))
     except AppError as exc:
-        return page("message.html", status=exc.status, principal=principal, error=exc.detail, back="/")
-    return orders.redirect(f"/assets/{asset_id}")
+        return page("message.html", status=exc.status, principal=principal, error=exc.detail, back=back)
+    return orders.redirect(target)
 
 
 async def _asset_form(request: Request, session: Any, asset_id: uuid.UUID, change: Any) -> Response:
-    principal = web_principal(request, session)
-    try:
-        change(session, principal, asset_id, await orders.read_form(request))
-    except AppError as exc:
-        return page("message.html", status=exc.status, principal=principal, error=exc.detail,
-                    back=f"/assets/{asset_id}")  # fmt: skip
-    return orders.redirect(f"/assets/{asset_id}")
+    back = f"/assets/{asset_id}"
+    return await _form(request, session, back, lambda who, form: change(session, who, asset_id, form) or back)
 
 
 @router.post("/assets/{asset_id}/checkout")
@@ -317,13 +313,9 @@ async def check_in(asset_id: uuid.UUID, request: Request, session: SessionDep) -
 @router.post("/people/{person_id}/services")
 async def give_number(person_id: uuid.UUID, request: Request, session: SessionDep) -> Response:
     """Give the person the next free extension or DID of a pool of their site, from their page."""
-    principal = web_principal(request, session)
-    try:
-        orders.give_number(session, principal, person_id, await orders.read_form(request))
-    except AppError as exc:
-        return page("message.html", status=exc.status, principal=principal, error=exc.detail,
-                    back=f"/people/{person_id}")  # fmt: skip
-    return orders.redirect(f"/people/{person_id}")
+    back = f"/people/{person_id}"
+    return await _form(request, session, back, lambda who, form: (
+        orders.give_number(session, who, person_id, form) or back))  # fmt: skip
 
 
 @router.get("/imports")
