@@ -64,6 +64,7 @@ def order_page(
     order = workorders.require_work_order(session, principal, order_id)
     return {
         "order": order, "items": workorders.list_items(session, order), "notes": worklog.list_notes(session, order),
+        "time": worklog.list_time_entries(session, order), "today": date.today().isoformat(),
         "history": recent_changes(session, "work_order", order.id, limit=50), "next_states": TRANSITIONS[order.state],
         "hold_reasons": HOLD_REASONS, "can_write": "write" in principal.permissions, "csrf": csrf_token(request),
     }  # fmt: skip
@@ -87,6 +88,21 @@ def add_note(session: Session, principal: Principal, order_id: uuid.UUID, form: 
     if not body:
         raise Unprocessable("write the note first", code="note_required")
     worklog.add_note(session, workorders.require_work_order(session, principal, order_id), body)
+
+
+def add_time(session: Session, principal: Principal, order_id: uuid.UUID, form: dict[str, str]) -> None:
+    """Book the caller's time on the order (minutes, the day, a note)."""
+    may_write(principal)
+    try:
+        minutes = int(form.get("minutes") or "")
+        day = date.fromisoformat(form.get("work_date") or "")
+    except ValueError:
+        raise Unprocessable("minutes: a whole number; day: a date, YYYY-MM-DD", code="invalid_time") from None
+    if not 0 < minutes <= 24 * 60:
+        raise Unprocessable("minutes: between 1 and 1440", code="invalid_time")
+    order = workorders.require_work_order(session, principal, order_id)
+    worklog.add_time_entry(session, order, technician_id=principal.user_id, work_date=day, minutes=minutes,
+                           note=form.get("note") or None)  # fmt: skip
 
 
 def open_for_asset(

@@ -268,6 +268,12 @@ async def work_order_note(order_id: uuid.UUID, request: Request, session: Sessio
     return await _order_form(request, session, order_id, orders.add_note)
 
 
+@router.post("/work-orders/{order_id}/time")
+async def work_order_time(order_id: uuid.UUID, request: Request, session: SessionDep) -> Response:
+    """Book time on the order."""
+    return await _order_form(request, session, order_id, orders.add_time)
+
+
 @router.post("/assets/{asset_id}/work-orders")
 async def asset_work_order(asset_id: uuid.UUID, request: Request, session: SessionDep) -> Response:
     """Open a work order about this asset, from its page."""

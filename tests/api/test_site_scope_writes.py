@@ -129,6 +129,7 @@ def _cases() -> dict[str, tuple[Case, tuple[int, ...]]]:
         # The web forms (a session cookie and its CSRF token; see _send).
         "POST /work-orders/{order_id}/state": (lambda w: (f"/work-orders/{w.order}/state", {"to": "on_hold", "hold_reason": "waiting_parts"}), refuse),
         "POST /work-orders/{order_id}/notes": (lambda w: (f"/work-orders/{w.order}/notes", {"body": "mole"}), refuse),
+        "POST /work-orders/{order_id}/time": (lambda w: (f"/work-orders/{w.order}/time", {"minutes": "15", "work_date": "2026-12-01"}), refuse),
         "POST /assets/{asset_id}/work-orders": (lambda w: (f"/assets/{w.desktop}/work-orders", {"title": "mole", "kind": "repair"}), refuse),
         "POST /assets/{asset_id}/checkout": (lambda w: (f"/assets/{w.loaner}/checkout", {"person": "E100-HQ"}), refuse),
         "POST /assets/{asset_id}/checkin": (lambda w: (f"/assets/{w.loaner}/checkin", {}), refuse),

@@ -47,8 +47,16 @@ def test_the_help_desk_call_in_the_browser(client, admin, db, make_user):
         f"{order_url}/notes", data={"csrf": token, "body": "Re-seated the cable"}, follow_redirects=False
     )
     assert noted.status_code == 303
+    booked = client.post(f"{order_url}/time", data={"csrf": token, "minutes": "25", "work_date": "2026-12-02",
+                                                    "note": "on site"}, follow_redirects=False)  # fmt: skip
+    assert booked.status_code == 303
+    refused = client.post(
+        f"{order_url}/time", data={"csrf": token, "minutes": "0", "work_date": "2026-12-02"}
+    )
+    assert refused.status_code == 422
     page = client.get(order_url).text
     assert 'id="state">resolved' in page and "Re-seated the cable" in page
+    assert "2026-12-02: 25 min — on site" in page
     order_id = order_url.rsplit("/", 1)[1]
     assert ok(client.get(f"{API}/work-orders/{order_id}", headers=admin))["state"] == "resolved"
 
