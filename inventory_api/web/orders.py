@@ -18,8 +18,10 @@ from sqlalchemy.orm import Session
 
 from inventory_api.assets import flags as asset_flags
 from inventory_api.assets import service as assets
+from inventory_api.assets.models import Asset
 from inventory_api.assignments import service as assignments
 from inventory_api.auth.service import Principal
+from inventory_api.cabling.models import AssetConnection, Jack
 from inventory_api.cabling.registry import require_asset
 from inventory_api.deps import SESSION_COOKIE
 from inventory_api.errors import AppError, Forbidden, NotFound, Unprocessable
@@ -32,6 +34,7 @@ from inventory_api.people import service as people
 from inventory_api.people.models import Person
 from inventory_api.people.schemas import EMAIL
 from inventory_api.services import service as services
+from inventory_api.services.models import Service
 from inventory_api.workorders import service as workorders
 from inventory_api.workorders import worklog
 from inventory_api.workorders.states import HOLD_REASONS, PRIORITIES, TRANSITIONS, WORK_ORDER_TYPES
@@ -105,6 +108,21 @@ def add_time(session: Session, principal: Principal, order_id: uuid.UUID, form: 
                            note=form.get("note") or None)  # fmt: skip
 
 
+def _order_fields(form: dict[str, str], site_id: uuid.UUID) -> dict[str, Any]:
+    """A new order's own fields from its form, each checked as the API's schema checks it."""
+    title = (form.get("title") or "").strip()
+    kind, priority = form.get("kind") or "repair", form.get("priority") or "P3"
+    if not 0 < len(title) <= 300:
+        raise Unprocessable("title: say in a few words what is to be done (at most 300 characters)",
+                            code="title_required")  # fmt: skip
+    if kind not in WORK_ORDER_TYPES:
+        raise Unprocessable(f"kind: one of {', '.join(WORK_ORDER_TYPES)}", code="invalid_kind")
+    if priority not in PRIORITIES:
+        raise Unprocessable(f"priority: one of {', '.join(PRIORITIES)}", code="invalid_priority")
+    return {"kind": kind, "title": title, "priority": priority, "site_id": site_id,
+            "description": (form.get("description") or "").strip() or None}  # fmt: skip
+
+
 def open_for_asset(
     session: Session, principal: Principal, asset_id: uuid.UUID, form: dict[str, str]
 ) -> uuid.UUID:
@@ -113,12 +131,80 @@ def open_for_asset(
     asset = assets.get_asset(session, asset_id, principal)
     if asset is None:
         raise NotFound("asset", asset_id)
-    order = workorders.create_work_order(session, principal, {
-        "kind": form.get("kind") or "repair", "title": (form.get("title") or "").strip(), "site_id": asset.site_id,
-        "priority": form.get("priority") or "P3", "description": form.get("description") or None,
-        "items": [{"action": "inspect", "subject_id": asset.id, "params": {}}],
-    })  # fmt: skip
-    return order.id
+    item = {"action": "inspect", "subject_id": asset.id, "params": {}}
+    return workorders.create_work_order(
+        session, principal, {**_order_fields(form, asset.site_id), "items": [item]}
+    ).id
+
+
+def open_for_person(
+    session: Session, principal: Principal, person_id: uuid.UUID, form: dict[str, str]
+) -> uuid.UUID:
+    """A work order the person asked for, naming the assets and services ticked on their page. A move carries
+    each to the chosen room: a device plugged into a jack goes into the target jack (when one is named), a service
+    with a room of its own moves there, one that follows its device is linked and keeps following. Any other kind
+    links them by `inspect` items, which change nothing by themselves."""
+    may_write(principal)
+    person = people.get_person(session, person_id, principal)
+    if person is None:
+        raise NotFound("person", person_id)
+    fields = _order_fields(form, person.site_id)
+    ticked = {uuid.UUID(key[5:]) for key in form if key.startswith("item:") and _is_uuid(key[5:])}
+    owned = [a for a in session.scalars(select(Asset).where(Asset.id.in_(ticked), Asset.deleted_at.is_(None)))
+             if a.assigned_person_id == person.id]  # fmt: skip
+    held = [s for s in session.scalars(select(Service).where(Service.id.in_(ticked), Service.deleted_at.is_(None)))
+            if s.person_id == person.id]  # fmt: skip
+    if len(owned) + len(held) != len(ticked):
+        raise Unprocessable("tick only the person's own assets and services", code="invalid_items")
+    if fields["kind"] != "move":
+        items = [{"action": "inspect", "subject_id": a.id} for a in owned] + [
+            {"action": "inspect", "subject_id": s.id, "subject_type": "service"} for s in held
+        ]
+    else:
+        room, jack = _move_target(session, person, form)
+        plugged = set(session.scalars(select(AssetConnection.asset_id).where(
+            AssetConnection.asset_id.in_([a.id for a in owned]), AssetConnection.jack_id.is_not(None))))  # fmt: skip
+        items = [
+            {"action": "move_asset", "subject_id": a.id, "params": {"location_id": str(room.id)} |
+             ({"jack_id": str(jack.id)} if jack and a.id in plugged else {})}
+            for a in owned
+        ] + [
+            {"action": "move_service", "subject_id": s.id, "params": {"location_id": str(room.id)}}
+            if s.location_id else {"action": "note", "subject_id": s.id, "subject_type": "service"}
+            for s in held
+        ]  # fmt: skip
+    data = {**fields, "requester_id": person.id, "items": items}
+    return workorders.create_work_order(session, principal, data).id
+
+
+def _is_uuid(value: str) -> bool:
+    try:
+        uuid.UUID(value)
+    except ValueError:
+        return False
+    return True
+
+
+def _move_target(session: Session, person: Person, form: dict[str, str]) -> tuple[Location, Jack | None]:
+    """The room a move goes to (of the person's site) and its jack, by label, if one is named."""
+    room = session.get(Location, uuid.UUID(form["room_id"])) if _is_uuid(form.get("room_id", "")) else None
+    if room is None or room.deleted_at is not None or room.site_id != person.site_id:
+        raise Unprocessable("move to: choose a room of the person's site", code="room_required")
+    label = (form.get("jack") or "").strip()
+    if not label:
+        return room, None
+    jack = session.scalar(select(Jack).where(Jack.label == label, Jack.site_id == person.site_id,
+                                             Jack.deleted_at.is_(None)))  # fmt: skip
+    if jack is None or jack.room_id != room.id:
+        raise Unprocessable(f"jack: no jack {label!r} in {room.name}", code="jack_required")
+    return room, jack
+
+
+def rooms_for(session: Session, person: Person) -> list[Location]:
+    """The rooms of a person's site, for a move's target."""
+    stmt = select(Location).where(Location.site_id == person.site_id, Location.kind == "room",
+                                  Location.deleted_at.is_(None)).order_by(Location.name)  # fmt: skip
+    return list(session.scalars(stmt))
 
 
 def resolve_flag(

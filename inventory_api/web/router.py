@@ -35,6 +35,7 @@ from inventory_api.routing import TransactionalRoute
 from inventory_api.search import service as finder
 from inventory_api.services.models import Service
 from inventory_api.web import orders
+from inventory_api.web import views as pages
 from inventory_api.workorders import service as workorders
 from inventory_api.workorders.models import WorkOrder
 
@@ -50,6 +51,7 @@ templates = Environment(
     loader=FileSystemLoader(Path(__file__).parent / "templates"), autoescape=select_autoescape(["html"])
 )
 templates.filters["when"] = _when
+templates.filters["size"] = pages.size
 
 
 def page(name: str, status: int = 200, **context: Any) -> HTMLResponse:
@@ -168,13 +170,17 @@ def search(
 
 
 @router.get("/assets/{asset_id}")
-def asset_page(asset_id: uuid.UUID, request: Request, session: SessionDep) -> HTMLResponse:
+def asset_page(
+    asset_id: uuid.UUID, request: Request, session: SessionDep, software: str | None = None
+) -> HTMLResponse:
+    """An asset: summary, reported hardware, network and path, security, services, work orders, software (a
+    filter box), flags and history."""
     principal = web_principal(request, session)
     asset = assets.get_asset(session, asset_id, principal)
     if asset is None:
         return page("search.html", status=404, principal=principal, q=str(asset_id), assets=[], people=[])
     place = locations.get_location(session, asset.location_id) if asset.location_id else None
-    location = " ▸ ".join(loc.name for loc in locations.breadcrumb(session, place)) if place else None
+    location = locations.breadcrumb(session, place) if place else []
     person = people.get_person(session, asset.assigned_person_id) if asset.assigned_person_id else None
     children = list(
         session.scalars(select(Asset).where(Asset.parent_id == asset.id, Asset.deleted_at.is_(None)))
@@ -184,7 +190,19 @@ def asset_page(asset_id: uuid.UUID, request: Request, session: SessionDep) -> HT
         "asset.html", principal=principal, csrf=orders.csrf_token(request), choices=orders.CHOICES,
         can_write="write" in principal.permissions, asset=asset, location=location, person=person, children=children,
         flags=[f for f in asset_flags.asset_flags(session, asset) if f.resolved_at is None], history=history,
+        **pages.asset_details(session, principal, asset, (software or "").strip()),
     )  # fmt: skip
+
+
+@router.get("/locations/{location_id}")
+def location_page(location_id: uuid.UUID, request: Request, session: SessionDep) -> HTMLResponse:
+    """A site, building, floor or room: the places in it, its jacks with their paths, equipment and services."""
+    principal = web_principal(request, session)
+    location = locations.get_location(session, location_id, principal)
+    if location is None:
+        return page("search.html", status=404, principal=principal, q=str(location_id), assets=[], people=[])
+    return page("location.html", principal=principal, location=location,
+                **pages.location_details(session, location))  # fmt: skip
 
 
 @router.get("/people/new")
@@ -222,6 +240,7 @@ def person_page(person_id: uuid.UUID, request: Request, session: SessionDep) -> 
     held = select(Service).where(Service.person_id == person.id, Service.deleted_at.is_(None))
     return page(
         "person.html", principal=principal, person=person, assets=owned, pools=orders.pools_for(session, person),
+        rooms=orders.rooms_for(session, person), choices=orders.CHOICES,
         csrf=orders.csrf_token(request), can_write="write" in principal.permissions,
         paths=[p["summary"] for p in paths.paths_for_person(session, person, principal.site_ids)],
         services=list(session.scalars(held.order_by(Service.type, Service.number))),
@@ -279,6 +298,13 @@ async def asset_work_order(asset_id: uuid.UUID, request: Request, session: Sessi
     """Open a work order about this asset, from its page."""
     return await _form(request, session, f"/assets/{asset_id}", lambda who, form: (
         f"/work-orders/{orders.open_for_asset(session, who, asset_id, form)}"))  # fmt: skip
+
+
+@router.post("/people/{person_id}/work-orders")
+async def person_work_order(person_id: uuid.UUID, request: Request, session: SessionDep) -> Response:
+    """Open a work order the person asked for, naming their ticked assets and services (a move with its target)."""
+    return await _form(request, session, f"/people/{person_id}", lambda who, form: (
+        f"/work-orders/{orders.open_for_person(session, who, person_id, form)}"))  # fmt: skip
 
 
 @router.post("/flags/{flag_id}/resolve")

@@ -133,6 +133,8 @@ def _cases() -> dict[str, tuple[Case, tuple[int, ...]]]:
         "POST /assets/{asset_id}/work-orders": (lambda w: (f"/assets/{w.desktop}/work-orders", {"title": "mole", "kind": "repair"}), refuse),
         "POST /assets/{asset_id}/checkout": (lambda w: (f"/assets/{w.loaner}/checkout", {"person": "E100-HQ"}), refuse),
         "POST /assets/{asset_id}/checkin": (lambda w: (f"/assets/{w.loaner}/checkin", {}), refuse),
+        "POST /people/{person_id}/work-orders": (lambda w: (f"/people/{w.pat}/work-orders", {
+            "title": "mole", "kind": "move", f"item:{w.desktop}": "on", "room_id": w.empty_room}), refuse),
         "POST /people/{person_id}/services": (lambda w: (f"/people/{w.pat}/services", {"pool_id": w.pool}), refuse),
         "POST /people/new": (lambda w: ("/people/new", {"name": "Mole", "site_id": w.site}), refuse),
         "POST /imports": (lambda w: ("/imports", {"kind": "assets", "csv": f"asset_tag,kind,name\n{w.tag},desktop,owned\n"}), (*refuse, 303)),

@@ -234,3 +234,49 @@ def test_an_import_is_tried_as_a_dry_run_then_run_in_the_browser(client, admin, 
     assert 'id="status">succeeded' in ran.text and 'id="counts">1 / 0 / 0' in ran.text
     with db.sessions() as s:
         assert s.scalar(select(func.count()).where(Person.employee_id == "E300")) == 1
+
+
+def test_the_move_from_pats_page_in_the_browser(client, admin, db, make_user):
+    """Pat's move opened from their page: the ticked devices go to room 5-210, the plugged-in ones into jack
+    5-210-A, the extension moves with them, the DID keeps following its extension."""
+    desk = build_desk(client, admin, db)
+    world, svc = desk.world, desk.services
+    make_user("technician", username="tess", site_ids=[world.site.id])
+    sign_in(client, "tess")
+    person_url = f"/people/{world.pat.id}"
+    token = csrf(client.get(person_url).text)
+    ticked = {f"item:{x}": "on" for x in (world.desktop.id, desk.monitor.id, world.phone.id, svc["extension"]["id"],
+                                           svc["did"]["id"])}  # fmt: skip
+    form = {"csrf": token, "title": "Move Pat to 5-210", "kind": "move", "priority": "P3", **ticked,
+            "room_id": str(world.other_room.id)}  # fmt: skip
+
+    before = orders(db)
+    wrong_jack = client.post(f"{person_url}/work-orders", data={**form, "jack": "3-114-B"})
+    assert wrong_jack.status_code == 422 and "no jack &#39;3-114-B&#39; in 5-210" in wrong_jack.text
+    not_theirs = client.post(f"{person_url}/work-orders", data={**form, f"item:{world.switch.id}": "on"})
+    assert not_theirs.status_code == 422 and orders(db) == before
+
+    opened = client.post(
+        f"{person_url}/work-orders", data={**form, "jack": "5-210-A"}, follow_redirects=False
+    )
+    assert opened.status_code == 303, opened.text
+    order_url = opened.headers["location"]
+    order = ok(client.get(f"{API}{order_url}", headers=admin))
+    assert order["requester_id"] == str(world.pat.id)
+    assert sorted(i["action"] for i in order["items"]) == ["move_asset"] * 3 + ["move_service", "note"]
+    for state in ("in_progress", "resolved"):
+        assert (
+            client.post(
+                f"{order_url}/state", data={"csrf": token, "to": state}, follow_redirects=False
+            ).status_code
+            == 303
+        )
+
+    room, jack = str(world.other_room.id), desk.jacks["5-210-A"]["id"]
+    for device in (world.desktop, world.phone, desk.monitor):
+        assert ok(client.get(f"{API}/assets/{device.id}", headers=admin))["location_id"] == room
+    assert ok(client.get(f"{API}/assets/{world.phone.id}/connection", headers=admin))["jack_id"] == jack
+    assert ok(client.get(f"{API}/assets/{world.desktop.id}/connection", headers=admin))["jack_id"] == jack
+    assert ok(client.get(f"{API}/services/{svc['extension']['id']}", headers=admin))["location_id"] == room
+    assert ok(client.get(f"{API}/services/{svc['did']['id']}", headers=admin))["location_id"] is None
+    assert "5-210-A" in client.get(person_url).text

@@ -1,0 +1,100 @@
+"""What the read-only pages show beyond one record: an asset's reported facts, path, services, work orders and
+software; a location with its rooms, jacks and equipment. Each reads through the same queries as the API."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from inventory_api.assets.models import Asset
+from inventory_api.auth.service import Principal
+from inventory_api.cabling import paths
+from inventory_api.inventory import views as inventory
+from inventory_api.locations import service as locations
+from inventory_api.locations.models import Location
+from inventory_api.services.models import Service, ServiceAsset
+from inventory_api.software.models import Installation, SoftwareTitle, SoftwareVersion
+from inventory_api.software.views import installations_query
+from inventory_api.workorders.models import WorkOrder, WorkOrderItem
+
+SOFTWARE_ROWS = 300
+
+
+def size(value: int | None) -> str:
+    """Bytes in words a technician reads at a glance: 8 GiB, 512 MiB."""
+    if value is None:
+        return "—"
+    for unit, scale in (("TiB", 1 << 40), ("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)):
+        if value >= scale:
+            return f"{value / scale:.1f}".removesuffix(".0") + f" {unit}"
+    return f"{value} B"
+
+
+def _volumes(volumes: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each volume with how full it is (a percentage, where size and free space are known)."""
+    for volume in volumes:
+        total, free = volume.get("size_bytes"), volume.get("free_bytes")
+        volume["used_percent"] = round(100 * (total - free) / total) if total and free is not None else None
+    return volumes
+
+
+def software(session: Session, principal: Principal, asset_id: uuid.UUID, q: str) -> tuple[list[Any], int]:
+    """The asset's installed titles and versions (names containing `q`, any case), and how many match."""
+    stmt = (
+        installations_query(principal, asset_id=asset_id)
+        .join(SoftwareTitle, SoftwareTitle.id == Installation.title_id)
+        .join(SoftwareVersion, SoftwareVersion.id == Installation.version_id)
+    )
+    if q:
+        stmt = stmt.where(func.lower(SoftwareTitle.name).contains(q.lower(), autoescape=True))
+    count = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+    rows = session.execute(
+        stmt.with_only_columns(SoftwareTitle.id, SoftwareTitle.name, SoftwareVersion.version, Installation.first_seen)
+        .order_by(func.lower(SoftwareTitle.name)).limit(SOFTWARE_ROWS)
+    ).all()  # fmt: skip
+    return rows, count
+
+
+def asset_details(session: Session, principal: Principal, asset: Asset, software_q: str) -> dict[str, Any]:
+    """The asset page's sections below its summary: reported hardware and security, network with the path to its
+    switch port, the services it carries, the work orders naming it, its software."""
+    facts = inventory.inventory_of(session, asset)
+    facts["volumes"] = _volumes(facts["volumes"])
+    services = session.scalars(
+        select(Service).join(ServiceAsset, ServiceAsset.service_id == Service.id)
+        .where(ServiceAsset.asset_id == asset.id, Service.deleted_at.is_(None)).order_by(Service.type)
+    )  # fmt: skip
+    orders = session.scalars(
+        select(WorkOrder).where(WorkOrder.id.in_(
+            select(WorkOrderItem.work_order_id).where(WorkOrderItem.subject_id == asset.id)
+        )).order_by(WorkOrder.created_at.desc()).limit(50)
+    )  # fmt: skip
+    rows, count = software(session, principal, asset.id, software_q)
+    return {
+        "facts": facts, "path": paths.paths_for_asset(session, asset)[0]["summary"], "services": list(services),
+        "orders": list(orders), "software": rows, "software_count": count, "software_q": software_q,
+        "software_shown": SOFTWARE_ROWS,
+    }  # fmt: skip
+
+
+def location_details(session: Session, location: Location) -> dict[str, Any]:
+    """A location: where it sits, the places in it, its jacks with their paths, the equipment there."""
+    children = session.scalars(
+        select(Location).where(Location.parent_id == location.id, Location.deleted_at.is_(None))
+        .order_by(Location.kind, Location.name)
+    )  # fmt: skip
+    equipment = session.scalars(
+        select(Asset).where(Asset.location_id == location.id, Asset.deleted_at.is_(None))
+        .order_by(Asset.kind, Asset.name).limit(200)
+    )  # fmt: skip
+    services = session.scalars(
+        select(Service).where(Service.location_id == location.id, Service.deleted_at.is_(None))
+        .order_by(Service.type, Service.number)
+    )  # fmt: skip
+    return {
+        "breadcrumb": locations.breadcrumb(session, location), "children": list(children), "paths": [p["summary"] for p in paths.paths_for_room(session, location)],
+        "equipment": list(equipment), "services": list(services),
+    }  # fmt: skip

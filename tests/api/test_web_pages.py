@@ -1,0 +1,59 @@
+"""The read-only pages a technician works from: an asset's reported facts, path, services, orders and software; a
+room with its jacks and equipment; another site's page is a 404."""
+
+from inventory_api.assets.models import Asset
+from tests.api.ingest.reports import enroll, machine, make_secret, make_site, payload, post
+from tests.api.stories.desk import API, build_desk, ok
+from tests.api.test_web_orders import sign_in
+
+
+def test_a_reported_machine_shows_its_hardware_security_network_and_filtered_software(client, db, make_user):
+    site = make_site(db)
+    report = machine(memory=8 * 1024**3, firewall=False,
+                     packages=[("Mozilla Firefox", "128.0"), ("Mozilla Thunderbird", "115.1"), ("7-Zip", "23.01")])  # fmt: skip
+    enrolled = enroll(client, make_secret(db, site), report)
+    assert post(client, enrolled["node_key"], payload(report)).status_code in (200, 202)
+    make_user("technician", username="tess", site_ids=[site])
+    sign_in(client, "tess")
+
+    page = client.get(f"/assets/{enrolled['asset_id']}").text
+    assert '<dd id="memory">8 GiB</dd>' in page
+    assert "HP EliteBook 840 G8" in page and "3c:52:82:11:22:33" in page and "10.1.0.10/24" in page
+    assert '<dd class="warn">off</dd>' in page  # the firewall
+    assert "Software (3)" in page and "Mozilla Thunderbird" in page
+    filtered = client.get(f"/assets/{enrolled['asset_id']}", params={"software": "MOZILLA"}).text
+    assert "Software (2)" in filtered and "7-Zip" not in filtered and "115.1" in filtered
+
+
+def test_the_desk_phone_page_shows_its_path_services_and_orders_and_the_room_its_jacks(
+    client, admin, db, make_user
+):
+    desk = build_desk(client, admin, db)
+    world = desk.world
+    order = ok(client.post(f"{API}/work-orders", headers=admin, json={
+        "kind": "repair", "title": "No dial tone", "site_id": str(world.site.id),
+        "items": [{"action": "inspect", "subject_id": str(world.phone.id), "params": {}}]}), 201)  # fmt: skip
+    make_user("technician", username="tess", site_ids=[world.site.id])
+    sign_in(client, "tess")
+
+    page = client.get(f"/assets/{world.phone.id}").text
+    assert "3-114-B" in page and "Gi1/0/14" in page  # the path to its switch port
+    assert "extension 4021" in page
+    assert f'href="/work-orders/{order["id"]}">No dial tone</a>' in page
+    assert f'href="/locations/{world.room.id}"' in page
+
+    room = client.get(f"/locations/{world.room.id}").text
+    assert "3-114-B" in room and "3-114-C" in room and "sw-3-1" in room
+    assert f'href="/assets/{desk.monitor.id}"' in room and "voicemail" in room
+
+
+def test_another_sites_asset_and_room_are_not_found(client, admin, db, make_user):
+    desk = build_desk(client, admin, db)
+    other = make_site(db, "Elsewhere")
+    make_user("technician", username="olga", site_ids=[other])
+    sign_in(client, "olga")
+    assert client.get(f"/assets/{desk.world.phone.id}").status_code == 404
+    answer = client.get(f"/locations/{desk.world.room.id}")
+    assert answer.status_code == 404 and "3-114-B" not in answer.text
+    with db.sessions() as s:
+        assert s.get(Asset, desk.world.phone.id) is not None
