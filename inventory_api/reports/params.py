@@ -11,6 +11,7 @@ from typing import Any, Literal, TypeVar, get_origin
 from fastapi import Request
 from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, model_validator
+from starlette.datastructures import QueryParams
 
 from inventory_api.auth.service import Principal
 from inventory_api.errors import Forbidden
@@ -59,14 +60,14 @@ class ReportQuery(BaseModel):
         return datetime.combine(self.end + timedelta(days=1), time(0), tzinfo=UTC)
 
 
-def read_query(model: type[Q], request: Request) -> Q:
+def read_query(model: type[Q], query_params: QueryParams) -> Q:
     """The query string as `model`; unknown or malformed parameters answer 422 naming them."""
     params: dict[str, Any] = {}
     repeated = []
-    for name in request.query_params:
+    for name in query_params:
         field = model.model_fields.get(name)
         is_list = field is not None and get_origin(field.annotation) is list
-        values = request.query_params.getlist(name)
+        values = query_params.getlist(name)
         params[name] = values if is_list else values[-1]
         if len(values) > 1 and not is_list and field is not None:
             repeated.append({"type": "repeated", "loc": ("query", name), "input": values,
@@ -90,7 +91,7 @@ def query_of(model: type[Q]) -> Callable[[Request], Awaitable[Q]]:
     """A dependency reading the query string into `model`, its fields documented as query parameters."""
 
     async def parse(request: Request) -> Q:
-        return read_query(model, request)
+        return read_query(model, request.query_params)
 
     parse.query_parameters = openapi_parameters(TypeAdapter(model))  # type: ignore[attr-defined]
     return parse

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs
 
-from fastapi import APIRouter, BackgroundTasks, Request
+from fastapi import APIRouter, BackgroundTasks, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from jinja2 import Environment, FileSystemLoader, select_autoescape
@@ -35,7 +35,9 @@ from inventory_api.routing import TransactionalRoute
 from inventory_api.search import service as finder
 from inventory_api.services.models import Service
 from inventory_api.web import orders
+from inventory_api.web import reports as report_pages
 from inventory_api.web import views as pages
+from inventory_api.workorders import campaigns
 from inventory_api.workorders import service as workorders
 from inventory_api.workorders.models import WorkOrder
 
@@ -54,8 +56,8 @@ templates.filters["when"] = _when
 templates.filters["size"] = pages.size
 
 
-def page(name: str, status: int = 200, **context: Any) -> HTMLResponse:
-    return HTMLResponse(templates.get_template(name).render(**context), status_code=status)
+def page(template: str, status: int = 200, **context: Any) -> HTMLResponse:
+    return HTMLResponse(templates.get_template(template).render(**context), status_code=status)
 
 
 class SignInRequired(Exception):
@@ -384,3 +386,53 @@ def import_page(job_id: uuid.UUID, request: Request, session: SessionDep) -> HTM
     except AppError:
         return page("search.html", status=404, principal=principal, q=str(job_id), assets=[], people=[])
     return page("import_job.html", principal=principal, job=job)
+
+
+@router.get("/reports")
+def reports_index(request: Request, session: SessionDep) -> HTMLResponse:
+    """The built-in reports, each with what it answers."""
+    principal = web_principal(request, session)
+    return page("reports.html", principal=principal, reports=report_pages.service.REPORTS)
+
+
+def _report_route(name: str, report: Any) -> None:
+    """One report's page: its parameters as a form, its rows, chart and CSV; a wrong one shows by the form."""
+
+    def show(request: Request, session: SessionDep) -> Any:
+        principal = web_principal(request, session)
+        try:
+            context = report_pages.run(session, principal, name, request.query_params)
+        except AppError as exc:
+            return page(
+                "message.html", status=exc.status, principal=principal, error=exc.detail, back="/reports"
+            )
+        return page("report.html", principal=principal, csrf=orders.csrf_token(request),
+                    can_write="write" in principal.permissions, status=context.pop("status"), **context)  # fmt: skip
+
+    router.add_api_route(f"/reports/{name}", show, methods=["GET"], name=f"page_report_{name}",
+                         dependencies=[Depends(report_pages.declared(report))])  # fmt: skip
+
+
+for _name, _report in report_pages.service.REPORTS.items():
+    _report_route(_name, _report)
+
+
+@router.post("/campaigns")
+async def new_campaign(request: Request, session: SessionDep) -> Response:
+    """Today's upgrade candidates made a campaign (one work order each), from the candidates report."""
+    return await _form(request, session, "/reports/upgrade-candidates", lambda who, form: (
+        f"/campaigns/{report_pages.campaign(session, who, form)}"))  # fmt: skip
+
+
+@router.get("/campaigns/{campaign_id}")
+def campaign_page(campaign_id: uuid.UUID, request: Request, session: SessionDep) -> HTMLResponse:
+    """A campaign's progress and its work orders."""
+    principal = web_principal(request, session)
+    try:
+        campaign = campaigns.require_campaign(session, campaign_id, principal)
+    except AppError:
+        return page("search.html", status=404, principal=principal, q=str(campaign_id), assets=[], people=[])
+    members = select(WorkOrder).where(WorkOrder.campaign_id == campaign.id, WorkOrder.deleted_at.is_(None))
+    return page("campaign.html", principal=principal, campaign=campaign,
+                progress=campaigns.progress(session, campaign),
+                orders=list(session.scalars(members.order_by(WorkOrder.title).limit(500))))  # fmt: skip

@@ -135,6 +135,7 @@ def _cases() -> dict[str, tuple[Case, tuple[int, ...]]]:
         "POST /assets/{asset_id}/checkin": (lambda w: (f"/assets/{w.loaner}/checkin", {}), refuse),
         "POST /people/{person_id}/work-orders": (lambda w: (f"/people/{w.pat}/work-orders", {
             "title": "mole", "kind": "move", f"item:{w.desktop}": "on", "room_id": w.empty_room}), refuse),
+        "POST /campaigns": (lambda w: ("/campaigns", {"name": "mole", "site_id": w.site, "older_than_years": "1"}), refuse),
         "POST /people/{person_id}/services": (lambda w: (f"/people/{w.pat}/services", {"pool_id": w.pool}), refuse),
         "POST /people/new": (lambda w: ("/people/new", {"name": "Mole", "site_id": w.site}), refuse),
         "POST /imports": (lambda w: ("/imports", {"kind": "assets", "csv": f"asset_tag,kind,name\n{w.tag},desktop,owned\n"}), (*refuse, 303)),
