@@ -40,7 +40,11 @@ def test_the_manager_reads_a_report_exports_it_and_makes_a_campaign(client, admi
         "csrf": csrf(page.text), "name": "Win 11 refresh", "older_than_years": "5", "site_id": site})  # fmt: skip
     assert made.status_code == 303, made.text
     campaign = client.get(made.headers["location"]).text
-    assert "Win 11 refresh" in campaign and "0 of 3 done" in campaign and campaign.count('href="/work-orders/') == 3
+    assert (
+        "Win 11 refresh" in campaign
+        and "0 of 3 done" in campaign
+        and campaign.count('href="/work-orders/') == 3
+    )
 
     backlog = client.get("/reports/backlog").text
     chart = re.search(r'id="chart" src="([^"]+)"', backlog).group(1).replace("&amp;", "&")
@@ -53,11 +57,15 @@ def test_a_wrong_parameter_is_shown_by_the_form_and_a_viewer_makes_no_campaign(c
     _old_desktops(client, admin, str(desk.world.site.id))
     make_user("viewer", username="vic", site_ids=[desk.world.site.id])
     sign_in(client, "vic")
-    wrong = client.get("/reports/sla", params={"group_by": "colour", "start": "2026-12-01", "end": "2026-01-01"})
+    wrong = client.get(
+        "/reports/sla", params={"group_by": "colour", "start": "2026-12-01", "end": "2026-01-01"}
+    )
     assert wrong.status_code == 422 and 'id="error"' in wrong.text and "group_by" in wrong.text
     assert client.get("/reports/nothing-like-it").status_code == 404
     page = client.get("/reports/upgrade-candidates", params={"older_than_years": "5"}).text
     assert "old-0" in page and 'id="campaign"' not in page
-    refused = client.post("/campaigns", data={"csrf": hashlib_token(client), "name": "x", "older_than_years": "5"})
+    refused = client.post(
+        "/campaigns", data={"csrf": hashlib_token(client), "name": "x", "older_than_years": "5"}
+    )
     assert refused.status_code == 403
     assert ok(client.get(f"{API}/campaigns", headers=admin)) == []
