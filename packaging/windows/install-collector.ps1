@@ -16,8 +16,8 @@ inventory-collector-<version>-windows-<arch>.zip:
 4. runs `run --force` once: it enrolls with the secret from config.toml (never on a command line, where other
    processes could read it) and sends the first report.
 Without -ServerUrl and -EnrollSecret, an upgrade keeps the existing config.toml.
-Exit code 0 when installed (also when the server cannot be reached yet: the report waits in the spool and the task
-sends it later); otherwise the failing step's exit code.
+Exit code 0 when installed (also when the first report could not go out yet: the server unreachable or the
+enrollment refused; it waits in the spool and the task tries again); otherwise the failing step's exit code.
 #>
 [CmdletBinding()]
 param(
@@ -77,7 +77,8 @@ Assert-Exit 'install-service'
 # 4. Enroll and send the first report now rather than at the first scheduled run.
 & $Collector run --force --quiet
 if ($LASTEXITCODE -eq $Spooled) {
-    Write-Warning 'inventory-collector: the server could not be reached; the scheduled task sends the report later'
+    # Unreachable server or enrollment refused (the message above says which): the task tries again on its own.
+    Write-Warning 'inventory-collector: installed, but the first report is waiting: see `inventory-collector doctor`'
     exit 0
 }
 Assert-Exit 'the first run (see `inventory-collector doctor`)'
