@@ -9,8 +9,9 @@ export INVENTORY_DATABASE_URL ?= sqlite:///var/inventory.db
 .PHONY: run test lint migrations clean
 
 # Debian packages the tests need: Chromium for the browser tests (Playwright never downloads a browser here), and
-# pciutils, whose lspci the collector's tests compare with on this machine's real hardware.
-TEST_TOOLS := /usr/bin/chromium /usr/bin/lspci
+# pciutils, whose lspci the collector's tests compare with on this machine's real hardware, and fusioninventory-agent,
+# which the agents' end-to-end test points at a running server.
+TEST_TOOLS := /usr/bin/chromium /usr/bin/lspci /usr/bin/fusioninventory-agent
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 $(BIN)/python:
@@ -31,8 +32,8 @@ run: $(STAMP_SERVER)
 	$(BIN)/inventory-api quickstart
 
 $(TEST_TOOLS):
-	$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium pciutils || \
-	  ($(SUDO) apt-get update -q && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium pciutils)
+	$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium pciutils fusioninventory-agent || \
+	  ($(SUDO) apt-get update -q && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium pciutils fusioninventory-agent)
 
 test: $(STAMP_DEV) $(TEST_TOOLS)
 	$(BIN)/ruff check .
