@@ -8,10 +8,12 @@ export INVENTORY_DATABASE_URL ?= sqlite:///var/inventory.db
 
 .PHONY: run test lint migrations clean
 
-# Debian packages the tests need: Chromium for the browser tests (Playwright never downloads a browser here), and
-# pciutils, whose lspci the collector's tests compare with on this machine's real hardware, and rpm, whose rpmbuild
-# builds the collector's RPM in tests/deploy/test_rpm.py.
-TEST_TOOLS := /usr/bin/chromium /usr/bin/lspci /usr/bin/rpmbuild
+# Debian packages the tests need: Chromium for the browser tests (Playwright never downloads a browser here),
+# pciutils, whose lspci the collector's tests compare with on this machine's real hardware, rpm, whose rpmbuild
+# builds the collector's RPM (tests/deploy/test_rpm.py), and fusioninventory-agent, which the agents' end-to-end
+# test points at a running server.
+TEST_TOOLS := /usr/bin/chromium /usr/bin/lspci /usr/bin/rpmbuild /usr/bin/fusioninventory-agent
+TEST_PACKAGES := chromium pciutils rpm fusioninventory-agent
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 $(BIN)/python:
@@ -32,8 +34,8 @@ run: $(STAMP_SERVER)
 	$(BIN)/inventory-api quickstart
 
 $(TEST_TOOLS):
-	$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium pciutils rpm || \
-	  ($(SUDO) apt-get update -q && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium pciutils rpm)
+	$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q $(TEST_PACKAGES) || \
+	  ($(SUDO) apt-get update -q && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q $(TEST_PACKAGES))
 
 test: $(STAMP_DEV) $(TEST_TOOLS)
 	$(BIN)/ruff check .

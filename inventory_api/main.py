@@ -27,6 +27,7 @@ ROUTERS = (
     "inventory_api.auth.router",
     "inventory_api.ingest.router",
     "inventory_api.ingest.admin_router",
+    "inventory_api.agents.router",
     "inventory_api.inventory.router",
     "inventory_api.software.router",
     "inventory_api.locations.router",

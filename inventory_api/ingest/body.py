@@ -11,14 +11,19 @@ from inventory_api.errors import BadRequest, PayloadTooLarge, UnsupportedMediaTy
 INFLATE_CHUNK = 64 * 1024
 
 
+#: zlib's window bits: gzip only (our collector), or gzip and zlib told apart by their header (other agents).
+GZIP_ONLY = 16 + zlib.MAX_WBITS
+GZIP_OR_ZLIB = 32 + zlib.MAX_WBITS
+
+
 class GzipLimiter:
     """Inflates gzip incrementally and refuses as soon as the output passes `limit` (a gzip bomb costs limit + one chunk)."""
 
-    def __init__(self, limit: int, *, chunk: int = INFLATE_CHUNK) -> None:
+    def __init__(self, limit: int, *, chunk: int = INFLATE_CHUNK, wbits: int = GZIP_ONLY) -> None:
         self.limit = limit
         self.chunk = chunk
         self.inflated = 0
-        self._z = zlib.decompressobj(16 + zlib.MAX_WBITS)
+        self._z = zlib.decompressobj(wbits)
         self._parts: list[bytes] = []
 
     def feed(self, data: bytes) -> None:
@@ -73,10 +78,12 @@ def check_headers(
     return encoding in ("gzip", "x-gzip")
 
 
-async def read_body(stream: AsyncIterator[bytes], *, gzip: bool, limit: int, inflated_limit: int) -> bytes:
+async def read_body(
+    stream: AsyncIterator[bytes], *, gzip: bool, limit: int, inflated_limit: int, wbits: int = GZIP_ONLY
+) -> bytes:
     """The request body, decompressed; stops reading at the first byte over either limit."""
     received = 0
-    inflater = GzipLimiter(inflated_limit) if gzip else None
+    inflater = GzipLimiter(inflated_limit, wbits=wbits) if gzip else None
     parts: list[bytes] = []
     async for chunk in stream:
         received += len(chunk)

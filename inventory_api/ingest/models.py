@@ -50,6 +50,10 @@ class Collector(UUIDPk, Base):
     last_contact_at: Mapped[datetime | None]
     revoked_at: Mapped[datetime | None]
     revoke_reason: Mapped[str | None] = mapped_column(String(200))
+    #: Another inventory agent admitted by an agent secret ("fusioninventory", "glpi-agent"); None: our collector.
+    agent: Mapped[str | None] = mapped_column(String(40))
+    #: Such an agent's last inventory (its own categories), so a partial inventory can be completed.
+    agent_content: Mapped[dict[str, Any] | None] = mapped_column(deferred=True)
 
 
 class InventoryState(Base):

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import asyncio
 import time
-from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
@@ -13,13 +11,13 @@ from sqlalchemy import select
 from starlette.concurrency import run_in_threadpool
 
 from collector.report import Identity
-from inventory_api.db import Database, utcnow
+from inventory_api.db import Database
 from inventory_api.deps import DbDep, SettingsDep
-from inventory_api.errors import Unauthorized, Unavailable, Unprocessable
+from inventory_api.errors import Unauthorized, Unprocessable
 from inventory_api.history.service import Actor, set_actor
-from inventory_api.ingest import pipeline, service, unchanged
+from inventory_api.ingest import pipeline, service
+from inventory_api.ingest.apply import apply_report, ingest_slot
 from inventory_api.ingest.body import check_headers, read_body
-from inventory_api.ingest.flags import flag_asset
 from inventory_api.ingest.models import Collector
 from inventory_api.ingest.schemas import EnrollRequest, EnrollResponse, InventoryAnswer
 from inventory_api.ratelimit import check_rate
@@ -101,22 +99,6 @@ def _live_key(db: Database, hashed: str) -> bool:
         return session.scalar(stmt) is not None
 
 
-def _slots(request: Request, settings: Any, db: Database) -> asyncio.Semaphore:
-    """Reports applied at once in this process; one on SQLite, whose writers queue here in order rather than
-    poll for the database lock."""
-    slots = getattr(request.app.state, "ingest_slots", None)
-    if slots is None:
-        count = 1 if db.is_sqlite else settings.ingest_max_concurrent
-        slots = request.app.state.ingest_slots = asyncio.Semaphore(count)
-    return slots
-
-
-def _flag_conflict(db: Database, exc: pipeline.IdentityConflict) -> None:
-    with db.transaction() as session:
-        set_actor(session, Actor("system", name="ingest"))
-        flag_asset(session, exc.asset_id, "identity_conflict", exc.conflict)
-
-
 @router.post(
     "/inventory",
     response_model=InventoryAnswer,
@@ -156,47 +138,8 @@ async def receive_inventory(request: Request) -> JSONResponse:
         parsed = pipeline.read_report(body)
     else:
         parsed = await run_in_threadpool(pipeline.read_report, body)
-    slots = _slots(request, settings, db)
-    if slots.locked():  # else acquire() returns at once: no task and timer for wait_for to set up
-        try:
-            await asyncio.wait_for(slots.acquire(), timeout=settings.ingest_wait_seconds)
-        except TimeoutError:
-            raise Unavailable(
-                "the server is busy; keep the report and send it later",
-                code="overloaded",
-                headers={"Retry-After": "30"},
-            ) from None
-    else:
-        await slots.acquire()
-    try:
-        outcome = await run_in_threadpool(_apply, db, settings, node_key, parsed, request.state.request_id)
-    finally:
-        slots.release()
-    return JSONResponse(outcome.body, status_code=outcome.status_code, headers=outcome.headers)
-
-
-def _apply(db: Database, settings: Any, node_key: str, parsed: Any, request_id: str) -> pipeline.Outcome:
-    """The report in its own transaction, committed in the worker thread while the request holds its slot.
-
-    On PostgreSQL a quiet report (nothing but status to write) is first tried as one self-committing statement.
-    """
-    now = utcnow()
-    if not db.is_sqlite:
-        outcome = unchanged.receive_unchanged(
-            db.engine, node_key=node_key, parsed=parsed, settings=settings, now=now
+    async with ingest_slot(request.app.state, settings, db):
+        outcome = await run_in_threadpool(
+            apply_report, db, settings, node_key, parsed, request.state.request_id
         )
-        if outcome is not None:
-            return outcome
-    try:
-        with db.transaction() as session:
-            return pipeline.receive_report(
-                session,
-                node_key=node_key,
-                parsed=parsed,
-                settings=settings,
-                now=now,
-                request_id=request_id,
-            )
-    except pipeline.IdentityConflict as exc:
-        _flag_conflict(db, exc)
-        raise
+    return JSONResponse(outcome.body, status_code=outcome.status_code, headers=outcome.headers)

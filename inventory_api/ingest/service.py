@@ -18,7 +18,7 @@ from inventory_api.assets.models import Asset, AssetIdentifier
 from inventory_api.cabling.registry import Sites, visible
 from inventory_api.catalog import service as catalog
 from inventory_api.db import utcnow
-from inventory_api.errors import NotFound, Unauthorized, Unavailable, Unprocessable
+from inventory_api.errors import AppError, NotFound, Unauthorized, Unavailable, Unprocessable
 from inventory_api.events.service import emit_event
 from inventory_api.history.service import diff_fields, record_change
 from inventory_api.ingest.flags import flag_asset
@@ -230,9 +230,11 @@ def may_bind(session: Session, match: Match, site_id: uuid.UUID, live_since: dat
     if match.rule not in WEAK_RULES:
         return True
     heard = func.coalesce(Collector.last_contact_at, Collector.enrolled_at)
+    # Another agent's reports do not keep our collector off the machine: that is how a site migrates.
     live = select(Collector.id).where(
-        Collector.asset_id == asset.id, Collector.revoked_at.is_(None), heard >= live_since
-    )
+        Collector.asset_id == asset.id, Collector.revoked_at.is_(None), heard >= live_since,
+        Collector.agent.is_(None),
+    )  # fmt: skip
     if session.scalar(live.limit(1)) is not None:
         return False
     stored = load_ids(session, [asset.id])[asset.id]
@@ -273,6 +275,24 @@ def match_or_create(
     raise Unavailable("too many concurrent enrollments of this machine; retry", headers={"Retry-After": "5"})
 
 
+class AgentSuperseded(AppError):
+    """Another agent's report for a machine that our collector reports for: acknowledged, nothing written."""
+
+    status, code = 409, "superseded"
+
+    def __init__(self, asset_id: uuid.UUID) -> None:
+        super().__init__("this machine reports through the collector: this agent's inventory is not applied")
+        self.asset_id = asset_id
+
+
+def own_collector(session: Session, asset_id: uuid.UUID) -> uuid.UUID | None:
+    """The asset's live collector of ours (not another agent), if any."""
+    stmt = select(Collector.id).where(
+        Collector.asset_id == asset_id, Collector.revoked_at.is_(None), Collector.agent.is_(None)
+    )
+    return session.scalar(stmt.limit(1))
+
+
 @dataclass(frozen=True)
 class Enrolled:
     """The answer to an enrollment."""
@@ -291,14 +311,22 @@ def enroll(
     collector_version: str | None,
     settings: Any,
     client: str | None,
+    agent: str | None = None,
+    node_key: str | None = None,
 ) -> Enrolled:
-    """Exchange an enroll secret and a machine identity for a node key naming the machine's asset."""
+    """Exchange an enroll secret and a machine identity for a node key naming the machine's asset.
+
+    `agent`, `node_key`: another inventory agent admitted by the secret, under a key derived from it
+    (inventory_api/agents/service.py). Such an agent never replaces our collector on a machine: AgentSuperseded.
+    """
     enroll_secret = use_enroll_secret(session, secret)
     now = utcnow()
     window = now - timedelta(days=settings.reenroll_window_days)
     asset, match = match_or_create(
         session, identity, site_id=enroll_secret.site_id, now=now, live_since=window
     )
+    if agent is not None and match.rule != "new" and own_collector(session, asset.id) is not None:
+        raise AgentSuperseded(asset.id)
     if match.rule != "new":
         record_change(
             session,
@@ -324,18 +352,20 @@ def enroll(
         select(Collector).where(Collector.asset_id == asset.id, Collector.revoked_at.is_(None))
     ):
         old.revoked_at, old.revoke_reason = now, "replaced by a new enrollment"
-        if old.last_contact_at is not None and old.last_contact_at >= window:
+        if old.agent is not None and agent is None:  # a site moving to our collector: no clone
+            old.revoke_reason = "replaced by the collector"
+        elif old.last_contact_at is not None and old.last_contact_at >= window:
             flag_asset(
                 session,
                 asset.id,
                 "possible_clone",
                 {"previous_collector": str(old.id), "last_contact_at": old.last_contact_at.isoformat()},
             )
-    plain = NODE_KEY_PREFIX + secrets.token_urlsafe(32)
+    plain = node_key or NODE_KEY_PREFIX + secrets.token_urlsafe(32)
     collector = Collector(
         asset_id=asset.id, key_hash=key_hash(plain), prefix=plain[:10], enroll_secret_id=enroll_secret.id,
         collector_version=collector_version, hostname=identity.hostname, enrolled_at=now, enrolled_from=client,
-        matched_by=match.rule, approved_at=None if settings.require_enroll_approval else now,
+        matched_by=match.rule, approved_at=None if settings.require_enroll_approval else now, agent=agent,
     )  # fmt: skip
     session.add(collector)
     state = session.get(InventoryState, asset.id)

@@ -1,0 +1,212 @@
+"""Where FusionInventory and GLPI agents report: their protocols (XML PROLOG/INVENTORY, JSON contact/inventory)
+in front of the one ingest pipeline. The server URL an agent is given is one of these paths."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse, Response
+from starlette.concurrency import run_in_threadpool
+
+from inventory_api.agents import service
+from inventory_api.agents.xml import empty_reply, idle_reply, parse_agent_xml, prolog_reply
+from inventory_api.db import Database
+from inventory_api.errors import PayloadTooLarge, Unprocessable, UnsupportedMediaType
+from inventory_api.ingest.apply import apply_report, ingest_slot
+from inventory_api.ingest.body import GZIP_OR_ZLIB, read_body
+from inventory_api.ingest.router import client_address
+from inventory_api.ingest.service import AgentSuperseded
+from inventory_api.ratelimit import check_rate
+from inventory_api.routing import ERROR_RESPONSES, TransactionalRoute
+from inventory_api.settings import Settings
+
+router = APIRouter(
+    prefix="/api/v1/agents", tags=["agents"], route_class=TransactionalRoute, responses=ERROR_RESPONSES
+)
+#: Content types the agents send: compressed (zlib, RFC 1950, or gzip) or plain XML / JSON.
+COMPRESSED = ("application/x-compress-zlib", "application/x-compress-gzip", "application/x-compress")
+PLAIN = ("application/xml", "text/xml", "application/json")
+
+
+def secret_of(request: Request, path_secret: str | None) -> str | None:
+    """The enroll secret from the URL path, else the password of HTTP Basic authentication."""
+    if path_secret:
+        return path_secret
+    scheme, _, encoded = request.headers.get("authorization", "").partition(" ")
+    if scheme.lower() != "basic":
+        return None
+    try:
+        return base64.b64decode(encoded.strip(), validate=True).decode().partition(":")[2] or None
+    except (binascii.Error, UnicodeDecodeError):
+        return None
+
+
+async def read_agent_body(request: Request, settings: Settings) -> bytes:
+    """The body within the report limits; compressed bodies inflated chunk by chunk (zlib or gzip)."""
+    media = (request.headers.get("content-type") or "").split(";", 1)[0].strip().lower()
+    encoding = (request.headers.get("content-encoding") or "identity").strip().lower()
+    if media not in COMPRESSED + PLAIN or encoding not in ("identity", "gzip", "x-gzip", "deflate"):
+        raise UnsupportedMediaType(
+            f"an agent sends {', '.join(COMPRESSED + PLAIN)}, not {media or 'nothing'}",
+            allowed=list(COMPRESSED + PLAIN),
+        )
+    declared = request.headers.get("content-length")
+    if declared and declared.isdigit() and int(declared) > settings.max_report_bytes:
+        limit = settings.max_report_bytes
+        raise PayloadTooLarge(f"the body is over the {limit}-byte limit (max_report_bytes)", limit=limit)
+    return await read_body(
+        request.stream(), gzip=media in COMPRESSED or encoding != "identity", limit=settings.max_report_bytes,
+        inflated_limit=settings.max_report_decompressed_bytes, wbits=GZIP_OR_ZLIB,
+    )  # fmt: skip
+
+
+async def receive(request: Request, path_secret: str | None, agent: str) -> Response:
+    db: Database = request.app.state.db
+    settings: Settings = request.app.state.settings
+    secret = secret_of(request, path_secret)
+    # The secret before the body: without one the service reads and inflates nothing.
+    await run_in_threadpool(_check_secret, db, secret)
+    body = await read_agent_body(request, settings)
+    if body.lstrip()[:1] == b"<":
+        return await _xml(request, db, settings, secret or "", body, agent)
+    return await _json(request, db, settings, secret or "", body, agent)
+
+
+def _check_secret(db: Database, secret: str | None) -> None:
+    with db.sessions() as session:
+        service.check_secret(session, secret)
+
+
+async def _xml(
+    request: Request, db: Database, settings: Settings, secret: str, body: bytes, agent: str
+) -> Response:
+    message = await run_in_threadpool(parse_agent_xml, body)
+    if not message.deviceid:
+        raise Unprocessable("DEVICEID is missing", code="validation_error")
+    hours = service.prolog_hours(settings)
+    if message.query == "PROLOG":
+        bound = await run_in_threadpool(_lookup, db, secret, agent, message.deviceid)
+        reply = (
+            idle_reply(prolog_freq_hours=hours) if bound.superseded else prolog_reply(prolog_freq_hours=hours)
+        )
+        return Response(reply, media_type="application/xml")
+    if message.query != "INVENTORY":
+        raise Unprocessable(
+            f"QUERY {message.query} is not supported (PROLOG and INVENTORY are)", code="unsupported_query"
+        )
+    version = _first(message.content.get("versionclient")) or agent
+    await _inventory(
+        request, db, settings, secret, agent, message.deviceid, message.content, body, version, partial=False
+    )
+    return Response(empty_reply(), media_type="application/xml")
+
+
+def _first(value: Any) -> str | None:
+    if isinstance(value, list):
+        value = value[0] if value else None
+    return str(value) if isinstance(value, str | int) else None
+
+
+async def _json(
+    request: Request, db: Database, settings: Settings, secret: str, body: bytes, agent: str
+) -> Response:
+    message = await run_in_threadpool(service.parse_json_message, body)
+    deviceid = message.get("deviceid")
+    if not isinstance(deviceid, str) or not deviceid.strip():
+        raise Unprocessable("deviceid is missing", code="validation_error")
+    hours = service.prolog_hours(settings)
+    action = message["action"]
+    if action == "contact":
+        bound = await run_in_threadpool(_lookup, db, secret, agent, deviceid)
+        tasks = {} if bound.superseded else {"inventory": {"server": "inventory", "version": "1"}}
+        return JSONResponse({"status": "ok", "expiration": hours, "tasks": tasks})
+    if action != "inventory":
+        raise Unprocessable(
+            f"action {action!r} is not supported (contact and inventory are)", code="unsupported_action"
+        )
+    itemtype = message.get("itemtype") or "Computer"
+    if itemtype != "Computer":
+        raise Unprocessable(
+            f"itemtype {itemtype!r} is not supported (Computer is)", code="unsupported_itemtype"
+        )
+    content = message.get("content")
+    if not isinstance(content, dict):
+        raise Unprocessable("content: an object is required", code="validation_error")
+    version = _first(content.get("versionclient")) or agent
+    partial = message.get("partial") is True
+    await _inventory(
+        request, db, settings, secret, agent, deviceid, content, body, version, partial=partial, keep=True
+    )
+    return JSONResponse({"status": "ok", "expiration": hours})
+
+
+def _lookup(db: Database, secret: str, agent: str, deviceid: str) -> service.Bound:
+    with db.sessions() as session:
+        return service.lookup(session, secret=secret, agent=agent, deviceid=deviceid)
+
+
+async def _inventory(
+    request: Request, db: Database, settings: Settings, secret: str, agent: str, deviceid: str,
+    content: dict[str, Any], body: bytes, version: str, *, partial: bool, keep: bool = False,
+) -> None:  # fmt: skip
+    """Map the inventory, admit the agent install when new, and apply the report through the ingest pipeline."""
+    bound = await run_in_threadpool(_lookup, db, secret, agent, deviceid)
+    if bound.superseded:
+        return  # our collector reports for this machine: acknowledged, nothing written
+    report, collected_at, kept = await run_in_threadpool(
+        lambda: service.report_of(
+            content, deviceid=deviceid, body=body, version=version, partial=partial, kept=bound.content
+        )
+    )
+    request_id = request.state.request_id
+    async with ingest_slot(request.app.state, settings, db):
+        if bound.collector_id is None:
+            check_rate(db, f"enroll:{client_address(request)}", limit=settings.enroll_rate_per_minute)
+            try:
+                await run_in_threadpool(
+                    lambda: service.admit(
+                        db,
+                        secret=secret,
+                        agent=agent,
+                        key=bound.node_key,
+                        report=report,
+                        settings=settings,
+                        client=client_address(request),
+                        request_id=request_id,
+                    )
+                )
+            except AgentSuperseded:
+                return
+        outcome = await run_in_threadpool(
+            apply_report, db, settings, bound.node_key, (report, collected_at), request_id
+        )
+        if outcome.status_code == 200 and keep:
+            await run_in_threadpool(service.keep_content, db, bound.node_key, kept)
+
+
+@router.post(
+    "/fusion/{secret}", summary="FusionInventory / GLPI agent XML (PROLOG, INVENTORY), secret in the path"
+)
+async def fusion_with_secret(secret: str, request: Request) -> Response:
+    """The server URL of a FusionInventory agent: `…/api/v1/agents/fusion/<enroll secret>`."""
+    return await receive(request, secret, "fusioninventory")
+
+
+@router.post("/fusion", summary="FusionInventory / GLPI agent XML, secret as the HTTP Basic password")
+async def fusion(request: Request) -> Response:
+    """The same with the enroll secret given as the agent's `--password` (any `--user`)."""
+    return await receive(request, None, "fusioninventory")
+
+
+@router.post("/glpi/{secret}", summary="GLPI agent JSON (contact, inventory; XML too), secret in the path")
+async def glpi_with_secret(secret: str, request: Request) -> Response:
+    """The server URL of a GLPI agent: `…/api/v1/agents/glpi/<enroll secret>`."""
+    return await receive(request, secret, "glpi-agent")
+
+
+@router.post("/glpi", summary="GLPI agent JSON, secret as the HTTP Basic password")
+async def glpi(request: Request) -> Response:
+    return await receive(request, None, "glpi-agent")
