@@ -151,6 +151,8 @@ def _subject(
         return person, [("move_asset", a, params) for a in assets], room.name
     if kind == "upgrade":
         return person, [("replace_component", computer, {"component": "memory"})], "computer"
+    if kind == "install":
+        return person, [("assign_asset", computer, {"person_id": str(person.id)})], person.room.name
     if kind == "other":
         return person, [], person.room.name
     return person, [("note", computer, {})], person.room.name
