@@ -188,7 +188,7 @@ def _order(demo: Demo, policies: Policies, subjects: Subjects, names: dict[uuid.
     ticket = rng.random() < 0.4
     demo.add(WorkOrder, {
         "id": order_id, "kind": kind, "title": title, "description": None, "site_id": person.site.id,
-        "location_id": person.room.id, "requester_id": person.id, "priority": priority, "assignee_id": technician,
+        "location_id": person.room.id, "requester_id": person.id, "priority": priority, "assignee_id": None if state == "new" else technician,
         "team": team, "state": state, "hold_reason": log[-1][2], "external_system": "servicenow" if ticket else None,
         "external_id": f"INC{n + 1:07}" if ticket else None, "sla_policy_id": policy.id,
         "response_due_at": clocks["response"].due_at, "resolution_due_at": clocks["resolution"].due_at,
