@@ -6,7 +6,7 @@ STAMP_SERVER := $(VENV)/.server-installed
 STAMP_DEV := $(VENV)/.dev-installed
 export INVENTORY_DATABASE_URL ?= sqlite:///var/inventory.db
 
-.PHONY: run test lint migrations clean
+.PHONY: run demo test lint migrations clean
 
 # Debian packages the tests need: Chromium for the browser tests (Playwright never downloads a browser here),
 # pciutils, whose lspci the collector's tests compare with on this machine's real hardware, rpm, whose rpmbuild
@@ -31,6 +31,14 @@ $(STAMP_DEV): pyproject.toml | $(BIN)/python
 run: $(STAMP_SERVER)
 	mkdir -p var
 	$(BIN)/inventory-api migrate
+	$(BIN)/inventory-api quickstart
+
+# `make run` on a believable organisation: the demo data go into a fresh database first (it refuses one with records).
+DEMO_SCALE ?= small
+demo: $(STAMP_SERVER)
+	mkdir -p var
+	$(BIN)/inventory-api migrate
+	$(BIN)/inventory-api demo-data --scale $(DEMO_SCALE)
 	$(BIN)/inventory-api quickstart
 
 $(TEST_TOOLS):

@@ -79,6 +79,12 @@ def _reserve(session: Session, count: int) -> int:
     return connection.execute(_reserve_statement(connection.dialect.name), {"count": count}).scalar_one()
 
 
+def reserve_positions(session: Session, count: int) -> int:
+    """Take `count` positions for rows a bulk load numbered itself (from the counter's value before it); returns
+    the last one."""
+    return _reserve(session, count) if count else 0
+
+
 @event.listens_for(Session, "before_commit")
 def _assign(session: Session) -> None:
     # SQLAlchemy also fires before_commit when a savepoint is released: taking the counter there would hold its

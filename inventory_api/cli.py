@@ -1,4 +1,4 @@
-"""`inventory-api`: serve, migrate, manage users and tokens, and the one-command quickstart."""
+"""`inventory-api`: serve, migrate, manage users and tokens, the one-command quickstart and demo data."""
 
 from __future__ import annotations
 
@@ -130,6 +130,23 @@ def cmd_backup(args: argparse.Namespace) -> None:
     print(f"backup written to {target} ({target.stat().st_size} bytes)", file=sys.stderr)
 
 
+def cmd_demo_data(args: argparse.Namespace) -> None:
+    import time
+
+    from inventory_api.demo.service import fill
+
+    started = time.perf_counter()
+    result = fill(_db(), scale=args.scale, seed=args.seed)
+    tables = result["tables"]
+    print(
+        f"demo data ({args.scale}, seed {args.seed}) written in {time.perf_counter() - started:.0f} s: "
+        f"{tables.get('people', 0)} people, {tables.get('assets', 0)} assets, "
+        f"{tables.get('work_orders', 0)} work orders ({result['sla_events']} SLA events), "
+        f"{tables.get('software_installations', 0)} software installations",
+        file=sys.stderr,
+    )
+
+
 def cmd_worker(_: argparse.Namespace) -> None:
     worker = importlib.import_module("inventory_api.webhooks.worker")
     worker.run_forever(_db(), get_settings())
@@ -154,6 +171,14 @@ def _parser() -> argparse.ArgumentParser:
         p.add_argument("--port", type=int)
     serve.add_argument("--workers", type=int)
     add("worker", cmd_worker, "deliver webhooks and run periodic checks")
+    demo = add("demo-data", cmd_demo_data, "fill an empty, migrated database with a believable organisation")
+    demo.add_argument(
+        "--scale",
+        choices=["small", "large"],
+        default="small",
+        help="small: ~50 people, 1 000 work orders; large: 24 000 people, 100 000+ assets, 210 000 orders",
+    )
+    demo.add_argument("--seed", type=int, default=1, help="the same seed gives the same organisation")
     purge = add(
         "purge", cmd_purge, "really delete assets that were soft-deleted long ago (their history stays)"
     )

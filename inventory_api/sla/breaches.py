@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from inventory_api.db import take_worker_lock
 from inventory_api.events.service import emit_event
 from inventory_api.history.service import plain
-from inventory_api.sla.clock import Mark
+from inventory_api.sla.clock import ClockStatus, Mark
 from inventory_api.sla.models import BusinessCalendar, SlaEvent, SlaPolicy
 from inventory_api.sla.service import DEFAULT_AT_RISK_PERCENT, RESOLUTION_RUNNING, clocks_of, to_calendar
 from inventory_api.workorders.models import WorkOrder, WorkOrderStateChange
@@ -81,23 +81,23 @@ def find_sla_events(
         calendar = calendars[policy.calendar_id] if policy.calendar_id else None
         if not marks[order.id]:
             continue
-        for clock, status in clocks_of(
-            order, policy, calendar, marks[order.id], now, at_risk_percent
-        ).items():
-            candidates = []
-            if (
-                status.at_risk_at is not None
-                and status.at_risk_at <= now
-                and (status.at_risk or status.breached)
-            ):
-                candidates.append(("at_risk", status.at_risk_at))
-            if status.breached and status.due_at is not None:
-                candidates.append(("breached", status.due_at))
-            found += [
-                Found(order.id, clock, kind, at, status.due_at, status.target_seconds)
-                for kind, at in candidates
-                if (clock, kind) not in seen[order.id]
-            ]
+        clocks = clocks_of(order, policy, calendar, marks[order.id], now, at_risk_percent)
+        found += [f for f in events_of(order.id, clocks, now) if (f.clock, f.kind) not in seen[order.id]]
+    return found
+
+
+def events_of(order_id: uuid.UUID, clocks: dict[str, ClockStatus], now: datetime) -> list[Found]:
+    """The SLA events an order's clocks call for at `now`: at risk once warned (or breached), breached past due."""
+    found = []
+    for clock, status in clocks.items():
+        if status.at_risk_at is not None and status.at_risk_at <= now and (status.at_risk or status.breached):
+            found.append(
+                Found(order_id, clock, "at_risk", status.at_risk_at, status.due_at, status.target_seconds)
+            )
+        if status.breached and status.due_at is not None:
+            found.append(
+                Found(order_id, clock, "breached", status.due_at, status.due_at, status.target_seconds)
+            )
     return found
 
 

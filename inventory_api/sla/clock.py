@@ -6,6 +6,7 @@ import itertools
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 #: How far ahead a due time is looked for before the calendar is called empty.
@@ -65,11 +66,19 @@ def open_spans(calendar: Calendar | None, start: datetime) -> Iterator[tuple[dat
     day = start.astimezone(calendar.tz).date() - timedelta(days=1)
     for _ in range(HORIZON_DAYS):
         if day not in calendar.holidays:
-            for a_min, b_min in calendar.hours.get(day.weekday(), ()):
-                a, b = _local(day, a_min, calendar.tz), _local(day, b_min, calendar.tz)
+            for a, b in _day_spans(calendar.tz, calendar.hours.get(day.weekday(), ()), day):
                 if b > start:
                     yield max(a, start), b
         day += timedelta(days=1)
+
+
+@lru_cache(maxsize=8192)
+def _day_spans(
+    tz: ZoneInfo, hours: tuple[tuple[int, int], ...], day: date
+) -> tuple[tuple[datetime, datetime], ...]:
+    """One local day's open spans in UTC: cached, since every clock of every order walks the same days (the SLA
+    check and the demo data compute thousands)."""
+    return tuple((_local(day, a_min, tz), _local(day, b_min, tz)) for a_min, b_min in hours)
 
 
 def business_time(calendar: Calendar | None, start: datetime, end: datetime) -> timedelta:
