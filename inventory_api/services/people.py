@@ -31,7 +31,7 @@ def _services(session: Session, person: Person, sites: Sites, *, live_only: bool
     return list(session.scalars(stmt.order_by(Service.type, Service.number)))
 
 
-def _checkouts(session: Session, person: Person, sites: Sites) -> list[Assignment]:
+def checkouts(session: Session, person: Person, sites: Sites) -> list[Assignment]:
     stmt = select(Assignment).where(Assignment.person_id == person.id, Assignment.checked_in_at.is_(None))
     if sites is not None:
         stmt = stmt.where(Assignment.site_id.in_(sites))
@@ -49,7 +49,7 @@ def overview(session: Session, person: Person, sites: Sites = None) -> dict[str,
         "person": person,
         "assets": asset_rows,
         "services": [services.read_fields(session, s) for s in _services(session, person, sites)],
-        "checkouts": _checkouts(session, person, sites),
+        "checkouts": checkouts(session, person, sites),
     }
 
 
@@ -75,7 +75,7 @@ def offboard(
     return {
         "person": person,
         "assets": _assets(session, person, sites),
-        "checkouts": _checkouts(session, person, sites),
+        "checkouts": checkouts(session, person, sites),
         "services": [services.read_fields(session, s) for s in live],
         "disconnected_service_ids": disconnected,
         "quarantined_numbers": [

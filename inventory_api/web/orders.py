@@ -33,6 +33,7 @@ from inventory_api.numbers.models import NumberPool
 from inventory_api.people import service as people
 from inventory_api.people.models import Person
 from inventory_api.people.schemas import EMAIL
+from inventory_api.services import people as leavers
 from inventory_api.services import service as services
 from inventory_api.services.models import Service
 from inventory_api.workorders import service as workorders
@@ -269,10 +270,75 @@ def give_number(session: Session, principal: Principal, person_id: uuid.UUID, fo
         pool = None
     if pool is None or pool.site_id != person.site_id:
         raise Unprocessable("choose a number pool of the person's site", code="pool_required")
+    details = {"extension": _rings(session, person, form)} if pool.kind == "did" else {}
     services.create_service(session, {
-        "type": pool.kind, "status": "active", "person_id": person.id, "location_id": person.location_id,
-        "number_pool_id": pool.id,
+        "type": pool.kind, "status": "active", "person_id": person.id, "details": details,
+        "location_id": person.location_id if pool.kind == "extension" else None, "number_pool_id": pool.id,
     }, principal.site_ids)  # fmt: skip
+
+
+def _rings(session: Session, person: Person, form: dict[str, str]) -> str:
+    """The extension a new DID rings: the one named, else the person's only live extension."""
+    named = (form.get("extension") or "").strip()
+    if named:
+        return named
+    theirs = list(session.scalars(select(Service.number).where(
+        Service.person_id == person.id, Service.type == "extension", Service.status != "disconnected",
+        Service.deleted_at.is_(None))))  # fmt: skip
+    if len(theirs) != 1:
+        raise Unprocessable("a DID rings an extension: name it (the person has "
+                            f"{len(theirs) or 'no'} extension{'s' if len(theirs) != 1 else ''})", code="extension_required")  # fmt: skip
+    return theirs[0]
+
+
+#: The services a person is given from their page (numbers come from a pool, above), and the fields of each.
+SERVICE_FIELDS = {
+    "voicemail": ("mailbox", "extension"), "data_port": ("jack", "vlan", "voice_vlan"),
+    "remote_access": ("username", "profile", "token_serial"), "mobile_line": ("number", "carrier", "plan"),
+    "generic": ("label",),
+}  # fmt: skip
+
+
+def add_service(session: Session, principal: Principal, person_id: uuid.UUID, form: dict[str, str]) -> None:
+    """A voicemail box, a data jack on its VLAN (its switch port set, or the history says why not), remote access,
+    a mobile line or another service for the person, checked by the same rules as the API."""
+    may_write(principal)
+    person = people.get_person(session, person_id, principal)
+    if person is None:
+        raise NotFound("person", person_id)
+    kind = form.get("type", "")
+    if kind not in SERVICE_FIELDS:
+        raise Unprocessable(f"type: one of {', '.join(SERVICE_FIELDS)}", code="invalid_type")
+    details: dict[str, Any] = {
+        f: form[f].strip() for f in SERVICE_FIELDS[kind] if (form.get(f) or "").strip()
+    }
+    if "jack" in details:
+        label = details.pop("jack")
+        jack = session.scalar(select(Jack).where(Jack.label == label, Jack.site_id == person.site_id,
+                                                 Jack.deleted_at.is_(None)))  # fmt: skip
+        if jack is None:
+            raise Unprocessable(f"jack: no jack {label!r} at the person's site", code="jack_required")
+        details["jack_id"] = str(jack.id)
+    services.create_service(session, {
+        "type": kind, "status": "active", "person_id": person.id, "details": details,
+        "location_id": person.location_id if kind == "voicemail" else None,
+        "notes": (form.get("notes") or "").strip() or None,
+    }, principal.site_ids)  # fmt: skip
+
+
+def offboard(
+    session: Session, principal: Principal, person_id: uuid.UUID, form: dict[str, str], quarantine_days: int
+) -> None:
+    """A leaver's last day: every service of theirs disconnected, their numbers to quarantine (what to reclaim
+    stays listed on their page)."""
+    may_write(principal)
+    person = people.get_person(session, person_id, principal)
+    if person is None:
+        raise NotFound("person", person_id)
+    if form.get("confirm") != "on":
+        raise Unprocessable("tick the box to confirm that the person is leaving", code="confirm_required")
+    leavers.offboard(session, person, disconnect_services=True, sites=principal.site_ids,
+                     quarantine_days=quarantine_days)  # fmt: skip
 
 
 def sites_for(session: Session, principal: Principal) -> list[Location]:

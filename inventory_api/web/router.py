@@ -33,7 +33,9 @@ from inventory_api.locations import service as locations
 from inventory_api.people import service as people
 from inventory_api.routing import TransactionalRoute
 from inventory_api.search import service as finder
+from inventory_api.services import people as leavers
 from inventory_api.services.models import Service
+from inventory_api.services.service import data_port_state
 from inventory_api.web import orders
 from inventory_api.web import reports as report_pages
 from inventory_api.web import views as pages
@@ -240,12 +242,15 @@ def person_page(person_id: uuid.UUID, request: Request, session: SessionDep) -> 
         session.scalars(assets_query(session, principal, AssetFilters(assigned_person_id=person.id)).bound())
     )
     held = select(Service).where(Service.person_id == person.id, Service.deleted_at.is_(None))
+    listed = list(session.scalars(held.order_by(Service.type, Service.number)))
     return page(
         "person.html", principal=principal, person=person, assets=owned, pools=orders.pools_for(session, person),
         rooms=orders.rooms_for(session, person), choices=orders.CHOICES,
         csrf=orders.csrf_token(request), can_write="write" in principal.permissions,
         paths=[p["summary"] for p in paths.paths_for_person(session, person, principal.site_ids)],
-        services=list(session.scalars(held.order_by(Service.type, Service.number))),
+        services=listed, service_fields=orders.SERVICE_FIELDS,
+        ports={s.id: data_port_state(session, s) for s in listed if s.type == "data_port"},
+        checkouts=leavers.checkouts(session, person, principal.site_ids),
     )  # fmt: skip
 
 
@@ -350,6 +355,24 @@ async def give_number(person_id: uuid.UUID, request: Request, session: SessionDe
     back = f"/people/{person_id}"
     return await _form(request, session, back, lambda who, form: (
         orders.give_number(session, who, person_id, form) or back))  # fmt: skip
+
+
+@router.post("/people/{person_id}/other-services")
+async def add_service(person_id: uuid.UUID, request: Request, session: SessionDep) -> Response:
+    """Give the person a voicemail box, a data jack on its VLAN, remote access, a mobile line …"""
+    back = f"/people/{person_id}"
+    return await _form(request, session, back, lambda who, form: (
+        orders.add_service(session, who, person_id, form) or back))  # fmt: skip
+
+
+@router.post("/people/{person_id}/offboard")
+async def offboard(
+    person_id: uuid.UUID, request: Request, session: SessionDep, settings: SettingsDep
+) -> Response:
+    """A leaver: their services disconnected, their numbers to quarantine."""
+    back = f"/people/{person_id}"
+    return await _form(request, session, back, lambda who, form: (
+        orders.offboard(session, who, person_id, form, settings.number_quarantine_days) or back))  # fmt: skip
 
 
 @router.get("/imports")
