@@ -36,7 +36,7 @@ from inventory_api.search import service as finder
 from inventory_api.services import people as leavers
 from inventory_api.services.models import Service
 from inventory_api.services.service import data_port_state
-from inventory_api.web import orders
+from inventory_api.web import asset_forms, orders
 from inventory_api.web import reports as report_pages
 from inventory_api.web import views as pages
 from inventory_api.workorders import campaigns
@@ -171,6 +171,52 @@ def search(
         "search.html", principal=principal, q=q, assets=found.assets, people=found.people, services=found.services,
         jacks=found.jacks, rooms=found.rooms,
     )  # fmt: skip
+
+
+@router.get("/assets/new")
+def new_asset_form(request: Request, session: SessionDep) -> HTMLResponse:
+    """A new asset: equipment that does not report itself (a monitor, a phone, a switch) or one bought in stock."""
+    principal = web_principal(request, session)
+    return page("asset_form.html", principal=principal, csrf=orders.csrf_token(request), asset=None,
+                form={"status": "in_stock"}, **asset_forms.context(session, principal))  # fmt: skip
+
+
+@router.post("/assets/new")
+async def new_asset(request: Request, session: SessionDep) -> Response:
+    """Add an asset; an error shows by the form, which keeps what was typed."""
+    return await _asset_edit(request, session, None)
+
+
+@router.get("/assets/{asset_id}/edit")
+def edit_asset_form(asset_id: uuid.UUID, request: Request, session: SessionDep) -> HTMLResponse:
+    principal = web_principal(request, session)
+    asset = assets.get_asset(session, asset_id, principal)
+    if asset is None:
+        return page("search.html", status=404, principal=principal, q=str(asset_id), assets=[], people=[])
+    return page("asset_form.html", principal=principal, csrf=orders.csrf_token(request), asset=asset,
+                form=asset_forms.form_of(session, asset), **asset_forms.context(session, principal))  # fmt: skip
+
+
+@router.post("/assets/{asset_id}/edit")
+async def edit_asset(asset_id: uuid.UUID, request: Request, session: SessionDep) -> Response:
+    """Change an asset's fields, place and status (along its lifecycle); an error keeps what was typed."""
+    return await _asset_edit(request, session, asset_id)
+
+
+async def _asset_edit(request: Request, session: Any, asset_id: uuid.UUID | None) -> Response:
+    principal = web_principal(request, session)
+    form: dict[str, str] = {}
+    try:
+        form = await orders.read_form(request)
+        if asset_id is None:
+            asset_id = asset_forms.create(session, principal, form)
+        else:
+            asset_forms.update(session, principal, asset_id, form)
+    except AppError as exc:
+        asset = assets.get_asset(session, asset_id, principal) if asset_id else None
+        return page("asset_form.html", status=exc.status, principal=principal, error=exc.detail, form=form,
+                    asset=asset, csrf=orders.csrf_token(request), **asset_forms.context(session, principal))  # fmt: skip
+    return orders.redirect(f"/assets/{asset_id}")
 
 
 @router.get("/assets/{asset_id}")

@@ -143,6 +143,8 @@ def _cases() -> dict[str, tuple[Case, tuple[int, ...]]]:
         "POST /people/{person_id}/services": (lambda w: (f"/people/{w.pat}/services", {"pool_id": w.pool}), refuse),
         "POST /people/{person_id}/other-services": (lambda w: (f"/people/{w.pat}/other-services", {"type": "voicemail", "mailbox": "7777"}), refuse),
         "POST /people/{person_id}/offboard": (lambda w: (f"/people/{w.leaver}/offboard", {"confirm": "on"}), refuse),
+        "POST /assets/new": (lambda w: ("/assets/new", {"kind": "monitor", "status": "in_stock", "name": "mole", "site_id": w.site}), refuse),
+        "POST /assets/{asset_id}/edit": (lambda w: (f"/assets/{w.loaner}/edit", {"kind": "laptop", "status": "in_stock", "name": "mine", "site_id": w.site}), refuse),
         "POST /people/new": (lambda w: ("/people/new", {"name": "Mole", "site_id": w.site}), refuse),
         "POST /imports": (lambda w: ("/imports", {"kind": "assets", "csv": f"asset_tag,kind,name\n{w.tag},desktop,owned\n"}), (*refuse, 303)),
         "POST /flags/{flag_id}/resolve": (lambda w: (f"/flags/{w.web_flag}/resolve", {"note": "mine"}), refuse),
