@@ -11,9 +11,11 @@ from sqlalchemy.orm import Session
 
 from inventory_api.assets.flags import raise_flag
 from inventory_api.assets.models import Asset, AssetFlag, AssetIdentifier
+from inventory_api.cabling import service as cabling
 from inventory_api.cabling.devices import normalise_mac
 from inventory_api.cabling.models import AssetConnection, Jack, PatchPanelPort, SwitchPort
 from inventory_api.cabling.ports import normalise_port_name
+from inventory_api.cabling.registry import Sites
 from inventory_api.cabling.service import find_switch_port, record_cabling_change
 from inventory_api.db import utcnow
 from inventory_api.history.service import plain
@@ -249,3 +251,18 @@ def check_location(session: Session, asset: Asset, jack: Jack, switch_port: Swit
         open_flag.resolved_by = "system"
     check_numbers_location(session, asset, jack)
     session.flush()
+
+
+def patch(
+    session: Session,
+    panel_port_id: uuid.UUID,
+    *,
+    jack_id: uuid.UUID | None,
+    switch_port_id: uuid.UUID | None,
+    sites: Sites = None,
+) -> PatchPanelPort:
+    """Patch a panel port to a jack and/or a switch port; the devices behind the jack follow (see `repatched`)."""
+    before = patch_ends(session, panel_port_id)
+    port = cabling.patch(session, panel_port_id, jack_id=jack_id, switch_port_id=switch_port_id, sites=sites)
+    repatched(session, port.id, before)
+    return port

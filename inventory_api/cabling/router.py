@@ -151,11 +151,8 @@ def update_switch_port(
 @router.post("/patches", response_model=schemas.PanelPortRead)
 def patch(body: schemas.PatchRequest, session: SessionDep, who: WriteDep):
     """Cross-connect a jack to a panel port and/or patch the panel port to a switch port (409 `already_patched`)."""
-    before = connections.patch_ends(session, body.panel_port_id)
-    port = cabling.patch(session, body.panel_port_id, jack_id=body.jack_id, switch_port_id=body.switch_port_id,
-                         sites=who.site_ids)  # fmt: skip
-    connections.repatched(session, port.id, before)
-    return port
+    return connections.patch(session, body.panel_port_id, jack_id=body.jack_id, switch_port_id=body.switch_port_id,
+                             sites=who.site_ids)  # fmt: skip
 
 
 @router.delete("/patches/{panel_port_id}", response_model=schemas.PanelPortRead)

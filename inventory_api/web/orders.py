@@ -21,13 +21,16 @@ from inventory_api.assets import service as assets
 from inventory_api.assets.models import Asset
 from inventory_api.assignments import service as assignments
 from inventory_api.auth.service import Principal
-from inventory_api.cabling.models import AssetConnection, Jack
+from inventory_api.cabling import connections
+from inventory_api.cabling.models import AssetConnection, Jack, PatchPanel, PatchPanelPort
 from inventory_api.cabling.registry import require_asset
+from inventory_api.cabling.service import find_switch_port
 from inventory_api.deps import SESSION_COOKIE
 from inventory_api.errors import AppError, Forbidden, NotFound, Unprocessable
 from inventory_api.history.service import recent_changes
 from inventory_api.imports import service as imports
 from inventory_api.imports.models import ImportJob
+from inventory_api.locations import service as locations
 from inventory_api.locations.models import Location
 from inventory_api.numbers.models import NumberPool
 from inventory_api.people import service as people
@@ -339,6 +342,45 @@ def offboard(
         raise Unprocessable("tick the box to confirm that the person is leaving", code="confirm_required")
     leavers.offboard(session, person, disconnect_services=True, sites=principal.site_ids,
                      quarantine_days=quarantine_days)  # fmt: skip
+
+
+def patch_jack(session: Session, principal: Principal, location_id: uuid.UUID, form: dict[str, str]) -> None:
+    """Patch a jack to a panel port and the panel port to a switch port, all named as on their labels at the
+    location's site (a part left empty is not patched); the devices behind the jack follow, as through the API."""
+    may_write(principal)
+    place = locations.get_location(session, location_id, principal)
+    if place is None:
+        raise NotFound("location", location_id)
+    site = place.site_id
+    panel = session.scalar(select(PatchPanel).where(
+        PatchPanel.site_id == site, PatchPanel.name == (form.get("panel") or "").strip(),
+        PatchPanel.deleted_at.is_(None)))  # fmt: skip
+    try:
+        number = int(form.get("panel_port") or "")
+    except ValueError:
+        number = 0
+    port = session.scalar(select(PatchPanelPort).where(
+        PatchPanelPort.panel_id == panel.id, PatchPanelPort.number == number)) if panel else None  # fmt: skip
+    if port is None:
+        raise Unprocessable("panel and port: the panel's name and a port number it has, at this site",
+                            code="panel_port_required")  # fmt: skip
+    jack = None
+    if label := (form.get("jack") or "").strip():
+        jack = session.scalar(select(Jack).where(Jack.site_id == site, Jack.label == label,
+                                                 Jack.deleted_at.is_(None)))  # fmt: skip
+        if jack is None:
+            raise Unprocessable(f"jack: no jack {label!r} at this site", code="jack_required")
+    switch_port = None
+    if switch_name := (form.get("switch") or "").strip():
+        switch = session.scalar(select(Asset).where(
+            Asset.site_id == site, Asset.kind == "switch", Asset.deleted_at.is_(None),
+            or_(Asset.name == switch_name, Asset.hostname == switch_name)))  # fmt: skip
+        switch_port = find_switch_port(session, switch.id, form.get("switch_port") or "") if switch else None
+        if switch_port is None:
+            raise Unprocessable(f"switch port: no port {form.get('switch_port')!r} on a switch {switch_name!r} "
+                                "at this site", code="switch_port_required")  # fmt: skip
+    connections.patch(session, port.id, jack_id=jack.id if jack else None,
+                      switch_port_id=switch_port.id if switch_port else None, sites=principal.site_ids)  # fmt: skip
 
 
 def sites_for(session: Session, principal: Principal) -> list[Location]:

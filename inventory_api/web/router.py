@@ -251,7 +251,8 @@ def location_page(location_id: uuid.UUID, request: Request, session: SessionDep)
     location = locations.get_location(session, location_id, principal)
     if location is None:
         return page("search.html", status=404, principal=principal, q=str(location_id), assets=[], people=[])
-    return page("location.html", principal=principal, location=location,
+    return page("location.html", principal=principal, location=location, csrf=orders.csrf_token(request),
+                can_write="write" in principal.permissions,
                 **pages.location_details(session, location))  # fmt: skip
 
 
@@ -419,6 +420,14 @@ async def offboard(
     back = f"/people/{person_id}"
     return await _form(request, session, back, lambda who, form: (
         orders.offboard(session, who, person_id, form, settings.number_quarantine_days) or back))  # fmt: skip
+
+
+@router.post("/locations/{location_id}/patches")
+async def patch_jack(location_id: uuid.UUID, request: Request, session: SessionDep) -> Response:
+    """Patch a jack through a panel port to a switch port, from a location's page."""
+    back = f"/locations/{location_id}"
+    return await _form(request, session, back, lambda who, form: (
+        orders.patch_jack(session, who, location_id, form) or back))  # fmt: skip
 
 
 @router.get("/imports")

@@ -145,6 +145,7 @@ def _cases() -> dict[str, tuple[Case, tuple[int, ...]]]:
         "POST /people/{person_id}/offboard": (lambda w: (f"/people/{w.leaver}/offboard", {"confirm": "on"}), refuse),
         "POST /assets/new": (lambda w: ("/assets/new", {"kind": "monitor", "status": "in_stock", "name": "mole", "site_id": w.site}), refuse),
         "POST /assets/{asset_id}/edit": (lambda w: (f"/assets/{w.loaner}/edit", {"kind": "laptop", "status": "in_stock", "name": "mine", "site_id": w.site}), refuse),
+        "POST /locations/{location_id}/patches": (lambda w: (f"/locations/{w.room}/patches", {"jack": "3-114-Z", "panel": "P9", "panel_port": "1"}), refuse),
         "POST /people/new": (lambda w: ("/people/new", {"name": "Mole", "site_id": w.site}), refuse),
         "POST /imports": (lambda w: ("/imports", {"kind": "assets", "csv": f"asset_tag,kind,name\n{w.tag},desktop,owned\n"}), (*refuse, 303)),
         "POST /flags/{flag_id}/resolve": (lambda w: (f"/flags/{w.web_flag}/resolve", {"note": "mine"}), refuse),

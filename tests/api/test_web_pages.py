@@ -4,7 +4,7 @@ room with its jacks and equipment; another site's page is a 404."""
 from inventory_api.assets.models import Asset
 from tests.api.ingest.reports import enroll, machine, make_secret, make_site, payload, post
 from tests.api.stories.desk import API, build_desk, ok
-from tests.api.test_web_orders import sign_in
+from tests.api.test_web_orders import csrf, sign_in
 
 
 def test_a_reported_machine_shows_its_hardware_security_network_and_filtered_software(client, db, make_user):
@@ -57,3 +57,33 @@ def test_another_sites_asset_and_room_are_not_found(client, admin, db, make_user
     assert answer.status_code == 404 and "3-114-B" not in answer.text
     with db.sessions() as s:
         assert s.get(Asset, desk.world.phone.id) is not None
+
+
+def test_a_jack_patched_to_a_switch_port_from_the_rooms_page(client, admin, db, make_user):
+    desk = build_desk(client, admin, db)
+    world = desk.world
+    ok(
+        client.post(f"{API}/jacks", json={"label": "3-114-D", "room_id": str(world.room.id)}, headers=admin),
+        201,
+    )
+    ok(
+        client.post(
+            f"{API}/switch-ports", json={"switch_id": str(world.switch.id), "name": "Gi1/0/16"}, headers=admin
+        ),
+        201,
+    )
+    make_user("technician", username="tess", site_ids=[world.site.id])
+    sign_in(client, "tess")
+    room_url = f"/locations/{world.room.id}"
+    token = csrf(client.get(room_url).text)
+    form = {"csrf": token, "jack": "3-114-D", "panel": "P3", "panel_port": "16", "switch": "sw-3-1",
+            "switch_port": "Gi1/0/16"}  # fmt: skip
+
+    assert client.post(f"{room_url}/patches", data={**form, "panel": "P77"}).status_code == 422
+    assert client.post(f"{room_url}/patches", data={**form, "switch_port": "Gi9/9/9"}).status_code == 422
+    taken = client.post(f"{room_url}/patches", data={**form, "panel_port": "14"})
+    assert taken.status_code == 409
+    assert "jack 3-114-D → panel" not in client.get(room_url).text
+
+    assert client.post(f"{room_url}/patches", data=form, follow_redirects=False).status_code == 303
+    assert "jack 3-114-D → panel P3 port 16 → switch sw-3-1 Gi1/0/16" in client.get(room_url).text
