@@ -30,6 +30,7 @@ from inventory_api.errors import AppError, Forbidden, NotFound, Unprocessable
 from inventory_api.history.service import recent_changes
 from inventory_api.imports import service as imports
 from inventory_api.imports.models import ImportJob
+from inventory_api.ingest.merge import merge_assets
 from inventory_api.locations import service as locations
 from inventory_api.locations.models import Location
 from inventory_api.numbers.models import NumberPool
@@ -217,8 +218,27 @@ def resolve_flag(
     """Close an asset's flag after looking at it, with what was decided; the asset it was on."""
     may_write(principal)
     flag = asset_flags.require_flag(session, flag_id, principal)
-    asset_flags.resolve_flag(session, flag, (form.get("note") or "").strip() or None)
+    note = (form.get("note") or "").strip() or None
+    if other := (form.get("merge") or "").strip():
+        duplicate = _merge_into(session, principal, flag.asset_id, other)
+        note = f"merged {duplicate} into this asset" + (f": {note}" if note else "")
+    asset_flags.resolve_flag(session, flag, note)
     return flag.asset_id
+
+
+def _merge_into(session: Session, principal: Principal, survivor_id: uuid.UUID, other: str) -> str:
+    """Fold the duplicate named by its asset tag, serial or id into the flagged asset (admins, as through the
+    API); the words that name it."""
+    if "admin" not in principal.permissions:
+        raise Forbidden("merging two assets needs the 'admin' permission")
+    found = session.scalars(select(Asset).where(Asset.deleted_at.is_(None), or_(
+        Asset.asset_tag == other, Asset.serial == other, Asset.id == (uuid.UUID(other) if _is_uuid(other) else None),
+    )).limit(2)).all()  # fmt: skip
+    duplicate = found[0] if len(found) == 1 and principal.can_see_site(found[0].site_id) else None
+    if duplicate is None:
+        raise Unprocessable(f"merge: no single asset {other!r} at your sites", code="duplicate_required")
+    merge_assets(session, require_asset(session, survivor_id, principal.site_ids), duplicate)
+    return duplicate.asset_tag or duplicate.name or str(duplicate.id)
 
 
 def check_out(session: Session, principal: Principal, asset_id: uuid.UUID, form: dict[str, str]) -> None:

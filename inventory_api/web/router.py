@@ -56,6 +56,7 @@ templates = Environment(
 )
 templates.filters["when"] = _when
 templates.filters["size"] = pages.size
+templates.filters["links"] = pages.links
 
 
 def page(template: str, status: int = 200, **context: Any) -> HTMLResponse:

@@ -3,9 +3,12 @@ software; a location with its rooms, jacks and equipment. Each reads through the
 
 from __future__ import annotations
 
+import json
+import re
 import uuid
 from typing import Any
 
+from markupsafe import Markup, escape
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -31,6 +34,16 @@ def size(value: int | None) -> str:
         if value >= scale:
             return f"{value / scale:.1f}".removesuffix(".0") + f" {unit}"
     return f"{value} B"
+
+
+UUID_TEXT = re.compile(r"\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b")
+
+
+def links(value: Any) -> Markup:
+    """A flag's detail as text in which every asset id is a link to its page (an id of something else leads to a
+    404 page, which says so)."""
+    text = str(escape(value if isinstance(value, str) else json.dumps(value)))
+    return Markup(UUID_TEXT.sub(lambda m: f'<a href="/assets/{m.group(0)}">{m.group(0)}</a>', text))
 
 
 def _volumes(volumes: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -1,6 +1,8 @@
 """The read-only pages a technician works from: an asset's reported facts, path, services, orders and software; a
 room with its jacks and equipment; another site's page is a 404."""
 
+from sqlalchemy import select
+
 from inventory_api.assets.models import Asset
 from tests.api.ingest.reports import enroll, machine, make_secret, make_site, payload, post
 from tests.api.stories.desk import API, build_desk, ok
@@ -87,3 +89,44 @@ def test_a_jack_patched_to_a_switch_port_from_the_rooms_page(client, admin, db, 
 
     assert client.post(f"{room_url}/patches", data=form, follow_redirects=False).status_code == 303
     assert "jack 3-114-D → panel P3 port 16 → switch sw-3-1 Gi1/0/16" in client.get(room_url).text
+
+
+def test_a_flag_resolved_by_merging_the_duplicate(client, admin, db, make_user):
+    from inventory_api.assets.models import AssetFlag
+    from inventory_api.ingest.flags import flag_asset
+
+    desk = build_desk(client, admin, db)
+    world = desk.world
+    dupe = ok(client.post(f"{API}/assets", json={"kind": "desktop", "name": "pc-pat-again", "asset_tag": "DUPE-1",
+                                                 "site_id": str(world.site.id)}, headers=admin), 201)  # fmt: skip
+    with db.transaction() as s:
+        flag_asset(
+            s, world.desktop.id, "duplicate_identifier", {"identifiers": [["mac", "aa:bb", dupe["id"]]]}
+        )
+    with db.sessions() as s:
+        flag_id = s.scalar(select(AssetFlag.id).where(AssetFlag.asset_id == world.desktop.id))
+    make_user("technician", username="tess", site_ids=[world.site.id])
+    make_user("admin", username="ada", site_ids=[world.site.id])
+    sign_in(client, "tess")
+    page = client.get(f"/assets/{world.desktop.id}").text
+    assert (
+        f'<a href="/assets/{dupe["id"]}">' in page and 'name="merge"' not in page
+    )  # the other asset, linked
+    refused = client.post(f"/flags/{flag_id}/resolve", data={"csrf": csrf(page), "merge": "DUPE-1"})
+    assert refused.status_code == 403
+    assert ok(client.get(f"{API}/assets/{dupe['id']}", headers=admin))["name"] == "pc-pat-again"
+
+    sign_in(client, "ada")
+    page = client.get(f"/assets/{world.desktop.id}").text
+    assert (
+        client.post(f"/flags/{flag_id}/resolve", data={"csrf": csrf(page), "merge": "NOPE"}).status_code
+        == 422
+    )
+    merged = client.post(f"/flags/{flag_id}/resolve", follow_redirects=False,
+                         data={"csrf": csrf(page), "merge": "DUPE-1", "note": "same PC, re-imaged"})  # fmt: skip
+    assert merged.status_code == 303
+    assert client.get(f"{API}/assets/{dupe['id']}", headers=admin).status_code == 404
+    with db.sessions() as s:
+        flag = s.get(AssetFlag, flag_id)
+        assert flag.resolved_at is not None
+    assert "Needs a look" not in client.get(f"/assets/{world.desktop.id}").text
