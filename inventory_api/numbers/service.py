@@ -93,7 +93,8 @@ def create_pool(session: Session, data: dict[str, Any], sites: Sites = None) -> 
 # --- numbers --------------------------------------------------------------------------------------------------
 
 
-def _records(session: Session, pool: NumberPool) -> dict[str, NumberRecord]:
+def records_in(session: Session, pool: NumberPool) -> dict[str, NumberRecord]:
+    """Every number of the pool's range that is not plainly free, by number (whichever pool, if any, took it)."""
     scope = scope_of(pool.kind, pool.site_id, pool.dial_plan)
     stmt = select(NumberRecord).where(NumberRecord.kind == pool.kind, NumberRecord.scope == scope)
     return {r.number: r for r in session.scalars(stmt) if in_pool(pool, r.number)}
@@ -112,7 +113,7 @@ def is_free(record: NumberRecord | None, now: datetime) -> bool:
 
 def free_numbers(session: Session, pool: NumberPool, *, limit: int = 100) -> list[str]:
     """The first `limit` free numbers of a pool, in order."""
-    now, records, free = utcnow(), _records(session, pool), []
+    now, records, free = utcnow(), records_in(session, pool), []
     for number in pool_numbers(pool):
         if is_free(records.get(number), now):
             free.append(number)
@@ -155,7 +156,7 @@ def _take(
 
 def allocate_next(session: Session, pool: NumberPool, *, state: str = "allocated", note: str | None = None):
     """The lowest free number of the pool, claimed so that no concurrent request gets it too."""
-    now, records = utcnow(), _records(session, pool)
+    now, records = utcnow(), records_in(session, pool)
     lost: set[str] = set()
     for number in pool_numbers(pool):
         if number in lost or not is_free(records.get(number), now):
@@ -176,7 +177,7 @@ def reserve(session: Session, pool: NumberPool, number: str, *, note: str | None
     """Hold one chosen number of the pool."""
     if not in_pool(pool, number):
         raise Unprocessable(f"{number} is not in pool {pool.name}", code="not_in_pool")
-    record = _records(session, pool).get(number)
+    record = records_in(session, pool).get(number)
     if not is_free(record, utcnow()):
         raise _taken(record)
     taken = _take(session, pool, number, record, {"state": "reserved", "note": note, "service_id": None})
@@ -194,7 +195,7 @@ def _taken(record: NumberRecord) -> Conflict:
 
 
 def require_record(session: Session, pool: NumberPool, number: str) -> NumberRecord:
-    record = _records(session, pool).get(number)
+    record = records_in(session, pool).get(number)
     if record is None:
         raise NotFound("taken number", number)
     return record

@@ -30,12 +30,14 @@ from inventory_api.history.service import Actor, recent_changes, set_actor
 from inventory_api.imports import service as imports
 from inventory_api.inventory import views
 from inventory_api.locations import service as locations
+from inventory_api.numbers import service as number_pools
 from inventory_api.people import service as people
 from inventory_api.routing import TransactionalRoute
 from inventory_api.search import service as finder
 from inventory_api.services import people as leavers
 from inventory_api.services.models import Service
 from inventory_api.services.service import data_port_state
+from inventory_api.software.models import SoftwareTitle
 from inventory_api.web import asset_forms, orders
 from inventory_api.web import reports as report_pages
 from inventory_api.web import views as pages
@@ -255,6 +257,29 @@ def location_page(location_id: uuid.UUID, request: Request, session: SessionDep)
     return page("location.html", principal=principal, location=location, csrf=orders.csrf_token(request),
                 can_write="write" in principal.permissions,
                 **pages.location_details(session, location))  # fmt: skip
+
+
+@router.get("/number-pools/{pool_id}")
+def pool_page(pool_id: uuid.UUID, request: Request, session: SessionDep) -> HTMLResponse:
+    """A number pool: free, reserved, allocated, assigned (to whom) and quarantined numbers."""
+    principal = web_principal(request, session)
+    try:
+        pool = number_pools.require_pool(session, pool_id, principal.site_ids)
+    except AppError:
+        return page("search.html", status=404, principal=principal, q=str(pool_id), assets=[], people=[])
+    return page("pool.html", principal=principal, pool=pool, **pages.pool_details(session, pool))
+
+
+@router.get("/software/{title_id}")
+def software_page(title_id: uuid.UUID, request: Request, session: SessionDep) -> HTMLResponse:
+    """A software title: its versions and the machines of my sites it is on."""
+    principal = web_principal(request, session)
+    title = session.get(SoftwareTitle, title_id)
+    if title is None:
+        return page("search.html", status=404, principal=principal, q=str(title_id), assets=[], people=[])
+    return page(
+        "software.html", principal=principal, title=title, **pages.title_details(session, principal, title)
+    )
 
 
 @router.get("/people/new")

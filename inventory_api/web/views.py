@@ -15,9 +15,13 @@ from sqlalchemy.orm import Session
 from inventory_api.assets.models import Asset
 from inventory_api.auth.service import Principal
 from inventory_api.cabling import paths
+from inventory_api.db import utcnow
 from inventory_api.inventory import views as inventory
 from inventory_api.locations import service as locations
 from inventory_api.locations.models import Location
+from inventory_api.numbers import service as numbers
+from inventory_api.numbers.models import NumberPool
+from inventory_api.people.models import Person
 from inventory_api.services.models import Service, ServiceAsset
 from inventory_api.software.models import Installation, SoftwareTitle, SoftwareVersion
 from inventory_api.software.views import installations_query
@@ -111,3 +115,43 @@ def location_details(session: Session, location: Location) -> dict[str, Any]:
         "breadcrumb": locations.breadcrumb(session, location), "children": list(children), "paths": [p["summary"] for p in paths.paths_for_room(session, location)],
         "equipment": list(equipment), "services": list(services),
     }  # fmt: skip
+
+
+def pool_details(session: Session, pool: NumberPool) -> dict[str, Any]:
+    """A number pool: how many of its numbers are free, its next free ones, and every number taken with its state
+    (reserved, allocated, assigned with its service, quarantined until when)."""
+    taken = [record for _, record in sorted(numbers.records_in(session, pool).items())]
+    size = sum(1 for _ in numbers.pool_numbers(pool))
+    services = {s.id: s for s in session.scalars(
+        select(Service).where(Service.id.in_([r.service_id for r in taken if r.service_id])))}  # fmt: skip
+    people = {p.id: p for p in session.scalars(
+        select(Person).where(Person.id.in_([s.person_id for s in services.values() if s.person_id])))}  # fmt: skip
+    rows = []
+    for record in taken:
+        service = services.get(record.service_id)
+        rows.append({"record": record, "person": people.get(service.person_id) if service else None})
+    now = utcnow()
+    free = size - sum(1 for r in taken if not numbers.is_free(r, now))
+    return {
+        "size": size,
+        "free": free,
+        "next_free": numbers.free_numbers(session, pool, limit=10),
+        "rows": rows,
+    }
+
+
+def title_details(session: Session, principal: Principal, title: SoftwareTitle) -> dict[str, Any]:
+    """A software title: its versions with how many machines of the caller's sites have each, and the machines
+    (the first 300)."""
+    installed = installations_query(principal, title_id=title.id).join(
+        SoftwareVersion, SoftwareVersion.id == Installation.version_id
+    )
+    versions = session.execute(
+        installed.with_only_columns(SoftwareVersion.version, func.count())
+        .group_by(SoftwareVersion.version).order_by(SoftwareVersion.version.desc())
+    ).all()  # fmt: skip
+    machines = session.execute(
+        installed.with_only_columns(Asset.id, Asset.hostname, Asset.name, SoftwareVersion.version, Installation.first_seen)
+        .order_by(Asset.hostname).limit(SOFTWARE_ROWS)
+    ).all()  # fmt: skip
+    return {"versions": versions, "machines": machines, "total": sum(n for _, n in versions)}

@@ -1,6 +1,8 @@
 """The read-only pages a technician works from: an asset's reported facts, path, services, orders and software; a
 room with its jacks and equipment; another site's page is a 404."""
 
+import re
+
 from sqlalchemy import select
 
 from inventory_api.assets.models import Asset
@@ -25,6 +27,9 @@ def test_a_reported_machine_shows_its_hardware_security_network_and_filtered_sof
     assert "Software (3)" in page and "Mozilla Thunderbird" in page
     filtered = client.get(f"/assets/{enrolled['asset_id']}", params={"software": "MOZILLA"}).text
     assert "Software (2)" in filtered and "7-Zip" not in filtered and "115.1" in filtered
+    title = re.search(r'<a href="(/software/[^"]+)">Mozilla Thunderbird</a>', filtered).group(1)
+    other = client.get(title).text
+    assert "on 1 machines" in other and "<td>115.1</td><td>1</td>" in other and "pc-001" in other
 
 
 def test_the_desk_phone_page_shows_its_path_services_and_orders_and_the_room_its_jacks(

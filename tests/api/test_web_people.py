@@ -60,6 +60,12 @@ def test_the_new_hire_in_the_browser(client, admin, db, make_user):
     assert f'href="/assets/{laptop["id"]}"' in page
     port = ok(client.get(f"{API}/switch-ports/{desk.ports['5-210-A']['id']}", headers=admin))
     assert (port["vlan"], port["voice_vlan"], port["admin_state"]) == (30, 130, "up")
+    pool = client.get(f"/number-pools/{ext_pool['id']}").text
+    assert (
+        "8 free of 10" in pool
+        and "Pat Doe" in pool
+        and re.search(r"<td>4020</td><td>assigned</td>\s*<td><a [^>]+>Sam Roe</a>", pool)
+    )
     did = ok(client.get(f"{API}/services", params={"type": "did", "number": "+15551234020"}, headers=admin))[
         "items"
     ][0]
