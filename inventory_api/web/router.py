@@ -38,7 +38,7 @@ from inventory_api.services import people as leavers
 from inventory_api.services.models import Service
 from inventory_api.services.service import data_port_state
 from inventory_api.software.models import SoftwareTitle
-from inventory_api.web import asset_forms, orders
+from inventory_api.web import admin, asset_forms, orders
 from inventory_api.web import reports as report_pages
 from inventory_api.web import views as pages
 from inventory_api.workorders import campaigns
@@ -540,3 +540,51 @@ def campaign_page(campaign_id: uuid.UUID, request: Request, session: SessionDep)
     return page("campaign.html", principal=principal, campaign=campaign,
                 progress=campaigns.progress(session, campaign),
                 orders=list(session.scalars(members.order_by(WorkOrder.title).limit(500))))  # fmt: skip
+
+
+@router.get("/admin")
+def admin_page(request: Request, session: SessionDep) -> HTMLResponse:
+    """Users, enroll secrets and collectors of my sites (admins)."""
+    principal = web_principal(request, session)
+    try:
+        context = admin.overview(session, principal)
+    except AppError as exc:
+        return page("message.html", status=exc.status, principal=principal, error=exc.detail, back="/")
+    return page("admin.html", principal=principal, csrf=orders.csrf_token(request), **context)
+
+
+@router.post("/admin/enroll-secrets")
+async def admin_new_secret(request: Request, session: SessionDep) -> Response:
+    """A new enroll secret, shown once on the page that answers (never stored in plain text)."""
+    principal = web_principal(request, session)
+    try:
+        plain = admin.new_secret(session, principal, await orders.read_form(request))
+    except AppError as exc:
+        return page("message.html", status=exc.status, principal=principal, error=exc.detail, back="/admin")
+    return page("admin.html", status=201, principal=principal, csrf=orders.csrf_token(request), new_secret=plain,
+                **admin.overview(session, principal))  # fmt: skip
+
+
+@router.post("/admin/users")
+async def admin_new_user(request: Request, session: SessionDep) -> Response:
+    return await _form(
+        request, session, "/admin", lambda who, form: admin.add_user(session, who, form) or "/admin"
+    )
+
+
+def _admin_action(path: str, change: Any) -> None:
+    async def act(item_id: uuid.UUID, request: Request, session: SessionDep) -> Response:
+        return await _form(
+            request, session, "/admin", lambda who, form: change(session, who, item_id, form) or "/admin"
+        )
+
+    router.add_api_route(path, act, methods=["POST"], name=f"admin_{change.__name__}")
+
+
+for _path, _change in (
+    ("/admin/users/{item_id}/active", admin.set_active),
+    ("/admin/enroll-secrets/{item_id}/revoke", admin.revoke_secret),
+    ("/admin/collectors/{item_id}/approve", admin.approve),
+    ("/admin/collectors/{item_id}/revoke", admin.revoke_collector),
+):
+    _admin_action(_path, _change)

@@ -8,9 +8,10 @@ from inventory_api.idempotency import IdempotentRoute
 from inventory_api.main import ROUTERS
 from inventory_api.routing import TransactionalRoute
 
-#: Routes that deliberately stand apart: collectors dedupe reports by report id. (The web pages' forms, outside
-#: /api, are posted once and redirect: a browser does not retry a POST.)
-EXEMPT_PREFIXES = ("/api/v1/inventory", "/api/v1/collectors/enroll")
+#: Routes that deliberately stand apart: collectors dedupe reports by report id, and other agents' inventories go
+#: through the same ingest (an unchanged one changes nothing). (The web pages' forms, outside /api, are posted once
+#: and redirect: a browser does not retry a POST.)
+EXEMPT_PREFIXES = ("/api/v1/inventory", "/api/v1/collectors/enroll", "/api/v1/agents/")
 
 
 def test_every_post_route_accepts_idempotency_keys():
