@@ -61,6 +61,7 @@ class Asset(UUIDPk, Timestamps, Versioned, SoftDelete, Base):
         ),
         Index("ix_assets_serial_key", "serial_key"),
         Index("ix_assets_hostname_key", "hostname_key"),
+        Index("ix_assets_last_seen", "last_seen"),  # machines not seen
         Index("ix_assets_site_kind", "site_id", "kind"),
         Index("ix_assets_assigned_person", "assigned_person_id"),
         Index("ix_assets_parent", "parent_id"),

@@ -20,6 +20,7 @@ class ChangeEvent(Base):
     __table_args__ = (
         Index("ix_change_events_subject", "subject_type", "subject_id", "id"),
         Index("ix_change_events_occurred", "occurred_at"),  # the change-log report's period
+        Index("ix_change_events_type_id", "subject_type", "id"),  # Home's recent changes
         CheckConstraint(f"actor_type IN {ACTOR_TYPES}", name="actor_type"),
     )
 

@@ -86,7 +86,9 @@ def asset_details(session: Session, principal: Principal, asset: Asset, software
     )  # fmt: skip
     orders = session.scalars(
         select(WorkOrder).where(WorkOrder.id.in_(
-            select(WorkOrderItem.work_order_id).where(WorkOrderItem.subject_id == asset.id)
+            select(WorkOrderItem.work_order_id).where(
+                WorkOrderItem.subject_type == "asset", WorkOrderItem.subject_id == asset.id
+            )
         )).order_by(WorkOrder.created_at.desc()).limit(50)
     )  # fmt: skip
     rows, count = software(session, principal, asset.id, software_q)
