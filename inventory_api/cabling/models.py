@@ -26,6 +26,7 @@ class Jack(UUIDPk, Timestamps, Versioned, SoftDelete, Base):
               postgresql_where=_LIVE),
         Index("uq_jacks_panel_port", "panel_port_id", unique=True),
         Index("ix_jacks_room", "room_id"),
+        Index("ix_jacks_label_lower", text("lower(label)")),  # the search box: a label's start, any case
     )  # fmt: skip
 
     label: Mapped[str] = mapped_column(String(100))

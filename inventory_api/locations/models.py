@@ -2,7 +2,7 @@
 
 import uuid
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, Uuid
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, Uuid, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from inventory_api.db import Base, SoftDelete, Timestamps, UUIDPk, Versioned
@@ -18,6 +18,8 @@ class Location(UUIDPk, Timestamps, Versioned, SoftDelete, Base):
         CheckConstraint(f"kind IN {LOCATION_KINDS}", name="kind"),
         CheckConstraint("(kind = 'site') = (parent_id IS NULL)", name="site_is_root"),
         Index("ix_locations_parent", "parent_id", "name"),
+        Index("ix_locations_name_lower", text("lower(name)")),  # the search box: a room by name or code
+        Index("ix_locations_code_lower", text("lower(code)")),
     )
 
     kind: Mapped[str] = mapped_column(String(20))
