@@ -411,10 +411,30 @@ def sites_for(session: Session, principal: Principal) -> list[Location]:
     return [site for site in session.scalars(stmt) if principal.can_see_site(site.id)]
 
 
+PERSON_FIELDS = ("name", "email", "employee_id", "department", "phone")
+
+
+def person_form(person: Person) -> dict[str, str]:
+    """A person as their edit form shows them."""
+    return {f: getattr(person, f) or "" for f in PERSON_FIELDS} | {"site_id": str(person.site_id)}
+
+
 def new_person(session: Session, principal: Principal, form: dict[str, str]) -> uuid.UUID:
     """A new person (a new hire) at one of the caller's sites, through the same checks as the API."""
+    return people.create_person(session, _person_values(principal, form), principal).id
+
+
+def edit_person(session: Session, principal: Principal, person_id: uuid.UUID, form: dict[str, str]) -> None:
+    """Change a person's name, contact, department or site (another site's person is not found)."""
+    person = people.get_person(session, person_id, principal)
+    if person is None:
+        raise NotFound("person", person_id)
+    people.update_person(session, person, _person_values(principal, form), principal)
+
+
+def _person_values(principal: Principal, form: dict[str, str]) -> dict[str, Any]:
     may_write(principal)
-    fields = ("name", "email", "employee_id", "department", "phone")
+    fields = PERSON_FIELDS
     values: dict[str, Any] = {f: (form.get(f) or "").strip() or None for f in fields}
     if not values["name"]:
         raise Unprocessable("name: a person needs a name", code="name_required")
@@ -424,7 +444,7 @@ def new_person(session: Session, principal: Principal, form: dict[str, str]) -> 
         values["site_id"] = uuid.UUID(form.get("site_id", ""))
     except ValueError:
         raise Unprocessable("site_id: choose a site", code="site_required") from None
-    return people.create_person(session, values, principal).id
+    return values
 
 
 IMPORT_KINDS = ("people", "locations", "assets", "services")

@@ -304,6 +304,31 @@ async def new_person(request: Request, session: SessionDep) -> Response:
     return orders.redirect(f"/people/{person_id}")
 
 
+@router.get("/people/{person_id}/edit")
+def edit_person_form(person_id: uuid.UUID, request: Request, session: SessionDep) -> HTMLResponse:
+    principal = web_principal(request, session)
+    person = people.get_person(session, person_id, principal)
+    if person is None:
+        return page("search.html", status=404, principal=principal, q=str(person_id), assets=[], people=[])
+    return page("person_new.html", principal=principal, person=person, form=orders.person_form(person),
+                sites=orders.sites_for(session, principal), csrf=orders.csrf_token(request))  # fmt: skip
+
+
+@router.post("/people/{person_id}/edit")
+async def edit_person(person_id: uuid.UUID, request: Request, session: SessionDep) -> Response:
+    """Change a person; an error shows by the form, which keeps what was typed."""
+    principal = web_principal(request, session)
+    form: dict[str, str] = {}
+    try:
+        form = await orders.read_form(request)
+        orders.edit_person(session, principal, person_id, form)
+    except AppError as exc:
+        person = people.get_person(session, person_id, principal)
+        return page("person_new.html", status=exc.status, principal=principal, error=exc.detail, form=form,
+                    person=person, sites=orders.sites_for(session, principal), csrf=orders.csrf_token(request))  # fmt: skip
+    return orders.redirect(f"/people/{person_id}")
+
+
 @router.get("/people/{person_id}")
 def person_page(person_id: uuid.UUID, request: Request, session: SessionDep) -> HTMLResponse:
     """A person: their assets with the path of each to its switch port, and their services."""

@@ -149,6 +149,7 @@ def _cases() -> dict[str, tuple[Case, tuple[int, ...]]]:
         "POST /admin/users": (lambda w: ("/admin/users", {"username": "mole-b", "role": "admin", "password": "long enough password", "site_id": w.site}), refuse),
         "POST /admin/enroll-secrets": (lambda w: ("/admin/enroll-secrets", {"name": "mole", "site_id": w.site}), refuse),
         "POST /admin/collectors/{item_id}/approve": (lambda w: (f"/admin/collectors/{w.collector}/approve", {}), refuse),
+        "POST /people/{person_id}/edit": (lambda w: (f"/people/{w.nobody}/edit", {"name": "Mole", "site_id": w.site}), refuse),
         "POST /people/new": (lambda w: ("/people/new", {"name": "Mole", "site_id": w.site}), refuse),
         "POST /imports": (lambda w: ("/imports", {"kind": "assets", "csv": f"asset_tag,kind,name\n{w.tag},desktop,owned\n"}), (*refuse, 303)),
         "POST /flags/{flag_id}/resolve": (lambda w: (f"/flags/{w.web_flag}/resolve", {"note": "mine"}), refuse),

@@ -91,3 +91,24 @@ def test_the_leaver_in_the_browser(client, admin, db, make_user):
     assert "extension 4020 — disconnected" in client.get(sam_url).text
     pat = client.get(f"/people/{world.pat.id}").text  # Pat keeps everything
     assert "extension 4021 — active" in pat
+
+
+def test_a_person_edited_in_the_browser(client, admin, db, make_user):
+    desk = build_desk(client, admin, db)
+    world = desk.world
+    make_user("technician", username="tess", site_ids=[world.site.id])
+    sign_in(client, "tess")
+    url = f"/people/{world.pat.id}"
+    form = client.get(f"{url}/edit").text
+    assert 'value="Pat Doe"' in form
+    token = csrf(form)
+    wrong = client.post(
+        f"{url}/edit",
+        data={"csrf": token, "name": "Pat Doe", "email": "not-mail", "site_id": str(world.site.id)},
+    )
+    assert wrong.status_code == 422 and 'value="not-mail"' in wrong.text
+    saved = client.post(f"{url}/edit", follow_redirects=False, data={
+        "csrf": token, "name": "Pat Doe", "email": "pat.doe@example.org", "department": "Finance", "site_id": str(world.site.id)})  # fmt: skip
+    assert saved.status_code == 303
+    person = ok(client.get(f"{API}/people/{world.pat.id}", headers=admin))
+    assert (person["email"], person["department"]) == ("pat.doe@example.org", "Finance")
