@@ -45,6 +45,7 @@ ROUTERS = (
     "inventory_api.services.router",
     "inventory_api.numbers.router",
     "inventory_api.web.router",
+    "inventory_api.web.status",
     "inventory_api.services.people_router",
     "inventory_api.assignments.router",
     "inventory_api.imports.router",

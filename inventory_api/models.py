@@ -13,6 +13,7 @@ from inventory_api.imports import models as imports
 from inventory_api.ingest import models as ingest
 from inventory_api.inventory import models as inventory
 from inventory_api.locations import models as locations
+from inventory_api.notify import models as notify
 from inventory_api.numbers import models as numbers
 from inventory_api.people import models as people
 from inventory_api.services import models as services
@@ -31,3 +32,4 @@ __all__ += [
 ]  # work orders, SLA, sync, idempotency
 __all__ += ["ingest", "inventory", "software"]  # collectors, reported components, software catalog
 __all__ += ["assignments", "cabling", "imports", "numbers", "services"]  # voice/data, services, numbers
+__all__ += ["notify"]  # e-mails to requesters

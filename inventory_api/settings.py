@@ -2,6 +2,7 @@
 
 from functools import lru_cache
 from ipaddress import IPv4Network, IPv6Network
+from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -75,6 +76,19 @@ class Settings(BaseSettings):
     webhook_max_attempts: int = Field(10, ge=1)
     worker_in_serve: bool = True
     worker_interval_seconds: float = Field(5.0, gt=0)
+    # Requesters hear of their work orders by e-mail (off while no SMTP host is set): docs/work-orders.md.
+    smtp_host: str | None = None
+    smtp_port: int = Field(25, ge=1, le=65535)
+    smtp_security: Literal["none", "starttls", "ssl"] = "none"
+    smtp_username: str | None = None
+    smtp_password: str | None = None
+    smtp_from: str = "inventory@localhost"
+    smtp_timeout_seconds: float = Field(10.0, gt=0)
+    notice_max_attempts: int = Field(8, ge=1, description="tries of one e-mail before it is given up")
+    public_url: str | None = Field(
+        None, description="the service's address as requesters reach it, for links"
+    )
+    status_link_days: int = Field(30, ge=1, description="how long a requester's status link works")
     sla_at_risk_percent: int = Field(75, ge=1, le=99)
     idempotency_keep_hours: int = Field(24, ge=24, description="how long Idempotency-Key answers are kept")
     idempotency_lease_seconds: int = Field(120, ge=5, description="after this, a running key counts as died")

@@ -15,6 +15,7 @@ from inventory_api.db import take_worker_lock
 from inventory_api.errors import Conflict, NotFound, Unprocessable
 from inventory_api.events.models import OutboxEvent
 from inventory_api.history.service import record_change
+from inventory_api.notify import service as notices
 from inventory_api.webhooks.models import WebhookDelivery, WebhookSubscription
 from inventory_api.webhooks.ssrf import Network, UnsafeUrl, resolve
 
@@ -102,8 +103,9 @@ def _skip_locked(session: Session, stmt: Select[Any]) -> Select[Any]:
     return stmt.with_for_update(skip_locked=True, of=WebhookDelivery)
 
 
-def fan_out(session: Session, now: datetime, *, limit: int = 500) -> int:
-    """Turn undispatched outbox events (in id order) into one pending delivery per matching subscription."""
+def fan_out(session: Session, now: datetime, *, limit: int = 500, notify: bool = False) -> int:
+    """Turn undispatched outbox events (in id order) into one pending delivery per matching subscription, and
+    (with `notify`) into the e-mails their work orders' requesters are owed."""
     if not take_worker_lock(session, FAN_OUT_LOCK):
         return 0
     events = session.scalars(
@@ -124,6 +126,8 @@ def fan_out(session: Session, now: datetime, *, limit: int = 500) -> int:
                     )
                 )  # fmt: skip
                 created += 1
+        if notify:
+            notices.make_notice(session, event, now)
         event.dispatched_at = now
     session.flush()
     return created

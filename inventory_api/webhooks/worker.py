@@ -13,6 +13,7 @@ from inventory_api.db import Database, utcnow
 from inventory_api.events.models import OutboxEvent
 from inventory_api.idempotency import purge_expired
 from inventory_api.imports.liveness import fail_all_abandoned
+from inventory_api.notify import service as notices
 from inventory_api.retention import prune
 from inventory_api.settings import Settings, get_settings
 from inventory_api.sla.breaches import find_sla_events, record_sla_events
@@ -68,13 +69,15 @@ def run_once(db: Database, now: datetime | None = None, settings: Settings | Non
         purge_expired(session, now)
         abandoned = fail_all_abandoned(session, now, timedelta(minutes=settings.import_job_timeout_minutes))
     with db.transaction() as session:
-        fanned = service.fan_out(session, now)
+        fanned = service.fan_out(session, now, notify=bool(settings.smtp_host))
     delivered = deliver_due(db, now, settings)
+    mailed = notices.send_due(db, now, settings)
     pruned = prune(db, now, settings)
     return {
         "sla_events": sla_events,
         "fanned_out": fanned,
         "attempted": delivered,
+        "mailed": mailed,
         "abandoned_imports": abandoned,
         "pruned_history": pruned["history"],
         "pruned_outbox_events": pruned["outbox_events"],
@@ -87,7 +90,7 @@ def run_forever(db: Database, settings: Settings, stop_event: threading.Event | 
     while not stop_event.is_set():
         try:
             result = run_once(db, utcnow(), settings)
-            busy = result["attempted"] > 0 or result["fanned_out"] > 0
+            busy = result["attempted"] > 0 or result["fanned_out"] > 0 or result["mailed"] > 0
         except Exception:
             log.exception("worker pass failed; trying again next interval")
             busy = False
