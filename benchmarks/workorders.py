@@ -19,12 +19,12 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from inventory_api.db import Database, utcnow
+from inventory_api.jobs.loop import run_once
 from inventory_api.models import Base
 from inventory_api.settings import Settings
 from inventory_api.sla.breaches import check_sla
 from inventory_api.sla.models import SlaPolicy
 from inventory_api.webhooks import service as hooks
-from inventory_api.webhooks.worker import run_once
 from inventory_api.workorders import service as orders
 from tests import dbs
 from tests.api.webhooks.receiver import start

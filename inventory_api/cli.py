@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import getpass
 import importlib
-import secrets
 import sys
 from collections.abc import Callable
 from datetime import timedelta
@@ -78,20 +77,6 @@ def cmd_token_create(args: argparse.Namespace) -> None:
     print(token)
 
 
-def ensure_admin(db: Database, password: str | None) -> str | None:
-    """Create the `admin` account if there is no admin yet; return its password when we made one up."""
-    with db.transaction() as session:
-        set_actor(session, Actor("system", name="quickstart"))
-        if any(u.role == "admin" for u in auth.list_users(session)):
-            return None
-        generated = password is None
-        password = password or secrets.token_urlsafe(15)
-        auth.create_user(
-            session, username="admin", role="admin", password=password, full_name="Administrator"
-        )
-        return password if generated else None
-
-
 def cmd_quickstart(args: argparse.Namespace) -> None:
     from inventory_api import quickstart
 
@@ -148,7 +133,7 @@ def cmd_demo_data(args: argparse.Namespace) -> None:
 
 
 def cmd_worker(_: argparse.Namespace) -> None:
-    worker = importlib.import_module("inventory_api.webhooks.worker")
+    worker = importlib.import_module("inventory_api.jobs.loop")
     worker.run_forever(_db(), get_settings())
 
 

@@ -16,10 +16,10 @@ from inventory_api.auth.service import PrincipalCache
 from inventory_api.db import Database
 from inventory_api.edge import Edge
 from inventory_api.errors import install_error_handlers
+from inventory_api.jobs import loop as worker
 from inventory_api.settings import Settings, get_settings
 from inventory_api.system.metrics import Metrics, RequestContextMiddleware
 from inventory_api.web import router as web
-from inventory_api.webhooks import worker
 
 #: Each domain's router, in the order they appear in the OpenAPI document.
 ROUTERS = (

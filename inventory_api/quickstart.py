@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import secrets
 import subprocess
 import sys
 import threading
@@ -12,6 +13,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from inventory_api.auth import service as auth
 from inventory_api.db import Database
 from inventory_api.history.service import Actor, set_actor
 from inventory_api.ingest.models import EnrollSecret
@@ -84,10 +86,22 @@ def inventory_this_machine(server: str, secret: str) -> None:
         print(f"quickstart: this machine is inventoried; see {server}/api/v1/assets", file=sys.stderr)
 
 
+def ensure_admin(db: Database, password: str | None) -> str | None:
+    """Create the `admin` account if there is no admin yet; return its password when we made one up."""
+    with db.transaction() as session:
+        set_actor(session, Actor("system", name="quickstart"))
+        if any(u.role == "admin" for u in auth.list_users(session)):
+            return None
+        generated = password is None
+        password = password or secrets.token_urlsafe(15)
+        auth.create_user(
+            session, username="admin", role="admin", password=password, full_name="Administrator"
+        )
+        return password if generated else None
+
+
 def run(*, host: str | None, port: int | None) -> None:
     import uvicorn
-
-    from inventory_api.cli import ensure_admin
 
     settings = get_settings()
     host, port = host or settings.host, port or settings.port

@@ -21,6 +21,7 @@ import psutil
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from inventory_api.imports.events import emit_finished
 from inventory_api.imports.models import ImportJob
 
 UNFINISHED = ("queued", "running")
@@ -57,7 +58,6 @@ def abandoned(job: ImportJob, now: datetime, timeout: timedelta) -> bool:
 
 def fail_abandoned(session: Session, jobs: list[ImportJob], now: datetime, timeout: timedelta) -> int:
     """Fail those of the jobs that are abandoned (their spooled upload removed when it is on this host); how many."""
-    from inventory_api.imports.service import emit_finished  # the service imports this module
 
     failed = 0
     for job in jobs:

@@ -15,10 +15,10 @@ from sqlalchemy.orm import Session
 from inventory_api.cabling.registry import Sites
 from inventory_api.db import Database, analyze, utcnow
 from inventory_api.errors import AppError, NotFound
-from inventory_api.events.service import emit_event
 from inventory_api.history.service import Actor, Cause, set_actor
 from inventory_api.imports.assets import AssetImporter
 from inventory_api.imports.context import ImportContext, from_app_error
+from inventory_api.imports.events import emit_finished
 from inventory_api.imports.liveness import this_runner
 from inventory_api.imports.locations import import_location
 from inventory_api.imports.models import ImportJob
@@ -127,13 +127,6 @@ def run_job(db: Database, job_id: uuid.UUID, *, quarantine_days: int = 90) -> No
         emit_finished(session, job)
     if result.get("status") == "succeeded" and not spec["dry_run"] and result["rows"] >= BULK_ROWS:
         analyze(db.engine)
-
-
-def emit_finished(session: Session, job: ImportJob) -> None:
-    """The outbox event of a job that ended."""
-    emit_event(session, "import.finished", "import_job", job.id,
-               {"id": str(job.id), "kind": job.kind, "status": job.status, "dry_run": job.dry_run, "rows": job.rows,
-                "created": job.created, "updated": job.updated, "error_count": job.error_count})  # fmt: skip
 
 
 def _run(

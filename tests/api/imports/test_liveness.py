@@ -14,7 +14,7 @@ from inventory_api.db import utcnow
 from inventory_api.events.models import OutboxEvent
 from inventory_api.imports.liveness import this_runner
 from inventory_api.imports.models import ImportJob
-from inventory_api.webhooks.worker import run_once
+from inventory_api.jobs.loop import run_once
 
 
 def dead_runner() -> str:

@@ -16,8 +16,8 @@ from aiosmtpd.controller import Controller
 from sqlalchemy import func, select, update
 
 from inventory_api.db import utcnow
+from inventory_api.jobs.loop import run_once
 from inventory_api.notify.models import Notice, StatusLink
-from inventory_api.webhooks.worker import run_once
 from tests.api.ingest.reports import make_site
 from tests.api.stories.desk import API, ok
 

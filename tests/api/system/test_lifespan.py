@@ -1,4 +1,4 @@
-"""`serve` runs the webhook/SLA worker in a thread when configured, and stops it on shutdown."""
+"""`serve` runs the background worker (inventory_api/jobs) in a thread when configured, and stops it on shutdown."""
 
 import gc
 import threading
@@ -10,7 +10,7 @@ from inventory_api.settings import Settings
 
 
 def worker_threads() -> list[threading.Thread]:
-    return [t for t in threading.enumerate() if t.name == "webhook-worker"]
+    return [t for t in threading.enumerate() if t.name == "background-worker"]
 
 
 def test_worker_thread_runs_inside_serve_and_stops_with_it(db):

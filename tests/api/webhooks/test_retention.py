@@ -8,9 +8,9 @@ from sqlalchemy import func, select
 from inventory_api.db import utcnow
 from inventory_api.events.models import OutboxEvent
 from inventory_api.history.models import ChangeEvent
+from inventory_api.jobs.loop import run_once
 from inventory_api.retention import prune
 from inventory_api.webhooks.models import WebhookDelivery
-from inventory_api.webhooks.worker import run_once
 from tests.api.webhooks.test_worker import emit, subscribe
 
 DAY = timedelta(days=1)

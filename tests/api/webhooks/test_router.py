@@ -1,8 +1,8 @@
 from sqlalchemy import select
 
 from inventory_api.db import utcnow
+from inventory_api.jobs.loop import run_once
 from inventory_api.webhooks.models import WebhookDelivery
-from inventory_api.webhooks.worker import run_once
 from tests.api.workorders.conftest import make_world
 
 URL = "/api/v1/webhooks"

@@ -12,9 +12,9 @@ from standardwebhooks.webhooks import Webhook
 
 from inventory_api.db import utcnow
 from inventory_api.events.service import emit_event
+from inventory_api.jobs.loop import run_once, start_worker_thread
 from inventory_api.webhooks import service
 from inventory_api.webhooks.models import WebhookDelivery
-from inventory_api.webhooks.worker import run_once, start_worker_thread
 
 S = timedelta(seconds=1)
 
@@ -124,7 +124,7 @@ def test_nothing_is_lost_when_the_worker_dies_mid_delivery(db, settings, receive
     receiver.hang_first = True
     code = (
         "from inventory_api.db import Database; from inventory_api.settings import Settings;"
-        "from inventory_api.webhooks.worker import run_once; import ipaddress, sys;"
+        "from inventory_api.jobs.loop import run_once; import ipaddress, sys;"
         "s = Settings(database_url=sys.argv[1], webhook_timeout_seconds=60, _env_file=None,"
         " webhook_allowed_networks=[ipaddress.ip_network('127.0.0.0/8')]);"
         "run_once(Database(sys.argv[1]), None, s)"
