@@ -39,6 +39,7 @@ ROUTERS = (
     "inventory_api.workorders.campaign_router",
     "inventory_api.sla.router",
     "inventory_api.reports.router",
+    "inventory_api.custom_reports.router",
     "inventory_api.changeseq",
     "inventory_api.webhooks.router",
     "inventory_api.cabling.router",

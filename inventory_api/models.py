@@ -6,6 +6,7 @@ from inventory_api.assignments import models as assignments
 from inventory_api.auth import models as auth
 from inventory_api.cabling import models as cabling
 from inventory_api.catalog import models as catalog
+from inventory_api.custom_reports import models as custom_reports
 from inventory_api.db import Base
 from inventory_api.events import models as events
 from inventory_api.history import models as history
@@ -32,4 +33,4 @@ __all__ += [
 ]  # work orders, SLA, sync, idempotency
 __all__ += ["ingest", "inventory", "software"]  # collectors, reported components, software catalog
 __all__ += ["assignments", "cabling", "imports", "numbers", "services"]  # voice/data, services, numbers
-__all__ += ["notify"]  # e-mails to requesters
+__all__ += ["custom_reports", "notify"]  # saved reports, e-mails to requesters

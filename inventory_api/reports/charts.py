@@ -109,13 +109,27 @@ def chart_svg(table: Table) -> bytes:
     """The report's chart: one bar per value, each labelled with its series and value."""
     title, horizontal, series_of = CHARTS[table.report]
     labels, series = series_of(table.rows)
-    chart = (pygal.HorizontalBar if horizontal else pygal.Bar)(
-        title=f"{title}, {table.query.start} – {table.query.end}", style=DefaultStyle, js=[], width=900,
-        height=max(400, 40 * len(labels)) if horizontal else 450, print_values=True, print_labels=True,
-        print_zeroes=False, legend_at_bottom=True, x_label_rotation=0 if horizontal else 20, no_data_text="no data",
+    return draw(f"{title}, {table.query.start} – {table.query.end}", "horizontal_bar" if horizontal else "bar",
+                labels, series)  # fmt: skip
+
+
+KINDS = {"bar": pygal.Bar, "horizontal_bar": pygal.HorizontalBar, "line": pygal.Line, "pie": pygal.Pie}
+
+
+def draw(title: str, kind: str, labels: list[str], series: Series) -> bytes:
+    """A chart of these series over these labels, every value printed beside its series' name, without script."""
+    horizontal = kind == "horizontal_bar"
+    chart = KINDS[kind](
+        title=title, style=DefaultStyle, js=[], width=900, height=max(400, 40 * len(labels)) if horizontal else 450,
+        print_values=True, print_labels=True, print_zeroes=False, legend_at_bottom=True,
+        x_label_rotation=0 if horizontal else 20, no_data_text="no data",
     )  # fmt: skip
-    chart.x_labels = labels
     chart.add_xml_filter(_without_scripts)
+    if kind == "pie":  # a pie has one slice per label
+        for label, value in zip(labels, series[0][1] if series else [], strict=False):
+            chart.add(label, [{"value": value, "label": label}])
+        return chart.render()
+    chart.x_labels = labels
     for name, values in series:
         chart.add(name, [{"value": v, "label": name} for v in values])
     return chart.render()
