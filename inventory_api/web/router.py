@@ -22,6 +22,7 @@ from inventory_api.auth import service as auth
 from inventory_api.auth.service import Principal
 from inventory_api.auth.signin import set_session_cookie, sign_in
 from inventory_api.cabling import paths
+from inventory_api.custom_reports import service as saved_reports
 from inventory_api.db import utcnow
 from inventory_api.deps import SESSION_COOKIE, DbDep, SessionDep, SettingsDep
 from inventory_api.errors import AppError, Unauthorized
@@ -401,25 +402,25 @@ async def work_order_time(order_id: uuid.UUID, request: Request, session: Sessio
 @router.post("/assets/{asset_id}/work-orders")
 async def asset_work_order(asset_id: uuid.UUID, request: Request, session: SessionDep) -> Response:
     """Open a work order about this asset, from its page."""
-    return await _form(request, session, f"/assets/{asset_id}", lambda who, form: (
+    return await handle_form(request, session, f"/assets/{asset_id}", lambda who, form: (
         f"/work-orders/{orders.open_for_asset(session, who, asset_id, form)}"))  # fmt: skip
 
 
 @router.post("/people/{person_id}/work-orders")
 async def person_work_order(person_id: uuid.UUID, request: Request, session: SessionDep) -> Response:
     """Open a work order the person asked for, naming their ticked assets and services (a move with its target)."""
-    return await _form(request, session, f"/people/{person_id}", lambda who, form: (
+    return await handle_form(request, session, f"/people/{person_id}", lambda who, form: (
         f"/work-orders/{orders.open_for_person(session, who, person_id, form)}"))  # fmt: skip
 
 
 @router.post("/flags/{flag_id}/resolve")
 async def resolve_flag(flag_id: uuid.UUID, request: Request, session: SessionDep) -> Response:
     """Close a flag from its asset's page, saying what was decided."""
-    return await _form(request, session, "/", lambda who, form: (
+    return await handle_form(request, session, "/", lambda who, form: (
         f"/assets/{orders.resolve_flag(session, who, flag_id, form)}"))  # fmt: skip
 
 
-async def _form(request: Request, session: Any, back: str, change: Any) -> Response:
+async def handle_form(request: Request, session: Any, back: str, change: Any) -> Response:
     """A web form: its CSRF token checked, `change(principal, form)` made (it answers where to go next); an error
     shows on a page with a way back, with the status that rolls the request back."""
     principal = web_principal(request, session)
@@ -432,7 +433,9 @@ async def _form(request: Request, session: Any, back: str, change: Any) -> Respo
 
 async def _asset_form(request: Request, session: Any, asset_id: uuid.UUID, change: Any) -> Response:
     back = f"/assets/{asset_id}"
-    return await _form(request, session, back, lambda who, form: change(session, who, asset_id, form) or back)
+    return await handle_form(
+        request, session, back, lambda who, form: change(session, who, asset_id, form) or back
+    )
 
 
 @router.post("/assets/{asset_id}/checkout")
@@ -451,7 +454,7 @@ async def check_in(asset_id: uuid.UUID, request: Request, session: SessionDep) -
 async def give_number(person_id: uuid.UUID, request: Request, session: SessionDep) -> Response:
     """Give the person the next free extension or DID of a pool of their site, from their page."""
     back = f"/people/{person_id}"
-    return await _form(request, session, back, lambda who, form: (
+    return await handle_form(request, session, back, lambda who, form: (
         orders.give_number(session, who, person_id, form) or back))  # fmt: skip
 
 
@@ -459,7 +462,7 @@ async def give_number(person_id: uuid.UUID, request: Request, session: SessionDe
 async def add_service(person_id: uuid.UUID, request: Request, session: SessionDep) -> Response:
     """Give the person a voicemail box, a data jack on its VLAN, remote access, a mobile line …"""
     back = f"/people/{person_id}"
-    return await _form(request, session, back, lambda who, form: (
+    return await handle_form(request, session, back, lambda who, form: (
         orders.add_service(session, who, person_id, form) or back))  # fmt: skip
 
 
@@ -469,7 +472,7 @@ async def offboard(
 ) -> Response:
     """A leaver: their services disconnected, their numbers to quarantine."""
     back = f"/people/{person_id}"
-    return await _form(request, session, back, lambda who, form: (
+    return await handle_form(request, session, back, lambda who, form: (
         orders.offboard(session, who, person_id, form, settings.number_quarantine_days) or back))  # fmt: skip
 
 
@@ -477,7 +480,7 @@ async def offboard(
 async def patch_jack(location_id: uuid.UUID, request: Request, session: SessionDep) -> Response:
     """Patch a jack through a panel port to a switch port, from a location's page."""
     back = f"/locations/{location_id}"
-    return await _form(request, session, back, lambda who, form: (
+    return await handle_form(request, session, back, lambda who, form: (
         orders.patch_jack(session, who, location_id, form) or back))  # fmt: skip
 
 
@@ -521,7 +524,12 @@ def import_page(job_id: uuid.UUID, request: Request, session: SessionDep) -> HTM
 def reports_index(request: Request, session: SessionDep) -> HTMLResponse:
     """The built-in reports, each with what it answers."""
     principal = web_principal(request, session)
-    return page("reports.html", principal=principal, reports=report_pages.service.REPORTS)
+    return page(
+        "reports.html",
+        principal=principal,
+        reports=report_pages.service.REPORTS,
+        custom=list(session.scalars(saved_reports.visible(principal))),
+    )
 
 
 def _report_route(name: str, report: Any) -> None:
@@ -549,7 +557,7 @@ for _name, _report in report_pages.service.REPORTS.items():
 @router.post("/campaigns")
 async def new_campaign(request: Request, session: SessionDep) -> Response:
     """Today's upgrade candidates made a campaign (one work order each), from the candidates report."""
-    return await _form(request, session, "/reports/upgrade-candidates", lambda who, form: (
+    return await handle_form(request, session, "/reports/upgrade-candidates", lambda who, form: (
         f"/campaigns/{report_pages.campaign(session, who, form)}"))  # fmt: skip
 
 
@@ -592,14 +600,14 @@ async def admin_new_secret(request: Request, session: SessionDep) -> Response:
 
 @router.post("/admin/users")
 async def admin_new_user(request: Request, session: SessionDep) -> Response:
-    return await _form(
+    return await handle_form(
         request, session, "/admin", lambda who, form: admin.add_user(session, who, form) or "/admin"
     )
 
 
 def _admin_action(path: str, change: Any) -> None:
     async def act(item_id: uuid.UUID, request: Request, session: SessionDep) -> Response:
-        return await _form(
+        return await handle_form(
             request, session, "/admin", lambda who, form: change(session, who, item_id, form) or "/admin"
         )
 

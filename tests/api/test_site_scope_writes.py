@@ -43,6 +43,7 @@ NOT_SITE_SCOPED = {
     "POST /api/v1/custom-reports/preview": "custom reports: a user's own saved definition, no site data; it runs within the caller's sites (tests/api/custom_reports)",
     "PATCH /api/v1/custom-reports/{report_id}": "custom reports: a user's own saved definition, no site data; it runs within the caller's sites (tests/api/custom_reports)",
     "DELETE /api/v1/custom-reports/{report_id}": "custom reports: a user's own saved definition, no site data; it runs within the caller's sites (tests/api/custom_reports)",
+    "POST /reports/custom": "custom reports: a user's own saved definition, no site data; it runs within the caller's sites (tests/api/custom_reports)",
     "POST /api/v1/inventory": "collectors: a node key names one asset (tests/api/ingest/test_takeover.py)",
     "POST /api/v1/manufacturers": "the catalog of makers is shared by every site",
     "PATCH /api/v1/manufacturers/{manufacturer_id}": "the shared catalog",

@@ -4,6 +4,8 @@ JSON, CSV and a chart."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from inventory_api.custom_reports import service
@@ -134,3 +136,29 @@ def test_saved_private_or_shared_with_a_role_and_run_again(client, admin, organi
         == 403
     )
     assert client.delete(f"{API}/custom-reports/{private['id']}", headers=vic).status_code == 204
+
+
+def test_the_manager_builds_previews_saves_and_reopens_a_report_in_the_browser(
+    client, admin, organisation, make_user
+):
+    from tests.api.test_web_orders import csrf, sign_in
+
+    make_user("technician", username="tess", site_ids=[organisation.world.site.id])
+    sign_in(client, "tess")
+    assert 'href="/reports/custom/new"' in client.get("/reports").text
+    asked = {"subject": "work_orders", "field0": "kind", "op0": "eq", "value0": "move", "field1": "state",
+             "op1": "in", "value1": "new, assigned, in_progress, on_hold", "group_by": "building", "fn": "count",
+             "chart": "bar", "sort": "building", "preview": "1"}  # fmt: skip
+    page = client.get("/reports/custom/new", params=asked)
+    assert (
+        page.status_code == 200 and "<td>Main</td><td>2</td>" in page.text and "N1" not in page.text
+    )  # HQ only
+    wrong = client.get("/reports/custom/new", params={**asked, "field0": "secret"})
+    assert wrong.status_code == 422 and "no field &#39;secret&#39;" in wrong.text
+    query = re.search(r'name="query" value="([^"]+)"', page.text).group(1).replace("&amp;", "&")
+    saved = client.post("/reports/custom", follow_redirects=False,
+                        data={"csrf": csrf(page.text), "query": query, "name": "Open moves per building"})  # fmt: skip
+    assert saved.status_code == 303, saved.text
+    again = client.get(saved.headers["location"]).text
+    assert "<td>Main</td><td>2</td>" in again and 'id="chart"' in again
+    assert "Open moves per building" in client.get("/reports").text

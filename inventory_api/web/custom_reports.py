@@ -1,0 +1,111 @@
+"""The report builder in the browser: pick a subject, filters, columns or groups with a value, sort and chart;
+preview; save it private or shared with a role; open a saved one with its chart and CSV. The same definitions
+and checks as /api/v1/custom-reports."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import HTMLResponse, Response
+from pydantic import ValidationError
+from starlette.datastructures import QueryParams
+
+from inventory_api.auth.models import ROLES
+from inventory_api.custom_reports import service
+from inventory_api.custom_reports.fields import SUBJECTS
+from inventory_api.custom_reports.schemas import Definition
+from inventory_api.deps import SessionDep
+from inventory_api.errors import AppError, Unprocessable
+from inventory_api.routing import TransactionalRoute
+from inventory_api.web import orders
+from inventory_api.web.router import handle_form, page, web_principal
+
+router = APIRouter(include_in_schema=False, route_class=TransactionalRoute)
+FILTER_ROWS = 3
+#: Every parameter the builder's form sends (the route refuses others, as every route does).
+PARAMS = ("subject", "columns", "group_by", "fn", "value_field", "sort", "desc", "limit", "chart", "preview",
+          *(f"{p}{i}" for i in range(FILTER_ROWS) for p in ("field", "op", "value")))  # fmt: skip
+
+
+def definition_from(params: Any) -> Definition:
+    """The builder's form as a definition; what is wrong with it, in words."""
+    filters = []
+    for i in range(FILTER_ROWS):
+        if field := params.get(f"field{i}"):
+            op, value = params.get(f"op{i}") or "eq", params.get(f"value{i}") or ""
+            filters.append({"field": field, "op": op,
+                            "value": [v.strip() for v in value.split(",") if v.strip()] if op == "in" else value})  # fmt: skip
+    data: dict[str, Any] = {
+        "subject": params.get("subject") or "work_orders", "filters": filters,
+        "columns": [c for c in params.getlist("columns") if c], "group_by": [g for g in params.getlist("group_by") if g],
+        "aggregate": {"fn": params.get("fn") or "count", "field": params.get("value_field") or None},
+        "sort": [{"field": params["sort"], "desc": params.get("desc") == "on"}] if params.get("sort") else [],
+        "chart": params.get("chart") or "none", "limit": params.get("limit") or None,
+    }  # fmt: skip
+    try:
+        return Definition.model_validate(data)
+    except ValidationError as exc:
+        words = "; ".join(
+            f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors(include_url=False)
+        )
+        raise Unprocessable(words, code="invalid_definition") from None
+
+
+def _declared() -> None:
+    return None
+
+
+_declared.query_parameters = [{"name": p, "in": "query", "required": False, "schema": {"type": "string"}}
+                              for p in PARAMS]  # type: ignore[attr-defined]  # fmt: skip
+
+
+@router.get("/reports/custom/new", dependencies=[Depends(_declared)])
+def builder(request: Request, session: SessionDep) -> HTMLResponse:
+    """The builder: its form as sent (GET, so a preview is a link), and the preview's rows."""
+    principal = web_principal(request, session)
+    params = request.query_params
+    subject = params.get("subject") if params.get("subject") in SUBJECTS else "work_orders"
+    context: dict[str, Any] = {"subjects": list(SUBJECTS), "subject": subject, "fields": list(SUBJECTS[subject].fields),
+                               "params": params, "rows": None, "roles": ROLES, "filter_rows": range(FILTER_ROWS),
+                               "query": urlencode(list(params.multi_items())), "csrf": orders.csrf_token(request)}  # fmt: skip
+    status = 200
+    if params.get("preview"):
+        try:
+            context["columns"], context["rows"] = service.run(session, principal, definition_from(params))
+        except AppError as exc:
+            context["error"], status = exc.detail, exc.status
+    return page("custom_builder.html", status=status, principal=principal, **context)
+
+
+@router.post("/reports/custom")
+async def save(request: Request, session: SessionDep) -> Response:
+    """Save the builder's definition under a name, private or shared with a role."""
+
+    def change(who: Any, form: dict[str, str]) -> str:
+        params = QueryParams(form.get("query", ""))
+        role = form.get("shared_with_role") or None
+        if role is not None and role not in ROLES:
+            raise Unprocessable(f"shared with: one of {', '.join(ROLES)}", code="invalid_role")
+        name = (form.get("name") or "").strip()
+        if not 0 < len(name) <= 200:
+            raise Unprocessable("name: give the report a name", code="name_required")
+        return f"/reports/custom/{service.save(session, who, name, role, definition_from(params)).id}"
+
+    return await handle_form(request, session, "/reports", change)
+
+
+@router.get("/reports/custom/{report_id}")
+def saved(report_id: uuid.UUID, request: Request, session: SessionDep) -> HTMLResponse:
+    """A saved report run now: its rows, chart and CSV."""
+    principal = web_principal(request, session)
+    try:
+        report = service.require(session, principal, report_id)
+        definition = Definition.model_validate(report.definition)
+        columns, rows = service.run(session, principal, definition)
+    except AppError as exc:
+        return page("message.html", status=exc.status, principal=principal, error=exc.detail, back="/reports")
+    return page("custom_report.html", principal=principal, report=report, definition=definition, columns=columns,
+                rows=rows)  # fmt: skip
