@@ -52,8 +52,10 @@ def preview(body: Definition, session: SessionDep, principal: ReadDep) -> RunAns
 
 @router.post("", response_model=ReportRead, status_code=201)
 def create(body: ReportCreate, session: SessionDep, principal: ReadDep) -> CustomReport:
-    """Save a report: private, or shared with everyone of a role (needs `write`)."""
-    return service.save(session, principal, body.name, body.shared_with_role, body.definition)
+    """Save a report: private, or shared with everyone of a role (needs `write`); with a schedule, the worker
+    e-mails it (CSV attached) every week or month, run as you."""
+    return service.save(session, principal, body.name, body.shared_with_role, body.definition, body.schedule,
+                        body.email_to)  # fmt: skip
 
 
 @router.get("", response_model=list[ReportRead])

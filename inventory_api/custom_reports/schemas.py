@@ -46,8 +46,18 @@ class Definition(InputModel):
     chart: Literal["none", "bar", "horizontal_bar", "line", "pie"] = "none"
 
 
+Schedule = Literal["weekly", "monthly"]
+EMAILS = r"^[^@\s,]+@[^@\s,]+(,\s*[^@\s,]+@[^@\s,]+)*$"
+
+
 class ReportCreate(InputModel):
     name: str = Field(min_length=1, max_length=200)
+    schedule: Schedule | None = Field(
+        None, description="e-mail it (CSV attached) every week or month, as you"
+    )
+    email_to: str | None = Field(
+        None, max_length=1000, pattern=EMAILS, description="comma-separated addresses"
+    )
     shared_with_role: Literal[ROLES] | None = Field(
         None, description="everyone of this role sees and runs it"
     )  # type: ignore[valid-type]
@@ -59,6 +69,8 @@ class ReportUpdate(InputModel):
     name: str | None = Field(None, min_length=1, max_length=200)
     shared_with_role: Literal[ROLES] | None = None  # type: ignore[valid-type]
     definition: Definition | None = None
+    schedule: Schedule | None = None
+    email_to: str | None = Field(None, max_length=1000, pattern=EMAILS)
 
 
 class ReportRead(ApiModel):
@@ -67,6 +79,11 @@ class ReportRead(ApiModel):
     owner_id: uuid.UUID
     shared_with_role: str | None
     definition: dict[str, Any]
+    schedule: str | None
+    email_to: str | None
+    next_run_at: datetime | None
+    last_sent_at: datetime | None
+    last_error: str | None
     created_at: datetime
     updated_at: datetime
 

@@ -17,6 +17,7 @@ from inventory_api.auth.service import Principal
 from inventory_api.custom_reports.fields import SUBJECTS
 from inventory_api.custom_reports.models import CustomReport
 from inventory_api.custom_reports.schemas import ROW_CAP, Definition
+from inventory_api.db import utcnow
 from inventory_api.errors import Forbidden, NotFound, Unprocessable
 from inventory_api.history.service import record_change
 
@@ -192,14 +193,26 @@ def _may_share(principal: Principal, role: str | None) -> None:
         )
 
 
+def _set_schedule(report: CustomReport, schedule: str | None, email_to: str | None) -> None:
+    """A schedule needs addresses; the first e-mail goes out at the worker's next pass."""
+    if schedule and not email_to:
+        raise Unprocessable(
+            "email_to: a scheduled report needs the addresses to send it to", code="email_required"
+        )
+    report.schedule, report.email_to = schedule, email_to
+    report.next_run_at = utcnow() if schedule else None
+
+
 def save(
-    session: Session, principal: Principal, name: str, role: str | None, definition: Definition
-) -> CustomReport:
+    session: Session, principal: Principal, name: str, role: str | None, definition: Definition,
+    schedule: str | None = None, email_to: str | None = None,
+) -> CustomReport:  # fmt: skip
     """A new saved report (checked by building it: a definition that cannot run is not saved)."""
     _may_share(principal, role)
     build(definition, principal.site_ids)
     report = CustomReport(name=name, owner_id=principal.user_id, shared_with_role=role,
                           definition=definition.model_dump(mode="json"))  # fmt: skip
+    _set_schedule(report, schedule, email_to)
     session.add(report)
     session.flush()
     record_change(session, "custom_report", report.id, "created", summary=f"custom report {name}")
@@ -218,6 +231,10 @@ def update(
         report.definition = definition.model_dump(mode="json")
     if values.get("name"):
         report.name = values["name"]
+    if "schedule" in values or "email_to" in values:
+        _set_schedule(
+            report, values.get("schedule", report.schedule), values.get("email_to", report.email_to)
+        )
     record_change(session, "custom_report", report.id, "updated", summary=f"custom report {report.name}")
     return report
 

@@ -10,13 +10,13 @@ from datetime import datetime
 from sqlalchemy import func, select
 
 from inventory_api.db import Database, utcnow
-from inventory_api.jobs import housekeeping, mail, outbox, retention, sla
+from inventory_api.jobs import housekeeping, mail, outbox, retention, scheduled_reports, sla
 from inventory_api.settings import Settings, get_settings
 from inventory_api.webhooks.models import WebhookDelivery
 
 log = logging.getLogger(__name__)
 #: In order: SLA events first (they go out through the outbox in the same pass).
-JOBS = (sla, housekeeping, outbox, mail, retention)
+JOBS = (sla, housekeeping, outbox, mail, scheduled_reports, retention)
 
 
 def run_once(db: Database, now: datetime | None = None, settings: Settings | None = None) -> dict[str, int]:

@@ -99,7 +99,7 @@ def _claim(db: Database, now: datetime, settings: Settings) -> list[tuple[int, E
     return jobs
 
 
-def _smtp(settings: Settings) -> smtplib.SMTP:
+def smtp(settings: Settings) -> smtplib.SMTP:
     kind = smtplib.SMTP_SSL if settings.smtp_security == "ssl" else smtplib.SMTP
     server = kind(settings.smtp_host or "", settings.smtp_port, timeout=settings.smtp_timeout_seconds)
     if settings.smtp_security == "starttls":
@@ -118,7 +118,7 @@ def send_due(db: Database, now: datetime, settings: Settings) -> int:
         return 0
     outcomes: dict[int, str | None] = {}
     try:
-        with _smtp(settings) as server:
+        with smtp(settings) as server:
             for notice_id, mail in jobs:
                 try:
                     server.send_message(mail)

@@ -1,4 +1,4 @@
-"""Saved custom report definitions
+"""Saved custom report definitions, with their e-mail schedule
 
 Revision ID: 0011
 Revises: 0010
@@ -25,6 +25,11 @@ def upgrade() -> None:
         sa.Column("owner_id", sa.Uuid(), sa.ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
         sa.Column("shared_with_role", sa.String(20), nullable=True),
         sa.Column("definition", sa.JSON().with_variant(postgresql.JSONB(), "postgresql"), nullable=False),
+        sa.Column("schedule", sa.String(10), nullable=True),
+        sa.Column("email_to", sa.String(1000), nullable=True),
+        sa.Column("next_run_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("last_sent_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("last_error", sa.String(500), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
     )

@@ -1,0 +1,40 @@
+"""A saved report e-mailed every week to the addresses it names, as its owner sees it (their sites), its rows as a
+CSV attachment, once per period whichever worker runs."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from inventory_api.db import utcnow
+from inventory_api.jobs.loop import run_once
+from tests.api.custom_reports.test_builder import OPEN_MOVES_PER_BUILDING
+from tests.api.stories.desk import API, ok
+
+
+def test_a_weekly_report_is_mailed_once_a_week_as_its_owner_sees_it(
+    client, admin, organisation, db, settings, sink, make_user
+):
+    hq = make_user("technician", username="tess", site_ids=[organisation.world.site.id])
+    body = {"name": "Open moves per building", "definition": OPEN_MOVES_PER_BUILDING, "schedule": "weekly"}
+    assert client.post(f"{API}/custom-reports", json=body, headers=hq).status_code == 422  # no addresses
+    assert (
+        client.post(
+            f"{API}/custom-reports", json={**body, "email_to": "not an address"}, headers=hq
+        ).status_code
+        == 422
+    )
+    saved = ok(client.post(f"{API}/custom-reports", json={**body, "email_to": "boss@example.org, lead@example.org"},
+                           headers=hq), 201)  # fmt: skip
+    now = utcnow()
+    run_once(db, now, settings)
+    run_once(db, now + timedelta(days=1), settings)
+    assert len(sink.messages) == 1
+    mail = sink.messages[0]
+    assert mail["To"] == "boss@example.org, lead@example.org" and mail["Subject"].startswith(
+        "Open moves per building"
+    )
+    (attachment,) = list(mail.iter_attachments())
+    assert attachment.get_content().splitlines() == ["building,value", "Main,2"]  # tess's site only
+    run_once(db, now + timedelta(days=8), settings)
+    assert len(sink.messages) == 2
+    assert ok(client.get(f"{API}/custom-reports/{saved['id']}", headers=hq))["last_error"] is None
