@@ -101,3 +101,61 @@ def test_a_backup_of_nothing_says_why_and_leaves_nothing(tmp_path, monkeypatch):
     finally:
         get_settings.cache_clear()
     assert list(tmp_path.iterdir()) == []
+
+
+def test_collectors_ahead_of_a_restored_server_resync_and_nothing_is_lost(
+    migrated_url, tmp_path, monkeypatch
+):
+    """A backup, then a report the server acknowledges, then the restore: the collector's next report names
+    sections by a hash the restored server never saw; it answers 409 sections_required and the full resend lands."""
+    import copy
+
+    from collector import report as r
+    from inventory_api.software.models import Installation
+    from tests.api.ingest.reports import enroll, machine, make_secret, make_site, payload, post
+
+    settings = Settings(
+        database_url=migrated_url, worker_in_serve=False, report_min_interval_seconds=0, _env_file=None
+    )
+    live = Database(migrated_url)
+    first = machine(packages=[("Mozilla Firefox", "128.0"), ("7-Zip", "23.01")])
+    with TestClient(create_app(settings, live)) as client:
+        key = enroll(client, make_secret(live, make_site(live)), first)["node_key"]
+        assert post(client, key, payload(first)).status_code == 200
+        acknowledged = payload(first)["hashes"]
+        target = tmp_path / ("copy.db" if migrated_url.startswith("sqlite") else "copy.dump")
+        monkeypatch.setenv("INVENTORY_DATABASE_URL", migrated_url)
+        get_settings.cache_clear()
+        try:
+            cli.main(["backup", str(target)])
+        finally:
+            get_settings.cache_clear()
+        second = copy.deepcopy(first)
+        second.report_id, second.collected_at = "after-the-backup", first.collected_at.replace(":00Z", ":30Z")
+        second.software.packages.append(r.Package(name="LibreOffice", version="24.2", source="msi"))
+        assert post(client, key, payload(second, acknowledged=acknowledged)).status_code == 200
+        acknowledged = payload(second)["hashes"]  # what the collector now believes the server holds
+    live.dispose()
+
+    if migrated_url.startswith("sqlite"):
+        restored_url = f"sqlite:///{target}"
+    else:
+        restored_url = dbs.create_pg_database()
+        subprocess.run(["pg_restore", "--no-owner", "-d", libpq_url(restored_url), str(target)], check=True)
+    restored = Database(restored_url)
+    try:
+        third = copy.deepcopy(second)
+        third.report_id, third.collected_at = "after-the-restore", second.collected_at.replace(":30Z", ":59Z")
+        with TestClient(
+            create_app(settings.model_copy(update={"database_url": restored_url}), restored)
+        ) as client:
+            behind = post(client, key, payload(third, acknowledged=acknowledged))
+            assert behind.status_code == 409 and behind.json()["code"] == "sections_required"
+            assert "software" in behind.json()["sections"]
+            assert post(client, key, payload(third)).status_code == 200  # the collector resends in full
+        with restored.sessions() as session:
+            assert session.scalar(select(func.count()).select_from(Installation)) == 3  # LibreOffice is back
+    finally:
+        restored.dispose()
+        if not migrated_url.startswith("sqlite"):
+            dbs.drop_pg_database(restored_url)
