@@ -22,7 +22,8 @@ from inventory_api.assets.models import Asset
 from inventory_api.assignments import service as assignments
 from inventory_api.auth.service import Principal
 from inventory_api.cabling import connections
-from inventory_api.cabling.models import AssetConnection, Jack, PatchPanel, PatchPanelPort
+from inventory_api.cabling import service as cabling
+from inventory_api.cabling.models import JACK_TYPES, AssetConnection, Jack, PatchPanel, PatchPanelPort
 from inventory_api.cabling.registry import require_asset
 from inventory_api.cabling.service import find_switch_port
 from inventory_api.deps import SESSION_COOKIE
@@ -32,7 +33,7 @@ from inventory_api.imports import service as imports
 from inventory_api.imports.models import ImportJob
 from inventory_api.ingest.merge import merge_assets
 from inventory_api.locations import service as locations
-from inventory_api.locations.models import Location
+from inventory_api.locations.models import LOCATION_KINDS, Location
 from inventory_api.numbers.models import NumberPool
 from inventory_api.people import service as people
 from inventory_api.people.models import Person
@@ -401,6 +402,43 @@ def patch_jack(session: Session, principal: Principal, location_id: uuid.UUID, f
                                 "at this site", code="switch_port_required")  # fmt: skip
     connections.patch(session, port.id, jack_id=jack.id if jack else None,
                       switch_port_id=switch_port.id if switch_port else None, sites=principal.site_ids)  # fmt: skip
+
+
+def add_place(
+    session: Session, principal: Principal, location_id: uuid.UUID, form: dict[str, str]
+) -> uuid.UUID:
+    """A building, floor, room, closet … inside this location (the API's rules: a site's place, a parent the
+    caller may see); the new place's id."""
+    may_write(principal)
+    parent = locations.get_location(session, location_id, principal)
+    if parent is None:
+        raise NotFound("location", location_id)
+    kind, name, code = (
+        form.get("kind", ""),
+        (form.get("name") or "").strip(),
+        (form.get("code") or "").strip(),
+    )
+    if kind not in LOCATION_KINDS or kind == "site":
+        raise Unprocessable(
+            f"kind: one of {', '.join(k for k in LOCATION_KINDS if k != 'site')}", code="invalid_kind"
+        )
+    if not 0 < len(name) <= 200 or len(code) > 50:
+        raise Unprocessable("name: 1 to 200 characters; code: at most 50", code="invalid_name")
+    return locations.create_location(session, {"kind": kind, "name": name, "code": code or None,
+                                               "parent_id": parent.id}, principal).id  # fmt: skip
+
+
+def add_jack(session: Session, principal: Principal, location_id: uuid.UUID, form: dict[str, str]) -> None:
+    """A wall jack in this room, by its label (unique at the site)."""
+    may_write(principal)
+    label, kind = (form.get("label") or "").strip(), form.get("jack_type") or "data"
+    if not 0 < len(label) <= 100 or kind not in JACK_TYPES:
+        raise Unprocessable(
+            f"label: 1 to 100 characters; type: one of {', '.join(JACK_TYPES)}", code="invalid_jack"
+        )
+    cabling.create_jack(
+        session, {"label": label, "jack_type": kind, "room_id": location_id}, principal.site_ids
+    )
 
 
 def sites_for(session: Session, principal: Principal) -> list[Location]:

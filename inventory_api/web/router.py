@@ -256,7 +256,7 @@ def location_page(location_id: uuid.UUID, request: Request, session: SessionDep)
     if location is None:
         return page("search.html", status=404, principal=principal, q=str(location_id), assets=[], people=[])
     return page("location.html", principal=principal, location=location, csrf=orders.csrf_token(request),
-                can_write="write" in principal.permissions,
+                can_write="write" in principal.permissions, kinds=orders.LOCATION_KINDS[1:], jack_types=orders.JACK_TYPES,
                 **pages.location_details(session, location))  # fmt: skip
 
 
@@ -474,6 +474,21 @@ async def offboard(
     back = f"/people/{person_id}"
     return await handle_form(request, session, back, lambda who, form: (
         orders.offboard(session, who, person_id, form, settings.number_quarantine_days) or back))  # fmt: skip
+
+
+@router.post("/locations/{location_id}/places")
+async def add_place(location_id: uuid.UUID, request: Request, session: SessionDep) -> Response:
+    """Add a building, floor, room … inside a location, from its page."""
+    return await handle_form(request, session, f"/locations/{location_id}", lambda who, form: (
+        f"/locations/{orders.add_place(session, who, location_id, form)}"))  # fmt: skip
+
+
+@router.post("/locations/{location_id}/jacks")
+async def add_jack(location_id: uuid.UUID, request: Request, session: SessionDep) -> Response:
+    """Add a wall jack to a room, from its page."""
+    back = f"/locations/{location_id}"
+    return await handle_form(request, session, back, lambda who, form: (
+        orders.add_jack(session, who, location_id, form) or back))  # fmt: skip
 
 
 @router.post("/locations/{location_id}/patches")

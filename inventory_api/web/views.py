@@ -15,6 +15,8 @@ from sqlalchemy.orm import Session
 from inventory_api.assets.models import Asset
 from inventory_api.auth.service import Principal
 from inventory_api.cabling import paths
+from inventory_api.cabling import service as cabling
+from inventory_api.cabling.models import SwitchPort
 from inventory_api.db import utcnow
 from inventory_api.inventory import views as inventory
 from inventory_api.locations import service as locations
@@ -92,10 +94,16 @@ def asset_details(session: Session, principal: Principal, asset: Asset, software
         )).order_by(WorkOrder.created_at.desc()).limit(50)
     )  # fmt: skip
     rows, count = software(session, principal, asset.id, software_q)
+    ports = []
+    if asset.kind == "switch":
+        listed = session.scalars(
+            cabling.switch_ports_query(None, switch_id=asset.id).order_by(SwitchPort.name)
+        )
+        ports = [(port, paths.paths_for_switch_port(session, port)[0]["summary"]) for port in listed]
     return {
         "facts": facts, "path": paths.paths_for_asset(session, asset)[0]["summary"], "services": list(services),
         "orders": list(orders), "software": rows, "software_count": count, "software_q": software_q,
-        "software_shown": SOFTWARE_ROWS,
+        "software_shown": SOFTWARE_ROWS, "ports": ports,
     }  # fmt: skip
 
 

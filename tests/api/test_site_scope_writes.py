@@ -150,6 +150,8 @@ def _cases() -> dict[str, tuple[Case, tuple[int, ...]]]:
         "POST /people/{person_id}/offboard": (lambda w: (f"/people/{w.leaver}/offboard", {"confirm": "on"}), refuse),
         "POST /assets/new": (lambda w: ("/assets/new", {"kind": "monitor", "status": "in_stock", "name": "mole", "site_id": w.site}), refuse),
         "POST /assets/{asset_id}/edit": (lambda w: (f"/assets/{w.loaner}/edit", {"kind": "laptop", "status": "in_stock", "name": "mine", "site_id": w.site}), refuse),
+        "POST /locations/{location_id}/places": (lambda w: (f"/locations/{w.floor}/places", {"kind": "room", "name": "mole"}), refuse),
+        "POST /locations/{location_id}/jacks": (lambda w: (f"/locations/{w.room}/jacks", {"label": "WEB-MOLE-1"}), refuse),
         "POST /locations/{location_id}/patches": (lambda w: (f"/locations/{w.room}/patches", {"jack": "3-114-Z", "panel": "P9", "panel_port": "1"}), refuse),
         "POST /admin/users": (lambda w: ("/admin/users", {"username": "mole-b", "role": "admin", "password": "long enough password", "site_id": w.site}), refuse),
         "POST /admin/enroll-secrets": (lambda w: ("/admin/enroll-secrets", {"name": "mole", "site_id": w.site}), refuse),

@@ -135,3 +135,32 @@ def test_a_flag_resolved_by_merging_the_duplicate(client, admin, db, make_user):
         flag = s.get(AssetFlag, flag_id)
         assert flag.resolved_at is not None
     assert "Needs a look" not in client.get(f"/assets/{world.desktop.id}").text
+
+
+def test_a_room_and_its_jack_added_from_the_pages_and_a_switch_shows_its_ports(client, admin, db, make_user):
+    desk = build_desk(client, admin, db)
+    world = desk.world
+    make_user("technician", username="tess", site_ids=[world.site.id])
+    sign_in(client, "tess")
+    floor_url = f"/locations/{world.floor.id}"
+    token = csrf(client.get(floor_url).text)
+    assert (
+        client.post(f"{floor_url}/places", data={"csrf": token, "kind": "site", "name": "x"}).status_code
+        == 422
+    )
+    made = client.post(f"{floor_url}/places", data={"csrf": token, "kind": "room", "name": "3-120", "code": "3-120"},
+                       follow_redirects=False)  # fmt: skip
+    room_url = made.headers["location"]
+    assert client.get(room_url).status_code == 200 and "3-120" in client.get(floor_url).text
+    assert (
+        client.post(f"{room_url}/jacks", data={"csrf": token, "label": "3-114-B"}).status_code == 409
+    )  # taken
+    assert (
+        client.post(
+            f"{room_url}/jacks", data={"csrf": token, "label": "3-120-A"}, follow_redirects=False
+        ).status_code
+        == 303
+    )
+    assert "jack 3-120-A" in client.get(room_url).text
+    switch = client.get(f"/assets/{world.switch.id}").text
+    assert 'id="ports"' in switch and "Gi1/0/14" in switch and "jack 3-114-B" in switch
