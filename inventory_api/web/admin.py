@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from inventory_api.assets.models import Asset
 from inventory_api.auth import service as auth
-from inventory_api.auth.models import ROLES
+from inventory_api.auth.models import ROLES, SCOPES, ApiToken, User
 from inventory_api.auth.schemas import UserCreate
 from inventory_api.auth.service import Principal
 from inventory_api.db import utcnow
@@ -40,8 +40,10 @@ def overview(session: Session, principal: Principal) -> dict[str, Any]:
     waiting = Collector.approved_at.is_(None) & Collector.revoked_at.is_(None)
     rows = session.execute(collectors.order_by(waiting.desc(), Collector.last_contact_at.desc().nulls_last())
                            .limit(COLLECTORS_SHOWN)).all()  # fmt: skip
+    users = auth.list_users(session, principal)
     return {
-        "users": auth.list_users(session, principal), "roles": ROLES, "sites": sites_for(session, principal),
+        "users": users, "roles": ROLES, "scopes": SCOPES,
+        "tokens": [(u, t) for u in users for t in auth.list_tokens(session, u.id) if t.revoked_at is None], "sites": sites_for(session, principal),
         "every_site": principal.site_ids is None, "secrets": ingest.list_enroll_secrets(session, principal.site_ids),
         "collectors": rows,
     }  # fmt: skip
@@ -86,6 +88,42 @@ def set_active(session: Session, principal: Principal, user_id: uuid.UUID, form:
     if user.id == principal.user_id:
         raise Unprocessable("you cannot turn yourself off", code="own_account")
     auth.update_user(session, principal, user, {"is_active": form.get("active") == "on"})
+
+
+def new_token(session: Session, principal: Principal, form: dict[str, str]) -> str:
+    """An API token for a user the caller manages (an integration), with the scopes ticked — never more than the
+    caller's own — valid for the days given; its plain text, shown once."""
+    may_administer(principal)
+    try:
+        user_id = uuid.UUID(form.get("user_id", ""))
+        days = int(form["days"]) if form.get("days") else None
+    except ValueError:
+        raise Unprocessable(
+            "user and days: choose a user; days a whole number", code="invalid_token"
+        ) from None
+    name = (form.get("name") or "").strip()
+    if not 0 < len(name) <= 100 or (days is not None and not 0 < days <= 3650):
+        raise Unprocessable(
+            "name: 1 to 100 characters; valid for: 1 to 3650 days, or empty", code="invalid_token"
+        )
+    scopes = [s for s in SCOPES if form.get(f"scope_{s}") == "on"]
+    if not scopes:
+        raise Unprocessable("scopes: tick at least one", code="scopes_required")
+    _, plain = auth.issue_token(session, principal, user_id=user_id, name=name, scopes=scopes,
+                                expires_at=utcnow() + timedelta(days=days) if days else None)  # fmt: skip
+    return plain
+
+
+def revoke_token(session: Session, principal: Principal, token_id: uuid.UUID, _: dict[str, str]) -> None:
+    may_administer(principal)
+    token = session.get(ApiToken, token_id)
+    if (
+        token is None
+        or token.kind != "api"
+        or not auth.manages(session, principal, session.get_one(User, token.user_id))
+    ):
+        raise NotFound("token", token_id)
+    auth.revoke_token(session, token)
 
 
 def new_secret(session: Session, principal: Principal, form: dict[str, str]) -> str:

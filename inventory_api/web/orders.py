@@ -54,8 +54,18 @@ def csrf_token(request: Request) -> str:
 
 
 async def read_form(request: Request) -> dict[str, str]:
-    """The posted form, its CSRF token checked (403 otherwise)."""
-    form = {k: v[0] for k, v in parse_qs((await request.body()).decode("utf-8", "replace")).items()}
+    """The posted form (an uploaded file as its text), its CSRF token checked (403 otherwise)."""
+    if request.headers.get("content-type", "").startswith("multipart/form-data"):
+        form = {}
+        async with request.form() as parts:
+            for key, value in parts.items():
+                if isinstance(value, str):
+                    form[key] = value
+                else:
+                    form[key] = (await value.read()).decode("utf-8-sig", "replace")
+                    form[f"{key}_name"] = value.filename or ""
+    else:
+        form = {k: v[0] for k, v in parse_qs((await request.body()).decode("utf-8", "replace")).items()}
     if not request.cookies.get(SESSION_COOKIE) or form.pop("csrf", None) != csrf_token(request):
         raise Forbidden("this form is stale or came from elsewhere: reload the page and send it again")
     return form
@@ -493,18 +503,19 @@ def start_import(session: Session, principal: Principal, form: dict[str, str], s
     run checks every row and changes nothing). Pasted text stops at INVENTORY_MAX_REQUEST_BYTES; bigger files go
     through the API."""
     may_write(principal)
-    kind, text = form.get("kind"), form.get("csv") or ""
+    kind, text = form.get("kind"), form.get("file") or form.get("csv") or ""
     if kind not in IMPORT_KINDS:
         raise Unprocessable(f"kind: one of {', '.join(IMPORT_KINDS)}", code="kind_required")
     if not text.strip():
         raise Unprocessable(
-            "paste the CSV first (a header line, then one line per record)", code="csv_required"
+            "choose a CSV file or paste one (a header line, then one line per record)", code="csv_required"
         )
     path = imports.spool_dir(settings.import_spool_dir) / f"{uuid.uuid4()}.upload"
     path.write_text(text, encoding="utf-8")
     sites = sorted(str(s) for s in principal.site_ids) if principal.site_ids is not None else None
     return imports.create_job(
-        session, kind=kind, format="csv", dry_run=form.get("dry_run") == "on", filename="pasted.csv",
+        session, kind=kind, format="csv", dry_run=form.get("dry_run") == "on",
+        filename=(form.get("file_name") if form.get("file") else None) or "pasted.csv",
         size_bytes=len(text.encode()), spool_path=str(path), site_ids=sites, created_by=principal.username,
         created_by_id=str(principal.user_id),
     )  # fmt: skip

@@ -613,6 +613,18 @@ async def admin_new_secret(request: Request, session: SessionDep) -> Response:
                 **admin.overview(session, principal))  # fmt: skip
 
 
+@router.post("/admin/tokens")
+async def admin_new_token(request: Request, session: SessionDep) -> Response:
+    """A new API token for a user the admin manages, shown once on the page that answers."""
+    principal = web_principal(request, session)
+    try:
+        plain = admin.new_token(session, principal, await orders.read_form(request))
+    except AppError as exc:
+        return page("message.html", status=exc.status, principal=principal, error=exc.detail, back="/admin")
+    return page("admin.html", status=201, principal=principal, csrf=orders.csrf_token(request), new_token=plain,
+                **admin.overview(session, principal))  # fmt: skip
+
+
 @router.post("/admin/users")
 async def admin_new_user(request: Request, session: SessionDep) -> Response:
     return await handle_form(
@@ -632,6 +644,7 @@ def _admin_action(path: str, change: Any) -> None:
 for _path, _change in (
     ("/admin/users/{item_id}/active", admin.set_active),
     ("/admin/enroll-secrets/{item_id}/revoke", admin.revoke_secret),
+    ("/admin/tokens/{item_id}/revoke", admin.revoke_token),
     ("/admin/collectors/{item_id}/approve", admin.approve),
     ("/admin/collectors/{item_id}/revoke", admin.revoke_collector),
 ):

@@ -68,3 +68,42 @@ def test_a_technician_has_no_admin_page(client, admin, db, make_user):
                                                "password": "a long enough password"})  # fmt: skip
     assert answer.status_code == 403
     assert all(u["username"] != "mole" for u in ok(client.get(f"{API}/users", headers=admin)))
+
+
+def test_an_integration_token_made_shown_once_and_revoked_in_the_browser(client, admin, db, make_user):
+    desk = build_desk(client, admin, db)
+    make_user("admin", username="ada", site_ids=[desk.world.site.id])
+    make_user("integration", username="ticketing", site_ids=[desk.world.site.id])
+    sign_in(client, "ada")
+    page = client.get("/admin").text
+    token = csrf(page)
+    user = re.search(r'<option value="([^"]+)">ticketing \(integration\)</option>', page).group(1)
+    beyond = client.post(
+        "/admin/tokens", data={"csrf": token, "user_id": user, "name": "sync", "scope_admin": "on"}
+    )
+    assert beyond.status_code == 403 and "more rights" in beyond.text
+    made = client.post("/admin/tokens", data={"csrf": token, "user_id": user, "name": "sync", "scope_read": "on",
+                                              "days": "90"})  # fmt: skip
+    assert made.status_code == 201
+    plain = re.search(r'id="new-token">[^<]*<code>([^<]+)</code>', made.text).group(1)
+    assert plain not in client.get("/admin").text
+    bearer = {"Authorization": f"Bearer {plain}"}
+    assert client.get(f"{API}/assets", headers=bearer).status_code == 200
+    assert (
+        client.post(
+            f"{API}/people", json={"name": "x", "site_id": str(desk.world.site.id)}, headers=bearer
+        ).status_code
+        == 403
+    )
+    token_id = next(
+        t["id"]
+        for t in ok(client.get(f"{API}/tokens", params={"user_id": user}, headers=admin))
+        if t["name"] == "sync"
+    )
+    assert (
+        client.post(
+            f"/admin/tokens/{token_id}/revoke", data={"csrf": token}, follow_redirects=False
+        ).status_code
+        == 303
+    )
+    assert client.get(f"{API}/assets", headers=bearer).status_code == 401

@@ -234,6 +234,17 @@ def test_an_import_is_tried_as_a_dry_run_then_run_in_the_browser(client, admin, 
     assert 'id="status">succeeded' in ran.text and 'id="counts">1 / 0 / 0' in ran.text
     with db.sessions() as s:
         assert s.scalar(select(func.count()).where(Person.employee_id == "E300")) == 1
+    uploaded = client.post("/imports", data={"csrf": csrf(page), "kind": "people", "csv": ""},
+                           files={"file": ("hires.csv", f"\ufeffemployee_id,name,site\nE302,Ula Two,{desk.world.site.name}\n")})  # fmt: skip
+    assert (
+        'id="status">succeeded' in uploaded.text and "hires.csv" in uploaded.text
+    )  # a file, its BOM dropped
+    with db.sessions() as s:
+        assert s.scalar(select(func.count()).where(Person.employee_id == "E302")) == 1
+    forged = client.post(
+        "/imports", data={"csrf": "0" * 40, "kind": "people"}, files={"file": ("x.csv", "a\n")}
+    )
+    assert forged.status_code == 403
 
 
 def test_the_move_from_pats_page_in_the_browser(client, admin, db, make_user):

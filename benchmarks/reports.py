@@ -1,0 +1,119 @@
+"""Report benchmark: server time of every built-in report and of a typical custom report, on the large demo
+organisation.
+
+    .venv/bin/python benchmarks/reports.py [--backend sqlite|postgresql|both] [--runs 5] [--keep DIR]
+
+Fills a fresh database with `inventory-api demo-data --scale large` (as benchmarks/web.py does; `--keep DIR`
+reuses the SQLite file web.py kept there), starts `inventory-api serve` with its JSON access log, and asks each
+report `--runs` times as an admin of every site, over the last 30 days and over the year; then a custom report
+(open moves per building) previewed. Server time is the access log's `ms`. Prints median and max beside
+`/healthz`; the goals are 500 ms per built-in report and 1 s for a typical custom report.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import tempfile
+import uuid
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+import httpx  # noqa: E402
+import psycopg  # noqa: E402
+
+from benchmarks.web import PG_ADMIN, cli, prepare, serve, server_times  # noqa: E402
+from inventory_api.auth import service as auth  # noqa: E402
+from inventory_api.db import Database  # noqa: E402
+from inventory_api.reports.service import REPORTS  # noqa: E402
+
+CUSTOM = {
+    "subject": "work_orders", "group_by": ["building"],
+    "filters": [{"field": "kind", "op": "eq", "value": "move"},
+                {"field": "state", "op": "in", "value": ["new", "assigned", "in_progress", "on_hold"]}],
+}  # fmt: skip
+
+
+def admin_token(url: str) -> str:
+    db = Database(url)
+    with db.transaction() as session:
+        user = auth.create_user(session, username=f"bench-{uuid.uuid4().hex[:6]}", role="admin")
+        _, token = auth.create_token(session, user, name="bench")
+    db.dispose()
+    return token
+
+
+def drive(base: str, token: str, runs: int) -> None:
+    today = datetime.now(UTC).date()
+    periods = {"30 days": {}, "a year": {"start": (today - timedelta(days=364)).isoformat()}}
+    headers = {"Authorization": f"Bearer {token}"}
+    with httpx.Client(base_url=base, timeout=120, headers=headers) as client:
+        for _ in range(runs):
+            for name in REPORTS:
+                for params in periods.values():
+                    answer = client.get(f"/api/v1/reports/{name}", params=params)
+                    assert answer.status_code == 200, (name, answer.text[:300])
+            assert client.post("/api/v1/custom-reports/preview", json=CUSTOM).status_code == 200
+            client.get("/healthz")
+
+
+def run(backend: str, args: argparse.Namespace) -> None:
+    tmp = Path(tempfile.mkdtemp(prefix="bench-reports-"))
+    pg_name = f"bench_reports_{uuid.uuid4().hex[:8]}"
+    if backend == "postgresql":
+        with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
+            conn.execute(f'CREATE DATABASE "{pg_name}"')
+        url = PG_ADMIN.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://") + "/" + pg_name
+    else:
+        folder = Path(args.keep) if args.keep else tmp
+        folder.mkdir(parents=True, exist_ok=True)
+        url = f"sqlite:///{folder / 'web-large.db'}"
+    print(f"{backend}:", flush=True)
+    try:
+        if backend == "postgresql" or not (args.keep and Path(url.removeprefix("sqlite:///")).exists()):
+            prepare(url, "large")
+        else:
+            cli(url, "migrate")
+        token = admin_token(url)
+        log = tmp / "server.log"
+        proc, base = serve(url, log)
+        try:
+            drive(base, token, args.runs)
+        finally:
+            proc.terminate()
+            proc.wait(timeout=30)
+        times = server_times(log)
+        print(f"  {'route':<48} {'n':>4} {'median ms':>10} {'max ms':>8}")
+        for route, values in sorted(times.items()):
+            if route.startswith(("/api/v1/reports", "/api/v1/custom-reports", "/healthz")):
+                print(
+                    f"  {route:<48} {len(values):>4} {statistics.median(values):>10.1f} {max(values):>8.1f}"
+                )
+    finally:
+        if backend == "postgresql":
+            with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
+                conn.execute(f'DROP DATABASE IF EXISTS "{pg_name}" WITH (FORCE)')
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--backend", choices=("sqlite", "postgresql", "both"), default="both")
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument(
+        "--keep", help="the folder of a kept large SQLite demo database (benchmarks/web.py --keep)"
+    )
+    args = parser.parse_args()
+    started = datetime.now(UTC)
+    for backend in ("sqlite", "postgresql") if args.backend == "both" else (args.backend,):
+        run(backend, args)
+    print(f"took {(datetime.now(UTC) - started).total_seconds():.0f} s")
+
+
+if __name__ == "__main__":
+    main()
