@@ -266,3 +266,13 @@ def patch(
     port = cabling.patch(session, panel_port_id, jack_id=jack_id, switch_port_id=switch_port_id, sites=sites)
     repatched(session, port.id, before)
     return port
+
+
+def unpatch(
+    session: Session, panel_port_id: uuid.UUID, *, jack: bool = False, switch_port: bool = False, sites: Sites = None
+) -> PatchPanelPort:
+    """Remove a panel port's jack side and/or switch side; the devices behind the jack follow."""
+    before = patch_ends(session, panel_port_id)
+    port = cabling.unpatch(session, panel_port_id, jack=jack, switch_port=switch_port, sites=sites)
+    repatched(session, port.id, before)
+    return port

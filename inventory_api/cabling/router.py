@@ -160,10 +160,7 @@ def unpatch(
     panel_port_id: uuid.UUID, session: SessionDep, who: WriteDep, jack: bool = True, switch_port: bool = True
 ):
     """Remove a panel port's cross-connect to its jack and/or its patch to a switch port."""
-    before = connections.patch_ends(session, panel_port_id)
-    port = cabling.unpatch(session, panel_port_id, jack=jack, switch_port=switch_port, sites=who.site_ids)
-    connections.repatched(session, port.id, before)
-    return port
+    return connections.unpatch(session, panel_port_id, jack=jack, switch_port=switch_port, sites=who.site_ids)
 
 
 @router.put("/assets/{asset_id}/connection", response_model=schemas.ConnectionRead)

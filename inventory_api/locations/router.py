@@ -8,9 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Header, Request, Response
 from sqlalchemy.orm import Session
 
-from inventory_api.auth.service import Principal
 from inventory_api.deps import ReadDep, SessionDep, WriteDep
-from inventory_api.errors import Forbidden
 from inventory_api.etag import check_if_match, set_etag
 from inventory_api.exports import CsvFormat, csv_response, wants_csv
 from inventory_api.idempotency import IdempotentRoute
@@ -43,11 +41,6 @@ def _page(session: Session, page: Page[Any]) -> Page[schemas.LocationRead]:
     return Page(items=[_read(session, loc) for loc in page.items], next=page.next, total=page.total)
 
 
-def _sites_need_admin(principal: Principal, kind: str) -> None:
-    if kind == "site" and "admin" not in principal.permissions:
-        raise Forbidden("creating, changing or deleting a site needs the 'admin' permission")
-
-
 @router.get("/locations", response_model=Page[schemas.LocationRead])
 def list_locations(
     request: Request,
@@ -77,7 +70,7 @@ def create_location(
     body: schemas.LocationCreate, session: SessionDep, principal: WriteDep, response: Response
 ) -> schemas.LocationRead:
     """A site (admin; a root with its time zone) or a place under a parent."""
-    _sites_need_admin(principal, body.kind)
+    locations.sites_need_admin(principal, body.kind)
     return _read(session, locations.create_location(session, body.model_dump(), principal), response)
 
 
@@ -110,7 +103,7 @@ def update_location(
 ) -> schemas.LocationRead:
     """Change a location; a new `parent_id` moves it with its subtree (and their site)."""
     location = locations.require_location(session, location_id, principal)
-    _sites_need_admin(principal, location.kind)
+    locations.sites_need_admin(principal, location.kind)
     check_if_match(if_match, location.version)
     values = body.model_dump(exclude_unset=True)
     return _read(session, locations.update_location(session, location, values, principal), response)
@@ -120,6 +113,6 @@ def update_location(
 def delete_location(location_id: uuid.UUID, session: SessionDep, principal: WriteDep) -> Response:
     """Soft delete; refused (409 `location_in_use`) while children, people or assets point at it."""
     location = locations.require_location(session, location_id, principal)
-    _sites_need_admin(principal, location.kind)
+    locations.sites_need_admin(principal, location.kind)
     locations.delete_location(session, location)
     return Response(status_code=204)

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from inventory_api.auth.service import Principal
 from inventory_api.db import utcnow
-from inventory_api.errors import Conflict, NotFound, Unprocessable
+from inventory_api.errors import Conflict, Forbidden, NotFound, Unprocessable
 from inventory_api.history.service import current_actor, diff_fields, record_change
 from inventory_api.locations.models import Location
 
@@ -81,6 +81,12 @@ def subtree_ids(session: Session, location_id: uuid.UUID) -> list[uuid.UUID]:
         frontier = list(session.scalars(select(Location.id).where(Location.parent_id.in_(frontier))))
         found.extend(frontier)
     return found
+
+
+def sites_need_admin(principal: Principal, kind: str) -> None:
+    """Sites are the admins' to create, change and delete."""
+    if kind == "site" and "admin" not in principal.permissions:
+        raise Forbidden("creating, changing or deleting a site needs the 'admin' permission")
 
 
 def create_location(session: Session, values: dict[str, Any], principal: Principal | None = None) -> Location:

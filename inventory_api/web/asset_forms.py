@@ -6,7 +6,6 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from pydantic import ValidationError
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
@@ -17,7 +16,7 @@ from inventory_api.auth.service import Principal
 from inventory_api.catalog.models import Manufacturer
 from inventory_api.errors import NotFound, Unprocessable
 from inventory_api.locations.models import Location
-from inventory_api.web.orders import may_write, sites_for
+from inventory_api.web.orders import may_write, sites_for, validated
 
 #: The fields of the form, in its order (the place is chosen as a site and a room's name or code).
 TEXT_FIELDS = ("name", "hostname", "asset_tag", "serial", "manufacturer", "supplier", "purchase_date",
@@ -57,13 +56,7 @@ def _values(session: Session, model: Any, form: dict[str, str]) -> dict[str, Any
     """The form as the API's input model reads it (an empty box is no value); its errors in words."""
     data: dict[str, Any] = {f: (form.get(f) or "").strip() or None for f in TEXT_FIELDS}
     data |= {"kind": form.get("kind"), "status": form.get("status"), **_place(session, form)}
-    try:
-        return model.model_validate(data).model_dump(exclude_unset=True)
-    except ValidationError as exc:
-        words = "; ".join(
-            f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors(include_url=False)
-        )
-        raise Unprocessable(words, code="invalid_asset") from None
+    return validated(model, data)
 
 
 def create(session: Session, principal: Principal, form: dict[str, str]) -> uuid.UUID:

@@ -10,7 +10,6 @@ from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
-from pydantic import ValidationError
 from starlette.datastructures import QueryParams
 
 from inventory_api.auth.models import ROLES
@@ -45,13 +44,7 @@ def definition_from(params: Any) -> Definition:
         "sort": [{"field": params["sort"], "desc": params.get("desc") == "on"}] if params.get("sort") else [],
         "chart": params.get("chart") or "none", "limit": params.get("limit") or None,
     }  # fmt: skip
-    try:
-        return Definition.model_validate(data)
-    except ValidationError as exc:
-        words = "; ".join(
-            f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors(include_url=False)
-        )
-        raise Unprocessable(words, code="invalid_definition") from None
+    return Definition.model_validate(orders.validated(Definition, data))
 
 
 def _declared() -> None:

@@ -13,6 +13,7 @@ from urllib.parse import parse_qs
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from pydantic import BaseModel, ValidationError
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
@@ -21,19 +22,15 @@ from inventory_api.assets import service as assets
 from inventory_api.assets.models import Asset
 from inventory_api.assignments import service as assignments
 from inventory_api.auth.service import Principal
-from inventory_api.cabling import connections
-from inventory_api.cabling import service as cabling
-from inventory_api.cabling.models import JACK_TYPES, AssetConnection, Jack, PatchPanel, PatchPanelPort
+from inventory_api.cabling.models import AssetConnection, Jack
 from inventory_api.cabling.registry import require_asset
-from inventory_api.cabling.service import find_switch_port
 from inventory_api.deps import SESSION_COOKIE
 from inventory_api.errors import AppError, Forbidden, NotFound, Unprocessable
 from inventory_api.history.service import recent_changes
 from inventory_api.imports import service as imports
 from inventory_api.imports.models import ImportJob
 from inventory_api.ingest.merge import merge_assets
-from inventory_api.locations import service as locations
-from inventory_api.locations.models import LOCATION_KINDS, Location
+from inventory_api.locations.models import Location
 from inventory_api.numbers.models import NumberPool
 from inventory_api.people import service as people
 from inventory_api.people.models import Person
@@ -69,6 +66,18 @@ async def read_form(request: Request) -> dict[str, str]:
     if not request.cookies.get(SESSION_COOKIE) or form.pop("csrf", None) != csrf_token(request):
         raise Forbidden("this form is stale or came from elsewhere: reload the page and send it again")
     return form
+
+
+def validated(model: type[BaseModel], data: dict[str, Any]) -> dict[str, Any]:
+    """A form's values as the API's input model reads them (the fields given, none other); what is wrong with
+    them, in words, as a 422."""
+    try:
+        return model.model_validate(data).model_dump(exclude_unset=True)
+    except ValidationError as exc:
+        words = "; ".join(
+            f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors(include_url=False)
+        )
+        raise Unprocessable(words, code="invalid_form") from None
 
 
 def may_write(principal: Principal) -> None:
@@ -373,82 +382,6 @@ def offboard(
         raise Unprocessable("tick the box to confirm that the person is leaving", code="confirm_required")
     leavers.offboard(session, person, disconnect_services=True, sites=principal.site_ids,
                      quarantine_days=quarantine_days)  # fmt: skip
-
-
-def patch_jack(session: Session, principal: Principal, location_id: uuid.UUID, form: dict[str, str]) -> None:
-    """Patch a jack to a panel port and the panel port to a switch port, all named as on their labels at the
-    location's site (a part left empty is not patched); the devices behind the jack follow, as through the API."""
-    may_write(principal)
-    place = locations.get_location(session, location_id, principal)
-    if place is None:
-        raise NotFound("location", location_id)
-    site = place.site_id
-    panel = session.scalar(select(PatchPanel).where(
-        PatchPanel.site_id == site, PatchPanel.name == (form.get("panel") or "").strip(),
-        PatchPanel.deleted_at.is_(None)))  # fmt: skip
-    try:
-        number = int(form.get("panel_port") or "")
-    except ValueError:
-        number = 0
-    port = session.scalar(select(PatchPanelPort).where(
-        PatchPanelPort.panel_id == panel.id, PatchPanelPort.number == number)) if panel else None  # fmt: skip
-    if port is None:
-        raise Unprocessable("panel and port: the panel's name and a port number it has, at this site",
-                            code="panel_port_required")  # fmt: skip
-    jack = None
-    if label := (form.get("jack") or "").strip():
-        jack = session.scalar(select(Jack).where(Jack.site_id == site, Jack.label == label,
-                                                 Jack.deleted_at.is_(None)))  # fmt: skip
-        if jack is None:
-            raise Unprocessable(f"jack: no jack {label!r} at this site", code="jack_required")
-    switch_port = None
-    if switch_name := (form.get("switch") or "").strip():
-        switch = session.scalar(select(Asset).where(
-            Asset.site_id == site, Asset.kind == "switch", Asset.deleted_at.is_(None),
-            or_(Asset.name == switch_name, Asset.hostname == switch_name)))  # fmt: skip
-        switch_port = find_switch_port(session, switch.id, form.get("switch_port") or "") if switch else None
-        if switch_port is None:
-            raise Unprocessable(f"switch port: no port {form.get('switch_port')!r} on a switch {switch_name!r} "
-                                "at this site", code="switch_port_required")  # fmt: skip
-    connections.patch(session, port.id, jack_id=jack.id if jack else None,
-                      switch_port_id=switch_port.id if switch_port else None, sites=principal.site_ids)  # fmt: skip
-
-
-def add_place(
-    session: Session, principal: Principal, location_id: uuid.UUID, form: dict[str, str]
-) -> uuid.UUID:
-    """A building, floor, room, closet … inside this location (the API's rules: a site's place, a parent the
-    caller may see); the new place's id."""
-    may_write(principal)
-    parent = locations.get_location(session, location_id, principal)
-    if parent is None:
-        raise NotFound("location", location_id)
-    kind, name, code = (
-        form.get("kind", ""),
-        (form.get("name") or "").strip(),
-        (form.get("code") or "").strip(),
-    )
-    if kind not in LOCATION_KINDS or kind == "site":
-        raise Unprocessable(
-            f"kind: one of {', '.join(k for k in LOCATION_KINDS if k != 'site')}", code="invalid_kind"
-        )
-    if not 0 < len(name) <= 200 or len(code) > 50:
-        raise Unprocessable("name: 1 to 200 characters; code: at most 50", code="invalid_name")
-    return locations.create_location(session, {"kind": kind, "name": name, "code": code or None,
-                                               "parent_id": parent.id}, principal).id  # fmt: skip
-
-
-def add_jack(session: Session, principal: Principal, location_id: uuid.UUID, form: dict[str, str]) -> None:
-    """A wall jack in this room, by its label (unique at the site)."""
-    may_write(principal)
-    label, kind = (form.get("label") or "").strip(), form.get("jack_type") or "data"
-    if not 0 < len(label) <= 100 or kind not in JACK_TYPES:
-        raise Unprocessable(
-            f"label: 1 to 100 characters; type: one of {', '.join(JACK_TYPES)}", code="invalid_jack"
-        )
-    cabling.create_jack(
-        session, {"label": label, "jack_type": kind, "room_id": location_id}, principal.site_ids
-    )
 
 
 def sites_for(session: Session, principal: Principal) -> list[Location]:

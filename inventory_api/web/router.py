@@ -60,6 +60,7 @@ templates = Environment(
 templates.filters["when"] = _when
 templates.filters["size"] = pages.size
 templates.filters["links"] = pages.links
+templates.filters["path_links"] = pages.path_links
 
 
 def page(template: str, status: int = 200, **context: Any) -> HTMLResponse:
@@ -248,18 +249,6 @@ def asset_page(
     )  # fmt: skip
 
 
-@router.get("/locations/{location_id}")
-def location_page(location_id: uuid.UUID, request: Request, session: SessionDep) -> HTMLResponse:
-    """A site, building, floor or room: the places in it, its jacks with their paths, equipment and services."""
-    principal = web_principal(request, session)
-    location = locations.get_location(session, location_id, principal)
-    if location is None:
-        return page("search.html", status=404, principal=principal, q=str(location_id), assets=[], people=[])
-    return page("location.html", principal=principal, location=location, csrf=orders.csrf_token(request),
-                can_write="write" in principal.permissions, kinds=orders.LOCATION_KINDS[1:], jack_types=orders.JACK_TYPES,
-                **pages.location_details(session, location))  # fmt: skip
-
-
 @router.get("/number-pools/{pool_id}")
 def pool_page(pool_id: uuid.UUID, request: Request, session: SessionDep) -> HTMLResponse:
     """A number pool: free, reserved, allocated, assigned (to whom) and quarantined numbers."""
@@ -346,7 +335,7 @@ def person_page(person_id: uuid.UUID, request: Request, session: SessionDep) -> 
         "person.html", principal=principal, person=person, assets=owned, pools=orders.pools_for(session, person),
         rooms=orders.rooms_for(session, person), choices=orders.CHOICES,
         csrf=orders.csrf_token(request), can_write="write" in principal.permissions,
-        paths=[p["summary"] for p in paths.paths_for_person(session, person, principal.site_ids)],
+        paths=paths.paths_for_person(session, person, principal.site_ids),
         services=listed, service_fields=orders.SERVICE_FIELDS,
         ports={s.id: data_port_state(session, s) for s in listed if s.type == "data_port"},
         checkouts=leavers.checkouts(session, person, principal.site_ids),
@@ -474,29 +463,6 @@ async def offboard(
     back = f"/people/{person_id}"
     return await handle_form(request, session, back, lambda who, form: (
         orders.offboard(session, who, person_id, form, settings.number_quarantine_days) or back))  # fmt: skip
-
-
-@router.post("/locations/{location_id}/places")
-async def add_place(location_id: uuid.UUID, request: Request, session: SessionDep) -> Response:
-    """Add a building, floor, room … inside a location, from its page."""
-    return await handle_form(request, session, f"/locations/{location_id}", lambda who, form: (
-        f"/locations/{orders.add_place(session, who, location_id, form)}"))  # fmt: skip
-
-
-@router.post("/locations/{location_id}/jacks")
-async def add_jack(location_id: uuid.UUID, request: Request, session: SessionDep) -> Response:
-    """Add a wall jack to a room, from its page."""
-    back = f"/locations/{location_id}"
-    return await handle_form(request, session, back, lambda who, form: (
-        orders.add_jack(session, who, location_id, form) or back))  # fmt: skip
-
-
-@router.post("/locations/{location_id}/patches")
-async def patch_jack(location_id: uuid.UUID, request: Request, session: SessionDep) -> Response:
-    """Patch a jack through a panel port to a switch port, from a location's page."""
-    back = f"/locations/{location_id}"
-    return await handle_form(request, session, back, lambda who, form: (
-        orders.patch_jack(session, who, location_id, form) or back))  # fmt: skip
 
 
 @router.get("/imports")

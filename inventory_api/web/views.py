@@ -19,8 +19,6 @@ from inventory_api.cabling import service as cabling
 from inventory_api.cabling.models import SwitchPort
 from inventory_api.db import utcnow
 from inventory_api.inventory import views as inventory
-from inventory_api.locations import service as locations
-from inventory_api.locations.models import Location
 from inventory_api.numbers import service as numbers
 from inventory_api.numbers.models import NumberPool
 from inventory_api.people.models import Person
@@ -50,6 +48,26 @@ def links(value: Any) -> Markup:
     404 page, which says so)."""
     text = str(escape(value if isinstance(value, str) else json.dumps(value)))
     return Markup(UUID_TEXT.sub(lambda m: f'<a href="/assets/{m.group(0)}">{m.group(0)}</a>', text))
+
+
+def path_links(path: dict[str, Any]) -> Markup:
+    """A cabling path's one-line summary, its jack, patch panel and switch each a link to their page."""
+    html = str(escape(path["summary"]))
+    hops = []
+    if path.get("jack") is not None:
+        hops.append((f"jack {path['jack'].label}", f"/jacks/{path['jack'].id}"))
+    if path.get("panel") is not None:
+        hops.append(
+            (
+                f"panel {path['panel']['name']} port {path['panel_port'].number}",
+                f"/patch-panels/{path['panel']['id']}",
+            )
+        )
+    if path.get("switch") is not None:
+        hops.append((f"switch {path['switch']['name']}", f"/assets/{path['switch']['id']}"))
+    for words, url in hops:
+        html = html.replace(str(escape(words)), f'<a href="{url}">{escape(words)}</a>', 1)
+    return Markup(html)
 
 
 def _volumes(volumes: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -99,31 +117,11 @@ def asset_details(session: Session, principal: Principal, asset: Asset, software
         listed = session.scalars(
             cabling.switch_ports_query(None, switch_id=asset.id).order_by(SwitchPort.name)
         )
-        ports = [(port, paths.paths_for_switch_port(session, port)[0]["summary"]) for port in listed]
+        ports = [(port, paths.paths_for_switch_port(session, port)[0]) for port in listed]
     return {
-        "facts": facts, "path": paths.paths_for_asset(session, asset)[0]["summary"], "services": list(services),
+        "facts": facts, "path": paths.paths_for_asset(session, asset)[0], "services": list(services),
         "orders": list(orders), "software": rows, "software_count": count, "software_q": software_q,
         "software_shown": SOFTWARE_ROWS, "ports": ports,
-    }  # fmt: skip
-
-
-def location_details(session: Session, location: Location) -> dict[str, Any]:
-    """A location: where it sits, the places in it, its jacks with their paths, the equipment there."""
-    children = session.scalars(
-        select(Location).where(Location.parent_id == location.id, Location.deleted_at.is_(None))
-        .order_by(Location.kind, Location.name)
-    )  # fmt: skip
-    equipment = session.scalars(
-        select(Asset).where(Asset.location_id == location.id, Asset.deleted_at.is_(None))
-        .order_by(Asset.kind, Asset.name).limit(200)
-    )  # fmt: skip
-    services = session.scalars(
-        select(Service).where(Service.location_id == location.id, Service.deleted_at.is_(None))
-        .order_by(Service.type, Service.number)
-    )  # fmt: skip
-    return {
-        "breadcrumb": locations.breadcrumb(session, location), "children": list(children), "paths": [p["summary"] for p in paths.paths_for_room(session, location)],
-        "equipment": list(equipment), "services": list(services),
     }  # fmt: skip
 
 

@@ -44,6 +44,7 @@ NOT_SITE_SCOPED = {
     "PATCH /api/v1/custom-reports/{report_id}": "custom reports: a user's own saved definition, no site data; it runs within the caller's sites (tests/api/custom_reports)",
     "DELETE /api/v1/custom-reports/{report_id}": "custom reports: a user's own saved definition, no site data; it runs within the caller's sites (tests/api/custom_reports)",
     "POST /reports/custom": "custom reports: a user's own saved definition, no site data; it runs within the caller's sites (tests/api/custom_reports)",
+    "POST /locations": "a new site is a root of its own, for admins (the API's rule for POST /api/v1/locations of kind site)",
     "POST /api/v1/inventory": "collectors: a node key names one asset (tests/api/ingest/test_takeover.py)",
     "POST /api/v1/manufacturers": "the catalog of makers is shared by every site",
     "PATCH /api/v1/manufacturers/{manufacturer_id}": "the shared catalog",
@@ -153,6 +154,10 @@ def _cases() -> dict[str, tuple[Case, tuple[int, ...]]]:
         "POST /locations/{location_id}/places": (lambda w: (f"/locations/{w.floor}/places", {"kind": "room", "name": "mole"}), refuse),
         "POST /locations/{location_id}/jacks": (lambda w: (f"/locations/{w.room}/jacks", {"label": "WEB-MOLE-1"}), refuse),
         "POST /locations/{location_id}/patches": (lambda w: (f"/locations/{w.room}/patches", {"jack": "3-114-Z", "panel": "P9", "panel_port": "1"}), refuse),
+        "POST /locations/{location_id}/edit": (lambda w: (f"/locations/{w.room}/edit", {"name": "owned"}), refuse),
+        "POST /locations/{location_id}/panels": (lambda w: (f"/locations/{w.closet}/panels", {"name": "MOLE-WEB", "port_count": "4"}), refuse),
+        "POST /jacks/{jack_id}/edit": (lambda w: (f"/jacks/{w.jack}/edit", {"label": "owned"}), refuse),
+        "POST /assets/{asset_id}/switch-ports": (lambda w: (f"/assets/{w.switch}/switch-ports", {"name": "Gi9/0/8"}), refuse),
         "POST /admin/users": (lambda w: ("/admin/users", {"username": "mole-b", "role": "admin", "password": "long enough password", "site_id": w.site}), refuse),
         "POST /admin/tokens": (lambda w: ("/admin/tokens", {"user_id": w.user_b, "name": "mole", "scope_read": "on"}), refuse),
         "POST /admin/enroll-secrets": (lambda w: ("/admin/enroll-secrets", {"name": "mole", "site_id": w.site}), refuse),
@@ -167,6 +172,8 @@ def _cases() -> dict[str, tuple[Case, tuple[int, ...]]]:
         "DELETE /api/v1/number-pools/{pool_id}/numbers/{number}": (lambda w: (f"/number-pools/{w.pool}/numbers/5001", None), refuse),
         "DELETE /api/v1/assets/{asset_id}/identifiers/{identifier_id}": (lambda w: (
             f"/assets/{w.desktop}/identifiers/{w.identifier}", None), refuse),
+        "POST /jacks/{jack_id}/unpatch": (lambda w: (f"/jacks/{w.jack}/unpatch", {}), refuse),
+        "POST /patch-panels/{panel_id}/ports/{number}/unpatch": (lambda w: (f"/patch-panels/{w.panel}/ports/15/unpatch", {}), refuse),
         "POST /api/v1/collectors/{collector_id}/revoke": (lambda w: (f"/collectors/{w.collector}/revoke",
                                                                      {"reason": "mine"}), refuse),
         "POST /admin/collectors/{item_id}/revoke": (lambda w: (f"/admin/collectors/{w.collector}/revoke", {"reason": "mine"}), refuse),
@@ -214,7 +221,7 @@ def site_b(client, admin, db, make_user) -> SimpleNamespace:
         pat=str(world.pat.id), desktop=str(world.desktop.id), phone=str(world.phone.id), switch=str(world.switch.id),
         monitor=str(desk.monitor.id), jack=desk.jacks["3-114-B"]["id"], port=desk.ports["3-114-B"]["id"],
         extension=desk.services["extension"]["id"], voicemail=desk.services["voicemail"]["id"],
-        patched_panel_port=desk.panel_ports["5-210-A"]["id"],
+        patched_panel_port=desk.panel_ports["5-210-A"]["id"], panel=desk.panel_ports["3-114-C"]["panel_id"],
     )  # fmt: skip
     post = lambda path, body, status=201: ok(client.post(API + path, json=body, headers=admin), status)  # noqa: E731
     w.spare = post("/assets", {"kind": "laptop", "name": "spare", "site_id": w.site, "asset_tag": "B-SPARE"})[
