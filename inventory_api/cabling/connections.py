@@ -269,7 +269,12 @@ def patch(
 
 
 def unpatch(
-    session: Session, panel_port_id: uuid.UUID, *, jack: bool = False, switch_port: bool = False, sites: Sites = None
+    session: Session,
+    panel_port_id: uuid.UUID,
+    *,
+    jack: bool = False,
+    switch_port: bool = False,
+    sites: Sites = None,
 ) -> PatchPanelPort:
     """Remove a panel port's jack side and/or switch side; the devices behind the jack follow."""
     before = patch_ends(session, panel_port_id)

@@ -141,9 +141,7 @@ def change_location(
     values = {f: (form.get(f) or "").strip() or None for f in fields}
     if not values["name"]:
         raise Unprocessable(f"name: a {place.kind} needs a name", code="name_required")
-    locations.update_location(
-        session, place, orders.validated(LocationUpdate, values), principal
-    )
+    locations.update_location(session, place, orders.validated(LocationUpdate, values), principal)
 
 
 @router.post("/locations/{location_id}/places")

@@ -171,7 +171,9 @@ def test_a_switch_port_added_from_the_switch_page_and_a_panel_port_unpatched(cli
     assert 'id="add-port"' not in page
     ports = count(db, SwitchPort)
     assert (
-        client.post(f"{switch_url}/switch-ports", data={"csrf": form_token(client), "name": "Gi1/0/20"}).status_code
+        client.post(
+            f"{switch_url}/switch-ports", data={"csrf": form_token(client), "name": "Gi1/0/20"}
+        ).status_code
         == 403
     )
 
