@@ -2,6 +2,7 @@
 room with its jacks and equipment; another site's page is a 404."""
 
 import re
+from pathlib import Path
 
 from sqlalchemy import select
 
@@ -166,3 +167,16 @@ def test_a_room_and_its_jack_added_from_the_pages_and_a_switch_shows_its_ports(c
     assert "jack 3-120-A" in client.get(room_url).text
     switch = client.get(f"/assets/{world.switch.id}").text
     assert 'id="ports"' in switch and "Gi1/0/14" in switch and "jack 3-114-B" in switch
+
+
+def test_every_pages_title_is_one_line_of_text():
+    """A title block holds the page's name, never a stray section of the page (a template edit once put half of
+    the person's page into its <title>)."""
+    templates = Path(__file__).parents[2] / "inventory_api" / "web" / "templates"
+    titles = {}
+    for template in sorted(templates.glob("*.html")):
+        match = re.search(r"{% block title %}(.*?){% endblock %}", template.read_text(), re.S)
+        if match:
+            titles[template.name] = match.group(1)
+    assert len(titles) > 20
+    assert {name: title for name, title in titles.items() if "<" in title or "\n" in title} == {}
