@@ -49,6 +49,7 @@ ROUTERS = (
     "inventory_api.web.status",
     "inventory_api.web.custom_reports",
     "inventory_api.web.places",
+    "inventory_api.web.service_pages",
     "inventory_api.services.people_router",
     "inventory_api.assignments.router",
     "inventory_api.imports.router",

@@ -156,6 +156,7 @@ def _cases() -> dict[str, tuple[Case, tuple[int, ...]]]:
         "POST /locations/{location_id}/patches": (lambda w: (f"/locations/{w.room}/patches", {"jack": "3-114-Z", "panel": "P9", "panel_port": "1"}), refuse),
         "POST /locations/{location_id}/edit": (lambda w: (f"/locations/{w.room}/edit", {"name": "owned"}), refuse),
         "POST /locations/{location_id}/panels": (lambda w: (f"/locations/{w.closet}/panels", {"name": "MOLE-WEB", "port_count": "4"}), refuse),
+        "POST /services/{service_id}/edit": (lambda w: (f"/services/{w.voicemail}/edit", {"notes": "owned"}), refuse),
         "POST /jacks/{jack_id}/edit": (lambda w: (f"/jacks/{w.jack}/edit", {"label": "owned"}), refuse),
         "POST /assets/{asset_id}/switch-ports": (lambda w: (f"/assets/{w.switch}/switch-ports", {"name": "Gi9/0/8"}), refuse),
         "POST /admin/users": (lambda w: ("/admin/users", {"username": "mole-b", "role": "admin", "password": "long enough password", "site_id": w.site}), refuse),
