@@ -14,7 +14,7 @@ import httpx
 import pytest
 
 from inventory_api.assets.models import Asset
-from tests.api.stories.desk import API, build_desk, ok
+from tests.api.stories.desk import API, build_desk, move_order, ok
 from tests.api.stories.test_new_hire_leaver import _pools
 
 pytestmark = pytest.mark.e2e
@@ -29,6 +29,7 @@ def desk(live_server, db, make_user):
         built = build_desk(client, admin, db)
         built.pools = _pools(client, admin, str(built.world.site.id))
         built.api = lambda path: ok(client.get(API + path, headers=admin))
+        built.post = lambda path, body: ok(client.post(API + path, json=body, headers=admin), 201)
         make_user("technician", username="tess", site_ids=[built.world.site.id])
         make_user("viewer", username="vic", site_ids=[built.world.site.id])
         yield built
@@ -156,6 +157,40 @@ def test_mondays_report_in_the_browser(live_server, browser, desk, db, shots):
     page.fill("#campaign input[name=name]", "Old desktops")
     page.click("#campaign button")
     assert "0 of 3 done" in page.inner_text("#progress")
+    page.close()
+
+
+def test_the_managers_own_report_built_saved_and_opened_in_the_browser(live_server, browser, desk, shots):
+    """Monday's last step: open moves per building, built without code, previewed, saved shared, opened again."""
+    room = str(desk.world.room.id)
+    desk.post("/work-orders", {**move_order(desk), "location_id": room})
+    desk.post("/work-orders", {"kind": "repair", "title": "No dial tone", "site_id": str(desk.world.site.id),
+                               "location_id": room})  # fmt: skip
+    page = sign_in(browser, live_server, "tess")
+    page.click("header a:has-text('Reports')")
+    page.click("#build")
+    page.select_option("select[name=field0]", "kind")
+    page.fill("input[name=value0]", "move")
+    page.select_option("select[name=field1]", "state")
+    page.select_option("select[name=op1]", "in")
+    page.fill("input[name=value1]", "new, assigned, in_progress, on_hold")
+    page.locator("select[name=group_by]").first.select_option("building")
+    page.select_option("select[name=chart]", "bar")
+    page.click("button[name=preview][value='1']")
+    assert page.inner_text("#rows thead").split() == ["building", "value"]
+    assert page.inner_text("#rows tbody").split() == ["Main", "1"]  # the move, not the repair
+    page.fill("#save input[name=name]", "Open moves per building")
+    page.select_option("#save select[name=shared_with_role]", "technician")
+    page.click("#save button")
+    assert page.inner_text("h1") == "Open moves per building"
+    assert "shared with every technician" in page.inner_text("main")
+    assert page.locator("#chart").evaluate("img => img.complete && img.naturalWidth > 0")
+    with page.expect_download() as download:
+        page.click("#csv")
+    assert Path(download.value.path()).read_text().splitlines()[1:] == ["Main,1"]
+    page.screenshot(path=shots / "custom-report.png", full_page=True)
+    page.click("nav a:has-text('Reports')")
+    assert "Open moves per building" in page.inner_text("#custom")
     page.close()
 
 
