@@ -53,7 +53,9 @@ EMAILS = r"^[^@\s,]+@[^@\s,]+(,\s*[^@\s,]+@[^@\s,]+)*$"
 class ReportCreate(InputModel):
     name: str = Field(min_length=1, max_length=200)
     schedule: Schedule | None = Field(
-        None, description="e-mail it (CSV attached) every week or month, as you"
+        None,
+        description="run it every week or month, as you: each run is a `custom_report.ran` webhook event, and "
+        "an e-mail with the rows as CSV when `email_to` names addresses",
     )
     email_to: str | None = Field(
         None, max_length=1000, pattern=EMAILS, description="comma-separated addresses"

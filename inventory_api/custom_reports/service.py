@@ -194,11 +194,8 @@ def _may_share(principal: Principal, role: str | None) -> None:
 
 
 def _set_schedule(report: CustomReport, schedule: str | None, email_to: str | None) -> None:
-    """A schedule needs addresses; the first e-mail goes out at the worker's next pass."""
-    if schedule and not email_to:
-        raise Unprocessable(
-            "email_to: a scheduled report needs the addresses to send it to", code="email_required"
-        )
+    """The first run is at the worker's next pass: e-mailed to `email_to` when it names addresses, and always
+    offered to the webhooks as a `custom_report.ran` event."""
     report.schedule, report.email_to = schedule, email_to
     report.next_run_at = utcnow() if schedule else None
 

@@ -15,9 +15,9 @@ from starlette.datastructures import QueryParams
 from inventory_api.auth.models import ROLES
 from inventory_api.custom_reports import service
 from inventory_api.custom_reports.fields import SUBJECTS
-from inventory_api.custom_reports.schemas import Definition
+from inventory_api.custom_reports.schemas import Definition, ReportCreate
 from inventory_api.deps import SessionDep
-from inventory_api.errors import AppError, Unprocessable
+from inventory_api.errors import AppError
 from inventory_api.routing import TransactionalRoute
 from inventory_api.web import orders
 from inventory_api.web.router import handle_form, page, web_principal
@@ -78,14 +78,15 @@ async def save(request: Request, session: SessionDep) -> Response:
     """Save the builder's definition under a name, private or shared with a role."""
 
     def change(who: Any, form: dict[str, str]) -> str:
-        params = QueryParams(form.get("query", ""))
-        role = form.get("shared_with_role") or None
-        if role is not None and role not in ROLES:
-            raise Unprocessable(f"shared with: one of {', '.join(ROLES)}", code="invalid_role")
-        name = (form.get("name") or "").strip()
-        if not 0 < len(name) <= 200:
-            raise Unprocessable("name: give the report a name", code="name_required")
-        return f"/reports/custom/{service.save(session, who, name, role, definition_from(params)).id}"
+        definition = definition_from(QueryParams(form.get("query", "")))
+        fields = {
+            f: (form.get(f) or "").strip() or None
+            for f in ("name", "shared_with_role", "schedule", "email_to")
+        }
+        values = orders.validated(ReportCreate, {**fields, "definition": definition.model_dump()})
+        report = service.save(session, who, values["name"], values["shared_with_role"], definition,
+                              values["schedule"], values["email_to"])  # fmt: skip
+        return f"/reports/custom/{report.id}"
 
     return await handle_form(request, session, "/reports", change)
 

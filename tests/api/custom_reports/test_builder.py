@@ -123,8 +123,12 @@ def test_the_manager_builds_previews_saves_and_reopens_a_report_in_the_browser(
     wrong = client.get("/reports/custom/new", params={**asked, "field0": "secret"})
     assert wrong.status_code == 422 and "no field &#39;secret&#39;" in wrong.text
     query = re.search(r'name="query" value="([^"]+)"', page.text).group(1).replace("&amp;", "&")
-    saved = client.post("/reports/custom", follow_redirects=False,
-                        data={"csrf": csrf(page.text), "query": query, "name": "Open moves per building"})  # fmt: skip
+    form = {"csrf": csrf(page.text), "query": query, "name": "Open moves per building"}
+    for wrong_field, value in (("email_to", "the boss"), ("schedule", "daily"), ("shared_with_role", "owner")):
+        refused = client.post("/reports/custom", data={**form, "schedule": "weekly", wrong_field: value})
+        assert refused.status_code == 422 and wrong_field in refused.text
+    assert "Open moves per building" not in client.get("/reports").text  # nothing saved
+    saved = client.post("/reports/custom", data=form, follow_redirects=False)
     assert saved.status_code == 303, saved.text
     again = client.get(saved.headers["location"]).text
     assert "<td>Main</td><td>2</td>" in again and 'id="chart"' in again
