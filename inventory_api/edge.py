@@ -40,9 +40,10 @@ class TooLarge(HTTPException):
 class Edge:
     """Cap request bodies, refuse NUL bytes in the URL, and add security headers to every answer."""
 
-    def __init__(self, app: Any, *, max_body: int) -> None:
+    def __init__(self, app: Any, *, max_body: int, bigger: dict[str, int] | None = None) -> None:
         self.app = app
         self.max_body = max_body
+        self.bigger = bigger or {}  # path → its own cap (the browser's import upload)
 
     async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
         if scope["type"] != "http":
@@ -60,12 +61,11 @@ class Edge:
             )
         limited = scope["method"] in ("POST", "PUT", "PATCH", "DELETE") and not path.startswith(OWN_LIMITS)
         if limited:
+            cap = self.bigger.get(path, self.max_body)
             length = dict(scope["headers"]).get(b"content-length")
-            if length is not None and (not length.isdigit() or int(length) > self.max_body):
-                return await _refuse(
-                    send, 413, "payload_too_large", f"the request body is over {self.max_body} bytes"
-                )
-            receive = self._counting(receive)
+            if length is not None and (not length.isdigit() or int(length) > cap):
+                return await _refuse(send, 413, "payload_too_large", f"the request body is over {cap} bytes")
+            receive = self._counting(receive, cap)
         policy = PAGE_POLICY.encode() if not path.startswith(DOC_PATHS) else None
         started = False
 
@@ -84,7 +84,8 @@ class Edge:
                 raise
             await _refuse(send, 413, "payload_too_large", exc.detail)
 
-    def _counting(self, receive: Any) -> Any:
+    @staticmethod
+    def _counting(receive: Any, cap: int) -> Any:
         seen = 0
 
         async def counted() -> dict:
@@ -92,8 +93,8 @@ class Edge:
             message = await receive()
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
-                if seen > self.max_body:
-                    raise TooLarge(self.max_body)
+                if seen > cap:
+                    raise TooLarge(cap)
             return message
 
         return counted

@@ -126,6 +126,9 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
         app.include_router(routers[name])
     # The documentation keeps the order of ROUTERS: its tags are listed in that order.
     app.openapi_tags = [{"name": tag} for tag in dict.fromkeys(t for r in routers.values() for t in r.tags)]
-    app.add_middleware(Edge, max_body=settings.max_request_bytes)
+    # The browser's import form uploads a file as big as the API's import takes.
+    app.add_middleware(
+        Edge, max_body=settings.max_request_bytes, bigger={"/imports": settings.max_import_bytes}
+    )
     app.add_middleware(RequestContextMiddleware, metrics=app.state.metrics, access_log=settings.access_log)
     return app

@@ -6,12 +6,15 @@ from __future__ import annotations
 
 import hashlib
 import re
+import shutil
 import uuid
 from datetime import date
-from typing import Any
+from pathlib import Path
+from typing import Any, BinaryIO
 from urllib.parse import parse_qs
 
 from fastapi import Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel, ValidationError
 from sqlalchemy import func, or_, select
@@ -50,22 +53,38 @@ def csrf_token(request: Request) -> str:
     return hashlib.sha256(b"csrf:" + session_token.encode()).hexdigest()[:40]
 
 
-async def read_form(request: Request) -> dict[str, str]:
-    """The posted form (an uploaded file as its text), its CSRF token checked (403 otherwise)."""
+async def read_form(request: Request, files_to: Path | None = None) -> dict[str, str]:
+    """The posted form, its CSRF token checked (403 otherwise). An uploaded file is copied as it arrives into a
+    new file in `files_to` (its path, name and size are the form's `<field>`, `<field>_name`, `<field>_size`);
+    a form that takes none refuses one."""
     if request.headers.get("content-type", "").startswith("multipart/form-data"):
         form = {}
         async with request.form() as parts:
             for key, value in parts.items():
                 if isinstance(value, str):
                     form[key] = value
-                else:
-                    form[key] = (await value.read()).decode("utf-8-sig", "replace")
-                    form[f"{key}_name"] = value.filename or ""
+                elif files_to is None:
+                    raise Unprocessable(f"{key}: this form takes no file", code="unexpected_file")
+                elif value.filename or value.size:
+                    path = files_to / f"{uuid.uuid4()}.upload"
+                    await run_in_threadpool(_copy, value.file, path)
+                    form |= {
+                        key: str(path),
+                        f"{key}_name": value.filename or "",
+                        f"{key}_size": str(value.size),
+                    }
     else:
         form = {k: v[0] for k, v in parse_qs((await request.body()).decode("utf-8", "replace")).items()}
     if not request.cookies.get(SESSION_COOKIE) or form.pop("csrf", None) != csrf_token(request):
+        for key in [k for k in form if k + "_name" in form]:
+            Path(form[key]).unlink(missing_ok=True)
         raise Forbidden("this form is stale or came from elsewhere: reload the page and send it again")
     return form
+
+
+def _copy(source: BinaryIO, path: Path) -> None:
+    with path.open("wb") as out:
+        shutil.copyfileobj(source, out, 1 << 20)
 
 
 def validated(model: type[BaseModel], data: dict[str, Any]) -> dict[str, Any]:
@@ -432,26 +451,34 @@ IMPORT_KINDS = ("people", "locations", "assets", "services")
 
 
 def start_import(session: Session, principal: Principal, form: dict[str, str], settings: Any) -> ImportJob:
-    """An import job of pasted CSV, as `POST /api/v1/imports` makes one: spooled, then run in the background (a dry
-    run checks every row and changes nothing). Pasted text stops at INVENTORY_MAX_REQUEST_BYTES; bigger files go
-    through the API."""
-    may_write(principal)
-    kind, text = form.get("kind"), form.get("file") or form.get("csv") or ""
-    if kind not in IMPORT_KINDS:
-        raise Unprocessable(f"kind: one of {', '.join(IMPORT_KINDS)}", code="kind_required")
-    if not text.strip():
-        raise Unprocessable(
-            "choose a CSV file or paste one (a header line, then one line per record)", code="csv_required"
-        )
-    path = imports.spool_dir(settings.import_spool_dir) / f"{uuid.uuid4()}.upload"
-    path.write_text(text, encoding="utf-8")
-    sites = sorted(str(s) for s in principal.site_ids) if principal.site_ids is not None else None
-    return imports.create_job(
-        session, kind=kind, format="csv", dry_run=form.get("dry_run") == "on",
-        filename=(form.get("file_name") if form.get("file") else None) or "pasted.csv",
-        size_bytes=len(text.encode()), spool_path=str(path), site_ids=sites, created_by=principal.username,
-        created_by_id=str(principal.user_id),
-    )  # fmt: skip
+    """An import job of an uploaded file (already spooled by `read_form`, up to INVENTORY_MAX_IMPORT_BYTES) or of
+    pasted CSV, as `POST /api/v1/imports` makes one, run in the background (a dry run checks every row and changes
+    nothing)."""
+    path = Path(form["file"]) if form.get("file_name") is not None else None
+    try:
+        may_write(principal)
+        kind = form.get("kind")
+        if kind not in IMPORT_KINDS:
+            raise Unprocessable(f"kind: one of {', '.join(IMPORT_KINDS)}", code="kind_required")
+        if path is None:
+            text = form.get("csv") or ""
+            if not text.strip():
+                raise Unprocessable(
+                    "choose a CSV file or paste one (a header line, then one line per record)",
+                    code="csv_required",
+                )
+            path = imports.spool_dir(settings.import_spool_dir) / f"{uuid.uuid4()}.upload"
+            path.write_text(text, encoding="utf-8")
+        sites = sorted(str(s) for s in principal.site_ids) if principal.site_ids is not None else None
+        return imports.create_job(
+            session, kind=kind, format="csv", dry_run=form.get("dry_run") == "on",
+            filename=form.get("file_name") or "pasted.csv", size_bytes=path.stat().st_size, spool_path=str(path),
+            site_ids=sites, created_by=principal.username, created_by_id=str(principal.user_id),
+        )  # fmt: skip
+    except BaseException:
+        if path is not None:
+            path.unlink(missing_ok=True)
+        raise
 
 
 def import_job(session: Session, principal: Principal, job_id: uuid.UUID) -> ImportJob:

@@ -481,7 +481,7 @@ async def start_import(
     principal = web_principal(request, session)
     form: dict[str, str] = {}
     try:
-        form = await orders.read_form(request)
+        form = await orders.read_form(request, files_to=imports.spool_dir(settings.import_spool_dir))
         job = orders.start_import(session, principal, form, settings)
     except AppError as exc:
         return page("import.html", status=exc.status, principal=principal, error=exc.detail, form=form,

@@ -6,6 +6,7 @@ import uuid
 from sqlalchemy import func, select
 
 from inventory_api.workorders.models import WorkOrder
+from tests.api.ingest.reports import make_site
 from tests.api.stories.desk import API, build_desk, ok
 
 
@@ -291,3 +292,43 @@ def test_the_move_from_pats_page_in_the_browser(client, admin, db, make_user):
     assert ok(client.get(f"{API}/services/{svc['extension']['id']}", headers=admin))["location_id"] == room
     assert ok(client.get(f"{API}/services/{svc['did']['id']}", headers=admin))["location_id"] is None
     assert "5-210-A" in client.get(person_url).text
+
+
+def test_a_file_bigger_than_a_request_is_imported_from_the_browser_up_to_the_import_limit(
+    admin, db, settings, make_user, tmp_path
+):
+    """The browser's upload is streamed to the import spool under INVENTORY_MAX_IMPORT_BYTES, as the API's is,
+    not held to the request limit of every other form; past it, 413 and nothing left in the spool."""
+    from fastapi.testclient import TestClient
+
+    from inventory_api.main import create_app
+    from inventory_api.people.models import Person
+
+    spool = tmp_path / "spool"
+    small = settings.model_copy(update={"max_request_bytes": 4096, "max_import_bytes": 64 * 1024,
+                                        "import_spool_dir": str(spool)})  # fmt: skip
+    with TestClient(create_app(small, db)) as client:
+        site = make_site(db, "Depot")
+        make_user("technician", username="tess", site_ids=[site])
+        sign_in(client, "tess")
+        token = csrf(client.get("/imports").text)
+        rows = "employee_id,name,site\n" + "".join(f"E{n:05},Person {n},Depot\n" for n in range(600))
+        assert 4096 < len(rows) < 64 * 1024
+        done = client.post(
+            "/imports", data={"csrf": token, "kind": "people"}, files={"file": ("big.csv", rows)}
+        )
+        assert 'id="status">succeeded' in done.text and 'id="counts">600 / 0 / 0' in done.text
+        with db.sessions() as s:
+            assert s.scalar(select(func.count()).select_from(Person).where(Person.site_id == site)) == 600
+        too_big = client.post("/imports", data={"csrf": token, "kind": "people"},
+                              files={"file": ("huge.csv", rows * 30)})  # fmt: skip
+        assert too_big.status_code == 413
+        other_form = client.post(
+            "/people/new", data={"csrf": token, "name": "X"}, files={"file": ("x.csv", rows)}
+        )
+        assert other_form.status_code == 413  # every other form keeps the request limit …
+        small_file = client.post(
+            "/people/new", data={"csrf": token, "name": "X"}, files={"photo": ("x.png", "a")}
+        )
+        assert small_file.status_code == 422 and "takes no file" in small_file.text  # … and takes no file
+        assert sorted(p.name for p in spool.iterdir()) == []  # every spooled upload used up or removed

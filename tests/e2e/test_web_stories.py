@@ -185,7 +185,9 @@ def test_the_managers_own_report_built_saved_and_opened_in_the_browser(live_serv
     page.fill("#save input[name=email_to]", "boss@example.org")
     page.click("#save button")
     assert page.inner_text("h1") == "Open moves per building"
-    assert "shared with every technician · runs weekly, e-mailed to boss@example.org" in page.inner_text("main")
+    assert "shared with every technician · runs weekly, e-mailed to boss@example.org" in page.inner_text(
+        "main"
+    )
     assert page.locator("#chart").evaluate("img => img.complete && img.naturalWidth > 0")
     with page.expect_download() as download:
         page.click("#csv")

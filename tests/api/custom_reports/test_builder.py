@@ -124,7 +124,11 @@ def test_the_manager_builds_previews_saves_and_reopens_a_report_in_the_browser(
     assert wrong.status_code == 422 and "no field &#39;secret&#39;" in wrong.text
     query = re.search(r'name="query" value="([^"]+)"', page.text).group(1).replace("&amp;", "&")
     form = {"csrf": csrf(page.text), "query": query, "name": "Open moves per building"}
-    for wrong_field, value in (("email_to", "the boss"), ("schedule", "daily"), ("shared_with_role", "owner")):
+    for wrong_field, value in (
+        ("email_to", "the boss"),
+        ("schedule", "daily"),
+        ("shared_with_role", "owner"),
+    ):
         refused = client.post("/reports/custom", data={**form, "schedule": "weekly", wrong_field: value})
         assert refused.status_code == 422 and wrong_field in refused.text
     assert "Open moves per building" not in client.get("/reports").text  # nothing saved
