@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -17,6 +18,9 @@ from inventory_api.cabling.models import Jack
 from inventory_api.locations.models import Location
 from inventory_api.people import service as people
 from inventory_api.services.models import Service
+from inventory_api.software.models import SoftwareTitle
+from inventory_api.software.normalize import normalize_title
+from inventory_api.workorders.models import WorkOrder
 
 LIMIT = 50
 _DIAL_NOISE = re.compile(r"[\s().\-/]")
@@ -31,6 +35,18 @@ class Found:
     services: list[Service] = field(default_factory=list)
     jacks: list[tuple[Jack, list[str]]] = field(default_factory=list)
     rooms: list[Location] = field(default_factory=list)
+    work_orders: list[WorkOrder] = field(default_factory=list)
+    titles: list[SoftwareTitle] = field(default_factory=list)
+
+    def only(self) -> str | None:
+        """The page of the one record found, when exactly one was."""
+        pages = [
+            *(f"/assets/{a.id}" for a in self.assets), *(f"/people/{p.id}" for p in self.people),
+            *(f"/services/{s.id}" for s in self.services), *(f"/jacks/{j.id}" for j, _ in self.jacks),
+            *(f"/locations/{r.id}" for r in self.rooms), *(f"/work-orders/{o.id}" for o in self.work_orders),
+            *(f"/software/{t.id}" for t in self.titles),
+        ]  # fmt: skip
+        return pages[0] if len(pages) == 1 else None
 
 
 def number_forms(q: str) -> list[str]:
@@ -45,7 +61,8 @@ def number_forms(q: str) -> list[str]:
 def search(session: Session, principal: Principal, q: str, limit: int = LIMIT) -> Found:
     """Everything `q` names that the caller may see: an asset by tag, serial, hostname, MAC or IP; a person by
     name, e-mail or employee id; an extension or DID with or without + and spacing; a jack by the start of its
-    label, with its path; a room or other place by its name or code."""
+    label, with its path; a room or other place by its name or code; a work order by its id or the ticketing
+    system's reference; a software title by the start of its name."""
     q = q.strip()
     found = Found()
     if not q:
@@ -81,4 +98,19 @@ def search(session: Session, principal: Principal, q: str, limit: int = LIMIT) -
         for jack in session.scalars(jacks.order_by(Jack.label).limit(20))
     ]
     found.rooms = list(session.scalars(rooms.order_by(Location.name).limit(20)))
+    orders = select(WorkOrder).where(WorkOrder.deleted_at.is_(None), or_(
+        WorkOrder.external_id == q, WorkOrder.id == _uuid(q)))  # fmt: skip
+    if sites is not None:
+        orders = orders.where(WorkOrder.site_id.in_(sites))
+    found.work_orders = list(session.scalars(orders.order_by(WorkOrder.created_at.desc()).limit(20)))
+    key = normalize_title(q).casefold()
+    titles = select(SoftwareTitle).where(SoftwareTitle.key >= key, SoftwareTitle.key < key + "\uffff")
+    found.titles = list(session.scalars(titles.order_by(SoftwareTitle.key).limit(20)))
     return found
+
+
+def _uuid(text: str) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(text)
+    except ValueError:
+        return None

@@ -166,15 +166,18 @@ def sla_badge(order: Any, now: datetime) -> tuple[str, str]:
 def search(
     request: Request, session: SessionDep, settings: SettingsDep, q: str | None = None
 ) -> HTMLResponse:
-    """One box: tag, serial, hostname, MAC, IP, a person's name or e-mail, a phone number, a jack label."""
+    """One box: tag, serial, hostname, MAC, IP, a person's name or e-mail, a phone number, a jack label, a room,
+    a work order's id or reference, a software title; one record found opens its page."""
     principal = web_principal(request, session)
     q = (q or "").strip()
     if not q:
         return page("home.html", principal=principal, q=q, **home(session, principal, settings))
     found = finder.search(session, principal, q)
+    if (only := found.only()) is not None:
+        return orders.redirect(only)  # one record: straight to its page
     return page(
         "search.html", principal=principal, q=q, assets=found.assets, people=found.people, services=found.services,
-        jacks=found.jacks, rooms=found.rooms,
+        jacks=found.jacks, rooms=found.rooms, work_orders=found.work_orders, titles=found.titles,
     )  # fmt: skip
 
 

@@ -45,6 +45,7 @@ class WorkOrder(UUIDPk, Timestamps, Versioned, SoftDelete, Base):
         Index("ix_work_orders_change_seq", "change_seq"),
         Index("ix_work_orders_campaign", "campaign_id"),
         Index("ix_work_orders_created", "created_at"),  # the reports' period
+        Index("ix_work_orders_external_id", "external_id"),  # the search box: a ticket's reference alone
         Index("ix_work_orders_state_due", "state", "resolution_due_at"),  # the queue of every site
     )
 

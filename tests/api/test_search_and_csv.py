@@ -13,6 +13,8 @@ def found(client, headers, q):
         "services": sorted((s["type"], s["number"]) for s in answer["services"]),
         "jacks": sorted(j["jack"]["label"] for j in answer["jacks"]),
         "rooms": sorted(r["name"] for r in answer["rooms"]),
+        "work_orders": sorted(o["title"] for o in answer["work_orders"]),
+        "titles": sorted(t["name"] for t in answer["software_titles"]),
     }
 
 
@@ -43,8 +45,39 @@ def test_numbers_jacks_and_rooms_are_found_as_the_search_box_finds_them(client, 
             "services": [],
             "jacks": [],
             "rooms": [],
+            "work_orders": [],
+            "titles": [],
         }
     assert client.get(f"{API}/search?q=x&scope=all", headers=admin).status_code == 422
+
+
+def test_a_work_order_by_its_reference_or_id_and_a_software_title_by_its_start(client, admin, db, make_user):
+    from inventory_api.software.models import SoftwareTitle
+    from tests.api.test_web_orders import sign_in
+
+    desk = build_desk(client, admin, db)
+    order = ok(client.put(f"{API}/work-orders/by-ref/servicenow/INC0012345", headers=admin, json={
+        "kind": "repair", "title": "No dial tone", "site_id": str(desk.world.site.id)}), 201)  # fmt: skip
+    with db.transaction() as s:
+        s.add_all([SoftwareTitle(key="mozilla firefox", name="Mozilla Firefox", publisher="Mozilla"),
+                   SoftwareTitle(key="mozilla thunderbird", name="Mozilla Thunderbird", publisher="Mozilla")])  # fmt: skip
+    assert found(client, admin, "INC0012345")["work_orders"] == ["No dial tone"]
+    assert found(client, admin, order["id"])["work_orders"] == ["No dial tone"]
+    assert found(client, admin, "mozilla")["titles"] == ["Mozilla Firefox", "Mozilla Thunderbird"]
+    assert found(client, admin, "Mozilla Firefox 128.0.3 (x64 en-US)")["titles"] == ["Mozilla Firefox"]
+    outsider = make_user("technician", site_ids=[uuid.UUID(ok(client.post(f"{API}/locations", headers=admin, json={
+        "kind": "site", "name": "Elsewhere", "time_zone": "UTC"}), 201)["id"])])  # fmt: skip
+    assert found(client, outsider, "INC0012345")["work_orders"] == []
+
+    make_user("technician", username="tess", site_ids=[desk.world.site.id])
+    sign_in(client, "tess")
+    one = client.get("/", params={"q": "INC0012345"}, follow_redirects=False)
+    assert one.status_code == 303 and one.headers["location"] == f"/work-orders/{order['id']}"
+    assert (
+        client.get("/", params={"q": "thunder"}, follow_redirects=False).status_code == 200
+    )  # no title starts so
+    two = client.get("/", params={"q": "mozilla"})
+    assert two.status_code == 200 and 'id="titles"' in two.text and "Mozilla Thunderbird" in two.text
 
 
 def test_csv_exports_carry_readable_names_beside_the_ids(client, admin, db):
