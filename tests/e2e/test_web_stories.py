@@ -211,3 +211,35 @@ def test_a_viewer_sees_no_button_and_another_sites_form_is_refused(live_server, 
     assert forged.status_code == 403
     assert desk.api(f"/services/{desk.services['extension']['id']}")["status"] == "active"
     tess.close()
+
+
+#: Every control of a page has a name a screen reader says: its label, or aria-label.
+UNLABELLED = """() => [...document.querySelectorAll('input:not([type=hidden]), select, textarea, button')]
+    .filter(el => !(el.labels && el.labels.length) && !el.getAttribute('aria-label') && !el.textContent.trim())
+    .map(el => el.outerHTML.slice(0, 120))"""
+
+
+def test_the_pages_fit_a_tablet_and_every_control_is_labelled(live_server, browser, desk):
+    """At tablet width (768 px) no page scrolls sideways, and every input, list and button has a name."""
+    order = desk.post("/work-orders", {**move_order(desk), "location_id": str(desk.world.room.id)})
+    world, panel = desk.world, desk.panel_ports["3-114-B"]["panel_id"]
+    pages = [
+        "/", f"/assets/{world.desktop.id}", f"/assets/{world.switch.id}", f"/people/{world.pat.id}",
+        f"/locations/{world.room.id}", f"/locations/{world.closet.id}", "/locations", f"/work-orders/{order['id']}",
+        f"/services/{desk.services['extension']['id']}", f"/jacks/{desk.jacks['3-114-B']['id']}",
+        f"/patch-panels/{panel}", "/reports", "/reports/sla", "/reports/custom/new", "/imports", "/people/new",
+        "/assets/new", f"/number-pools/{desk.pools[0]['id']}",
+    ]  # fmt: skip
+    page = sign_in(browser, live_server, "tess")
+    page.set_viewport_size({"width": 768, "height": 1024})
+    too_wide, unlabelled = {}, {}
+    for path in pages:
+        answer = page.goto(live_server.url + path)
+        assert answer is not None and answer.status == 200, path
+        overflow = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
+        if overflow > 0:
+            too_wide[path] = overflow
+        if missing := page.evaluate(UNLABELLED):
+            unlabelled[path] = missing
+    assert too_wide == {} and unlabelled == {}
+    page.close()
