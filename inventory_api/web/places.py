@@ -144,6 +144,29 @@ def change_location(
     locations.update_location(session, place, orders.validated(LocationUpdate, values), principal)
 
 
+@router.post("/locations/{location_id}/delete")
+async def delete_location(location_id: uuid.UUID, request: Request, session: SessionDep) -> Response:
+    """Remove a place nothing points at any more (a site: admins); back to the place it was in."""
+    return await handle_form(request, session, f"/locations/{location_id}", lambda who, form: (
+        remove_location(session, who, location_id, form)))  # fmt: skip
+
+
+def remove_location(
+    session: Session, principal: Principal, location_id: uuid.UUID, form: dict[str, str]
+) -> str:
+    orders.may_write(principal)
+    place = _place(session, principal, location_id)
+    locations.sites_need_admin(principal, place.kind)
+    _confirmed(form, f"{place.kind} {place.name}")
+    locations.delete_location(session, place)
+    return f"/locations/{place.parent_id}" if place.parent_id else "/locations"
+
+
+def _confirmed(form: dict[str, str], what: str) -> None:
+    if form.get("confirm") != "on":
+        raise Unprocessable(f"confirm: tick the box to remove {what}", code="confirm_required")
+
+
 @router.post("/locations/{location_id}/places")
 async def add_place(location_id: uuid.UUID, request: Request, session: SessionDep) -> Response:
     """Add a building, floor, room … inside a location, from its page."""
@@ -283,6 +306,21 @@ def change_jack(session: Session, principal: Principal, jack_id: uuid.UUID, form
         JackUpdate, {**_filled(form, ("label", "jack_type")), "notes": form.get("notes") or None}
     )
     cabling.update_jack(session, jack, values, principal.site_ids)
+
+
+@router.post("/jacks/{jack_id}/delete")
+async def delete_jack(jack_id: uuid.UUID, request: Request, session: SessionDep) -> Response:
+    """Remove a jack taken off the wall (its patching goes with it); back to its room."""
+    return await handle_form(request, session, f"/jacks/{jack_id}", lambda who, form: (
+        remove_jack(session, who, jack_id, form)))  # fmt: skip
+
+
+def remove_jack(session: Session, principal: Principal, jack_id: uuid.UUID, form: dict[str, str]) -> str:
+    orders.may_write(principal)
+    jack = cabling.require_jack(session, jack_id, principal.site_ids)
+    _confirmed(form, f"jack {jack.label}")
+    cabling.delete_jack(session, jack, principal.username)
+    return f"/locations/{jack.room_id}"
 
 
 @router.post("/jacks/{jack_id}/unpatch")

@@ -175,6 +175,8 @@ def _cases() -> dict[str, tuple[Case, tuple[int, ...]]]:
             f"/assets/{w.desktop}/identifiers/{w.identifier}", None), refuse),
         "POST /jacks/{jack_id}/unpatch": (lambda w: (f"/jacks/{w.jack}/unpatch", {}), refuse),
         "POST /patch-panels/{panel_id}/ports/{number}/unpatch": (lambda w: (f"/patch-panels/{w.panel}/ports/15/unpatch", {}), refuse),
+        "POST /jacks/{jack_id}/delete": (lambda w: (f"/jacks/{w.loose_jack}/delete", {"confirm": "on"}), refuse),
+        "POST /locations/{location_id}/delete": (lambda w: (f"/locations/{w.unused_room}/delete", {"confirm": "on"}), refuse),
         "POST /api/v1/collectors/{collector_id}/revoke": (lambda w: (f"/collectors/{w.collector}/revoke",
                                                                      {"reason": "mine"}), refuse),
         "POST /admin/collectors/{item_id}/revoke": (lambda w: (f"/admin/collectors/{w.collector}/revoke", {"reason": "mine"}), refuse),
@@ -245,6 +247,8 @@ def site_b(client, admin, db, make_user) -> SimpleNamespace:
     panel = post("/patch-panels", {"name": "P9", "location_id": w.closet, "port_count": 2})
     w.free_panel_port = ok(client.get(f"{API}/patch-panels/{panel['id']}/ports", headers=admin))[0]["id"]
     w.empty_room = post("/locations", {"kind": "room", "name": "9-999", "parent_id": w.floor})["id"]
+    w.unused_room = post("/locations", {"kind": "room", "name": "9-998", "parent_id": w.floor})["id"]
+    w.loose_jack = post("/jacks", {"label": "3-114-Y", "room_id": w.room})["id"]
     w.leaver = post("/people", {"name": "Lee Leaver", "site_id": w.site})["id"]
     w.nobody = post("/people", {"name": "No Body", "site_id": w.site})["id"]
     w.pool = post("/number-pools", {"name": "B ext", "kind": "extension", "site_id": w.site, "first": "5000",

@@ -219,3 +219,32 @@ def test_another_sites_jack_and_panel_are_not_found(client, admin, db, make_user
     with db.sessions() as s:
         assert s.get(Jack, uuid.UUID(desk.jacks["3-114-B"]["id"])).label == "3-114-B"
         assert s.scalar(select(func.count()).select_from(PatchPanel).where(PatchPanel.name == "P9")) == 0
+
+
+def test_a_jack_and_an_empty_room_removed_after_a_confirmation(client, admin, db, make_user):
+    desk = build_desk(client, admin, db)
+    world = desk.world
+    make_user("technician", username="tess", site_ids=[world.site.id])
+    sign_in(client, "tess")
+    jack_id = desk.jacks["3-114-C"]["id"]
+    token = csrf(client.get(f"/jacks/{jack_id}").text)
+    unconfirmed = client.post(f"/jacks/{jack_id}/delete", data={"csrf": token})
+    assert unconfirmed.status_code == 422 and "confirm" in unconfirmed.text
+    assert client.get(f"{API}/jacks/{jack_id}", headers=admin).status_code == 200
+    gone = client.post(
+        f"/jacks/{jack_id}/delete", data={"csrf": token, "confirm": "on"}, follow_redirects=False
+    )
+    assert gone.status_code == 303 and gone.headers["location"] == f"/locations/{world.room.id}"
+    assert client.get(f"{API}/jacks/{jack_id}", headers=admin).status_code == 404
+    assert "3-114-C" not in text(client.get(f"/locations/{world.room.id}").text).split("History")[0]
+
+    in_use = client.post(f"/locations/{world.room.id}/delete", data={"csrf": token, "confirm": "on"})
+    assert in_use.status_code == 409 and "still in use" in in_use.text
+    room = ok(client.post(f"{API}/locations", headers=admin, json={
+        "kind": "room", "name": "3-199", "parent_id": str(world.floor.id)}), 201)  # fmt: skip
+    removed = client.post(f"/locations/{room['id']}/delete", data={"csrf": token, "confirm": "on"},
+                          follow_redirects=False)  # fmt: skip
+    assert removed.status_code == 303 and removed.headers["location"] == f"/locations/{world.floor.id}"
+    assert client.get(f"{API}/locations/{room['id']}", headers=admin).status_code == 404
+    site = client.post(f"/locations/{world.site.id}/delete", data={"csrf": token, "confirm": "on"})
+    assert site.status_code == 403  # sites are the admins'
