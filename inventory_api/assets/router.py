@@ -101,7 +101,7 @@ def asset_history(
     asset_id: uuid.UUID,
     session: SessionDep,
     principal: ReadDep,
-    after: Annotated[int | None, Query(description="the `next` of the previous page")] = None,
+    after: Annotated[int | None, Query(ge=0, lt=2**63, description="the `next` of the previous page")] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> ChangeEventPage:
     """Every change to the asset, oldest first: who, when, why, field old → new."""

@@ -58,7 +58,7 @@ def read_jack(jack_id: uuid.UUID, response: Response, session: SessionDep, who: 
 @router.get("/jacks/{jack_id}/history", response_model=ChangeEventPage)
 def jack_history(
     jack_id: uuid.UUID, session: SessionDep, who: ReadDep,
-    after: Annotated[int | None, Query(description="the `next` of the previous page")] = None,
+    after: Annotated[int | None, Query(ge=0, lt=2**63, description="the `next` of the previous page")] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> ChangeEventPage:  # fmt: skip
     """Every change to the jack, oldest first: patched, activated, an asset plugged in or freed, and why."""

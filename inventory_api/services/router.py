@@ -90,7 +90,7 @@ def update_service(
 @router.get("/services/{service_id}/history", response_model=ChangeEventPage)
 def service_history(
     service_id: uuid.UUID, session: SessionDep, who: ReadDep,
-    after: Annotated[int | None, Query(description="the `next` of the previous page")] = None,
+    after: Annotated[int | None, Query(ge=0, lt=2**63, description="the `next` of the previous page")] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> ChangeEventPage:  # fmt: skip
     """Every change to the service, oldest first: who, when, why (a work order names itself as the cause)."""

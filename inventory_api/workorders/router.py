@@ -43,7 +43,7 @@ def list_work_orders(
     site_id: uuid.UUID | None = None, state: schemas.State | None = None, kind: schemas.Kind | None = None,
     priority: schemas.Priority | None = None, assignee_id: uuid.UUID | None = None,
     campaign_id: uuid.UUID | None = None, external_system: str | None = None,
-    changed_after: Annotated[int | None, Query(ge=0, description="only orders changed after this change_seq; "
+    changed_after: Annotated[int | None, Query(ge=0, lt=2**63, description="only orders changed after this change_seq; "
                                                   "sorted by change_seq")] = None, answer_format: CsvFormat = None,
 ) -> Any:  # fmt: skip
     """Work orders of the caller's sites; `changed_after=P` reads the changes since position P."""
