@@ -157,7 +157,10 @@ def test_changed_after_reads_each_change_once_in_commit_order(client, admin, wor
     assert [o["title"] for o in page["items"]] == ["B", "A2"]
     last = page["items"][-1]["change_seq"]
     assert client.get(URL, params={"changed_after": last}, headers=admin).json()["items"] == []
-    for answer_format in ("json", "csv"):  # a position past 64 bits is a 422, also before a CSV starts streaming
+    for answer_format in (
+        "json",
+        "csv",
+    ):  # a position past 64 bits is a 422, also before a CSV starts streaming
         beyond = client.get(URL, params={"changed_after": 2**63, "format": answer_format}, headers=admin)
         assert beyond.status_code == 422 and "changed_after" in beyond.text
     feed = client.get("/api/v1/changes", params={"after": 0}, headers=admin).json()
