@@ -11,7 +11,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from inventory_api.agents import service
+from inventory_api.agents import netinventory, service
 from inventory_api.agents.xml import empty_reply, idle_reply, parse_agent_xml, prolog_reply
 from inventory_api.db import Database
 from inventory_api.errors import PayloadTooLarge, Unprocessable, UnsupportedMediaType
@@ -123,18 +123,24 @@ async def _json(
         bound = await run_in_threadpool(_lookup, db, secret, agent, deviceid)
         tasks = {} if bound.superseded else {"inventory": {"server": "inventory", "version": "1"}}
         return JSONResponse({"status": "ok", "expiration": hours, "tasks": tasks})
-    if action != "inventory":
+    if action not in ("inventory", "netinventory"):
         raise Unprocessable(
-            f"action {action!r} is not supported (contact and inventory are)", code="unsupported_action"
+            f"action {action!r} is not supported (contact, inventory and netinventory are)",
+            code="unsupported_action",
         )
     itemtype = message.get("itemtype") or "Computer"
-    if itemtype != "Computer":
+    if itemtype not in ("Computer", "NetworkEquipment"):
         raise Unprocessable(
-            f"itemtype {itemtype!r} is not supported (Computer is)", code="unsupported_itemtype"
+            f"itemtype {itemtype!r} is not supported (Computer and NetworkEquipment are)",
+            code="unsupported_itemtype",
         )
     content = message.get("content")
     if not isinstance(content, dict):
         raise Unprocessable("content: an object is required", code="validation_error")
+    if itemtype == "NetworkEquipment":  # a switch the agent's network inventory read over SNMP
+        async with ingest_slot(request.app.state, settings, db):
+            await run_in_threadpool(netinventory.apply, db, secret, content, request.state.request_id)
+        return JSONResponse({"status": "ok", "expiration": hours})
     version = _first(content.get("versionclient")) or agent
     partial = message.get("partial") is True
     await _inventory(

@@ -85,7 +85,8 @@ def find_neighbour(
     return None
 
 
-def _upsert(session: Session, asset: Asset, **values: Any) -> AssetConnection:
+def upsert_connection(session: Session, asset: Asset, **values: Any) -> AssetConnection:
+    """Where the asset is plugged in, created or changed."""
     connection = session.get(AssetConnection, asset.id)
     if connection is None:
         connection = AssetConnection(asset_id=asset.id)
@@ -99,7 +100,7 @@ def _upsert(session: Session, asset: Asset, **values: Any) -> AssetConnection:
 def connect_at_jack(session: Session, asset: Asset, jack: Jack) -> AssetConnection:
     """Record by hand that an asset is plugged into a jack."""
     switch_port = switch_port_of_jack(session, jack)
-    connection = _upsert(session, asset, jack_id=jack.id, switch_port_id=switch_port.id if switch_port else None,
+    connection = upsert_connection(session, asset, jack_id=jack.id, switch_port_id=switch_port.id if switch_port else None,
                          via_asset_id=None, source="manual", seen_at=utcnow())  # fmt: skip
     summary = f"plugged into jack {jack.label}"
     record_cabling_change(session, "asset", asset.id, asset.site_id, "connected", summary=summary)
@@ -213,7 +214,7 @@ def link_lldp_neighbour(
     jack = jack_behind(session, switch_port.id) if switch_port else None
     previous = session.get(AssetConnection, asset.id)
     moved = previous is None or previous.switch_port_id != (switch_port.id if switch_port else None)
-    connection = _upsert(session, asset, switch_port_id=switch_port.id if switch_port else None,
+    connection = upsert_connection(session, asset, switch_port_id=switch_port.id if switch_port else None,
                          jack_id=jack.id if jack else None, via_asset_id=via.id if via else None,
                          source="lldp", seen_at=seen_at or utcnow())  # fmt: skip
     if moved:

@@ -11,7 +11,7 @@ from inventory_api.db import Base, SoftDelete, Timestamps, UUIDPk, Versioned, ut
 
 JACK_TYPES = ("voice", "data", "combo")
 PORT_STATES = ("up", "down", "unknown")
-CONNECTION_SOURCES = ("manual", "lldp")
+CONNECTION_SOURCES = ("manual", "lldp", "learned")
 
 _LIVE = text("deleted_at IS NULL")
 

@@ -1,0 +1,204 @@
+"""The GLPI agent's network inventory of a switch: the switch and its ports become our records, and the MAC addresses
+it learned on each access port say where the site's known machines are plugged in.
+
+A switch is found again by its serial, its chassis MAC or its name at the enroll secret's site (never created
+twice); its ports are created or updated by name. A learned MAC that belongs to a known asset links the asset to
+that port (through the phone when a phone is seen on the same port: the PC behind the phone); an asset whose
+connection a technician recorded by hand at another port is flagged, its record left as it is."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from inventory_api.agents.mapping import flag, number, one, records, text
+from inventory_api.agents.service import check_secret
+from inventory_api.assets import service as assets
+from inventory_api.assets.flags import raise_flag
+from inventory_api.assets.identity import normalise_mac, normalise_serial
+from inventory_api.assets.models import Asset, AssetIdentifier
+from inventory_api.cabling import connections
+from inventory_api.cabling.models import AssetConnection, SwitchPort
+from inventory_api.cabling.ports import normalise_port_name
+from inventory_api.cabling.service import find_switch_port, record_cabling_change
+from inventory_api.catalog import service as catalog
+from inventory_api.db import Database, utcnow
+from inventory_api.errors import Unprocessable
+from inventory_api.history.service import Actor, diff_fields, set_actor
+
+#: An access port sees a desk's few devices; more learned MACs than this is an uplink or a hub: not a desk.
+MAX_DESK_MACS = 4
+#: ifType ethernetCsmacd (6) and the gigabit/fast ones some agents report: the ports a desk is patched to.
+ETHERNET_TYPES = {6, 62, 117}
+#: The flag of an asset seen by the switch at another port than the one recorded by hand.
+SEEN_AT_ANOTHER_PORT = "seen_at_another_port"
+
+
+@dataclass
+class Outcome:
+    switch_id: uuid.UUID
+    created: bool
+    ports: int = 0
+    linked: list[uuid.UUID] = field(default_factory=list)
+    flagged: list[uuid.UUID] = field(default_factory=list)
+
+
+def apply(db: Database, secret: str, content: dict[str, Any], request_id: str | None = None) -> Outcome:
+    """Record the switch, its ports and what each access port learned, in one transaction."""
+    device = one(content, "network_device")
+    name = text(device.get("name"))
+    if not name and not text(device.get("serial")) and not normalise_mac(text(device.get("mac"))):
+        raise Unprocessable("network_device: a name, serial or MAC is needed", code="validation_error")
+    with db.transaction() as session:
+        site_id = check_secret(session, secret).site_id
+        set_actor(session, Actor("collector", None, f"netinventory {name or ''}".strip(), request_id))
+        switch, created = _switch(session, site_id, device)
+        outcome = Outcome(switch.id, created)
+        learned: list[tuple[SwitchPort, list[str]]] = []
+        for raw in records(content, "network_ports"):
+            port_name = text(raw.get("ifname")) or text(raw.get("ifdescr"))
+            if port_name is None or (number(raw.get("iftype")) or 6) not in ETHERNET_TYPES:
+                continue  # port-channels, VLAN interfaces, loopbacks: no desk behind them
+            port = _port(session, switch, port_name, raw)
+            outcome.ports += 1
+            macs = _learned_macs(raw)
+            if macs and not flag(raw.get("trunk")) and len(macs) <= MAX_DESK_MACS:
+                learned.append((port, macs))
+        for port, macs in learned:
+            _link(session, switch, port, macs, outcome)
+        return outcome
+
+
+def _switch(session: Session, site_id: uuid.UUID, device: dict[str, Any]) -> tuple[Asset, bool]:
+    """The site's switch this inventory is about, found by serial, chassis MAC or name; else a new one."""
+    serial, mac = normalise_serial(text(device.get("serial"))), normalise_mac(text(device.get("mac")))
+    name = text(device.get("name"))
+    here = (Asset.site_id == site_id, Asset.kind == "switch", Asset.deleted_at.is_(None))
+    found = session.scalar(select(Asset).where(Asset.serial == serial, *here)) if serial else None
+    if found is None and mac:
+        found = session.scalar(
+            select(Asset).join(AssetIdentifier, AssetIdentifier.asset_id == Asset.id)
+            .where(AssetIdentifier.kind == "mac", AssetIdentifier.value == mac, *here)
+        )  # fmt: skip
+    if found is None and name:
+        found = connections.find_neighbour(session, mac or name, name, site_id)
+        found = found if found is not None and found.kind == "switch" else None
+    facts = {"firmware": text(device.get("firmware")), "management_ip": _first_ip(device)}
+    if found is None:
+        maker, product = text(device.get("manufacturer")), text(device.get("model"))
+        values: dict[str, Any] = {"kind": "switch", "status": "deployed", "site_id": site_id, "name": name,
+                                  "hostname": name, "serial": serial,
+                                  "attributes": {k: v for k, v in {**facts, "mac": mac}.items() if v}}  # fmt: skip
+        if maker:
+            manufacturer = catalog.normalise_manufacturer(session, maker)
+            values["manufacturer_id"] = manufacturer.id
+            if product:
+                values["model_id"] = catalog.normalise_model(session, manufacturer, product, "switch").id
+        switch = assets.create_asset(session, values)
+        if mac:
+            assets.add_identifier(session, switch, "mac", mac)
+        return switch, True
+    # What the switch says of itself is observed: firmware and address follow it, with a history line.
+    attributes = {**(found.attributes or {}), **{k: v for k, v in facts.items() if v}}
+    if attributes != (found.attributes or {}):
+        assets.update_asset(session, found, {"attributes": attributes})
+    return found, False
+
+
+def _first_ip(device: dict[str, Any]) -> str | None:
+    ips = device.get("ips")
+    candidates = ips if isinstance(ips, list) else [ips]
+    return next((text(ip) for ip in candidates if text(ip) and not str(ip).startswith("127.")), None)
+
+
+def _port(session: Session, switch: Asset, name: str, raw: dict[str, Any]) -> SwitchPort:
+    """The switch's port of this name, created or brought up to what the switch reports (a change is history)."""
+    vlans = [v for v in raw.get("vlans") or [] if isinstance(v, dict)]
+    untagged = [number(v.get("number") or v.get("id")) for v in vlans if not flag(v.get("tagged"))]
+    tagged = sorted(
+        {n for v in vlans if flag(v.get("tagged")) and (n := number(v.get("number") or v.get("id")))}
+    )
+    speed = number(raw.get("ifspeed"))
+    observed: dict[str, Any] = {
+        "description": (text(raw.get("ifalias")) or "")[:200] or None,
+        "oper_state": {1: "up", 2: "down"}.get(number(raw.get("ifstatus")) or 0, "unknown"),
+        "admin_state": {1: "up", 2: "down"}.get(number(raw.get("ifinternalstatus")) or 0, "up"),
+        "speed_mbps": speed // 1_000_000 if speed and speed >= 1_000_000 else None,
+        "vlan": next((v for v in untagged if v and 1 <= v <= 4094), None),
+        "tagged_vlans": [v for v in tagged if 1 <= v <= 4094],
+    }
+    port = find_switch_port(session, switch.id, name)
+    if port is None:
+        port = SwitchPort(switch_id=switch.id, site_id=switch.site_id, name=normalise_port_name(name)[:60],
+                          **{k: v for k, v in observed.items() if v is not None})  # fmt: skip
+        session.add(port)
+        session.flush()
+        return port
+    # A value the switch does not report leaves what was recorded; the voice VLAN is never in its report.
+    changes = diff_fields(port, {k: v for k, v in observed.items() if v is not None and v != []})
+    if changes:
+        port.version += 1
+        record_cabling_change(session, "switch_port", port.id, port.site_id, "updated", changes=changes,
+                              summary=f"{switch.name} {port.name} as the switch reports it")  # fmt: skip
+    return port
+
+
+def _learned_macs(raw: dict[str, Any]) -> list[str]:
+    """The MAC addresses the switch learned on a port (not its CDP/LLDP neighbours, which name a device)."""
+    found: list[str] = []
+    for connection in raw.get("connections") or []:
+        if not isinstance(connection, dict) or connection.get("sysname") or connection.get("sysdescr"):
+            continue
+        values = connection.get("mac")
+        for value in values if isinstance(values, list) else [values]:
+            mac = normalise_mac(text(value))
+            if mac and mac not in found:
+                found.append(mac)
+    return found
+
+
+def _link(session: Session, switch: Asset, port: SwitchPort, macs: list[str], outcome: Outcome) -> None:
+    """The known assets of the switch's site behind these MACs: a phone among them carries the others."""
+    owners = session.scalars(
+        select(Asset).join(AssetIdentifier, AssetIdentifier.asset_id == Asset.id)
+        .where(AssetIdentifier.kind == "mac", AssetIdentifier.value.in_(macs), Asset.site_id == switch.site_id,
+               Asset.deleted_at.is_(None), Asset.id != switch.id)
+    )  # fmt: skip
+    found = {asset.id: asset for asset in owners}
+    phone = next((a for a in found.values() if a.kind in connections.PASS_THROUGH_KINDS), None)
+    for asset in found.values():
+        via = phone if phone is not None and asset.id != phone.id else None
+        if _seen(session, asset, switch, port, via):
+            outcome.linked.append(asset.id)
+        else:
+            outcome.flagged.append(asset.id)
+
+
+def _seen(session: Session, asset: Asset, switch: Asset, port: SwitchPort, via: Asset | None) -> bool:
+    """Link the asset to the port it was seen on; False (and a flag) when a technician recorded another one."""
+    recorded = session.get(AssetConnection, asset.id)
+    recorded_port = recorded.switch_port_id if recorded else None
+    if recorded is not None and recorded.source == "manual" and recorded_port not in (None, port.id):
+        was = session.get(SwitchPort, recorded_port)
+        raise_flag(session, asset, SEEN_AT_ANOTHER_PORT, {
+            "recorded_switch_port_id": str(recorded_port), "recorded_port": was.name if was else None,
+            "seen_switch_id": str(switch.id), "seen_port": port.name, "seen_switch_port_id": str(port.id),
+        }, summary=f"the switch {switch.name} sees it on {port.name}, not on its recorded port: moved without "
+                   "a work order, or wrong records")  # fmt: skip
+        return False
+    if recorded is not None and recorded_port == port.id:
+        recorded.seen_at = utcnow()  # where it was recorded: confirmed, the record kept as entered
+        return True
+    jack = connections.jack_behind(session, port.id)
+    connections.upsert_connection(session, asset, switch_port_id=port.id, jack_id=jack.id if jack else None,
+                                  via_asset_id=via.id if via else None, source="learned", seen_at=utcnow())  # fmt: skip
+    where = f"{switch.name} {port.name}" + (f" behind {via.name}" if via else "")
+    record_cabling_change(session, "asset", asset.id, asset.site_id, "connected",
+                          summary=f"the switch learned its MAC at {where}")  # fmt: skip
+    if jack is not None:
+        connections.check_location(session, asset, jack, port)
+    return True
