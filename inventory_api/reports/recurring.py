@@ -14,6 +14,7 @@ from inventory_api.catalog.models import Manufacturer, Model
 from inventory_api.locations.models import Location
 from inventory_api.reports.common import Table
 from inventory_api.reports.params import ReportQuery, Scope
+from inventory_api.reports.sql import is_sqlite
 from inventory_api.software.models import Installation, SoftwareTitle
 from inventory_api.workorders.models import WorkOrder, WorkOrderItem
 from inventory_api.workorders.schemas import Kind
@@ -50,8 +51,12 @@ def _orders(scope: Scope, query: RecurringQuery | RepairRateQuery) -> list[Any]:
     return conditions if site is None else [*conditions, site]
 
 
-def _asset_items() -> Any:
-    return and_(WorkOrderItem.work_order_id == WorkOrder.id, WorkOrderItem.subject_type == "asset")
+def _asset_items(session: Session) -> Any:
+    # On SQLite the item's type is read without its index, so that the join starts from the period's orders (by
+    # their creation index) rather than from every asset item ever: 1.8 s → 0.12 s on the large demo over 30 days.
+    # PostgreSQL plans it well as it is, and worse without the index (0.13 → 0.39 s).
+    kind = WorkOrderItem.subject_type.concat("") if is_sqlite(session) else WorkOrderItem.subject_type
+    return and_(WorkOrderItem.work_order_id == WorkOrder.id, kind == "asset")
 
 
 def recurring_report(session: Session, scope: Scope, query: RecurringQuery) -> Table:
@@ -64,7 +69,7 @@ def recurring_report(session: Session, scope: Scope, query: RecurringQuery) -> T
         stmt = (
             select(Location.id, Location.name, orders, assets)
             .select_from(WorkOrder)
-            .outerjoin(WorkOrderItem, _asset_items())
+            .outerjoin(WorkOrderItem, _asset_items(session))
             .outerjoin(Asset, Asset.id == WorkOrderItem.subject_id)
             .join(Location, Location.id == place)
             .group_by(Location.id, Location.name)
@@ -74,7 +79,7 @@ def recurring_report(session: Session, scope: Scope, query: RecurringQuery) -> T
         stmt = (
             select(*group, orders, assets)
             .select_from(WorkOrder)
-            .join(WorkOrderItem, _asset_items())
+            .join(WorkOrderItem, _asset_items(session))
             .join(Asset, Asset.id == WorkOrderItem.subject_id)
         )
         if query.subject == "model":
@@ -94,7 +99,7 @@ def _titles(session: Session, scope: Scope, query: RecurringQuery) -> Table:
     repeated = (
         select(Asset.id.label("asset_id"), func.count(distinct(WorkOrder.id)).label("orders"))
         .select_from(WorkOrder)
-        .join(WorkOrderItem, _asset_items())
+        .join(WorkOrderItem, _asset_items(session))
         .join(Asset, Asset.id == WorkOrderItem.subject_id)
         .where(*_orders(scope, query))
         .group_by(Asset.id)
@@ -136,7 +141,7 @@ def repair_rate_report(session: Session, scope: Scope, query: RepairRateQuery) -
     repairs = (
         select(Asset.model_id, func.count(distinct(WorkOrder.id)).label("repairs"))
         .select_from(WorkOrder)
-        .join(WorkOrderItem, _asset_items())
+        .join(WorkOrderItem, _asset_items(session))
         .join(Asset, Asset.id == WorkOrderItem.subject_id)
         .where(*_orders(scope, query), Asset.model_id.is_not(None))
         .group_by(Asset.model_id)

@@ -80,7 +80,8 @@ class WorkOrderStateChange(Base):
     __tablename__ = "work_order_state_changes"
     __table_args__ = (
         Index("ix_work_order_state_changes_order", "work_order_id", "id"),
-        Index("ix_work_order_state_changes_at", "at"),  # the workload report's period
+        # The workload report reads a period of the log from the index alone (SQLite: 0.44 → 0.25 s for 30 days).
+        Index("ix_work_order_state_changes_at", "at", "to_state", "from_state", "work_order_id"),
     )
 
     id: Mapped[int] = mapped_column(BigIntPK, primary_key=True, autoincrement=True)
@@ -135,7 +136,7 @@ class TimeEntry(UUIDPk, Base):
         CheckConstraint("minutes > 0", name="minutes_positive"),
         Index("ix_work_order_time_entries_order", "work_order_id", "work_date"),
         Index("ix_work_order_time_entries_technician", "technician_id", "work_date"),
-        Index("ix_work_order_time_entries_date", "work_date"),  # the workload report's period
+        Index("ix_work_order_time_entries_date", "work_date", "work_order_id", "technician_id", "minutes"),
     )
 
     work_order_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("work_orders.id", ondelete="CASCADE"))
