@@ -10,10 +10,10 @@ export INVENTORY_DATABASE_URL ?= sqlite:///var/inventory.db
 
 # Debian packages the tests need: Chromium for the browser tests (Playwright never downloads a browser here),
 # pciutils, whose lspci the collector's tests compare with on this machine's real hardware, rpm, whose rpmbuild
-# builds the collector's RPM (tests/deploy/test_rpm.py), and fusioninventory-agent, which the agents' end-to-end
-# test points at a running server.
-TEST_TOOLS := /usr/bin/chromium /usr/bin/lspci /usr/bin/rpmbuild /usr/bin/fusioninventory-agent
-TEST_PACKAGES := chromium pciutils rpm fusioninventory-agent
+# builds the collector's RPM (tests/deploy/test_rpm.py), and fusioninventory-agent and ocsinventory-agent, which
+# the agents' end-to-end tests point at a running server.
+TEST_TOOLS := /usr/bin/chromium /usr/bin/lspci /usr/bin/rpmbuild /usr/bin/fusioninventory-agent /usr/bin/ocsinventory-agent
+TEST_PACKAGES := chromium pciutils rpm fusioninventory-agent ocsinventory-agent
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 $(BIN)/python:

@@ -512,6 +512,24 @@ def build_status(content: dict[str, Any]) -> Status:
     )
 
 
+def from_ocs(content: dict[str, Any]) -> dict[str, Any]:
+    """An OCS Inventory agent's CONTENT in the FusionInventory shape it descends from: the operating system from
+    HARDWARE (OCS has no OPERATINGSYSTEM section) and the packages' ARCHITECTURE as ARCH."""
+    if records(content, "operatingsystem"):
+        return content
+    hardware, cpu = one(content, "hardware"), one(content, "cpus")
+    name = text(hardware.get("osname"))
+    system = {
+        "name": name, "full_name": text(hardware.get("oscomments")), "version": text(hardware.get("osversion")),
+        "kernel_name": os_family(None, name), "arch": text(cpu.get("cpuarch")),
+    }  # fmt: skip
+    softwares = [
+        {**soft, "arch": soft.get("arch") or soft.get("architecture")}
+        for soft in records(content, "softwares")
+    ]
+    return {**content, "operatingsystem": system, "softwares": softwares}
+
+
 def carried_sections(content: dict[str, Any]) -> list[str]:
     """Our sections an agent inventory has something for."""
     return [name for name, keys in SECTION_CATEGORIES.items() if any(k in content for k in keys)]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import zlib
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -12,6 +13,7 @@ from fastapi.responses import JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from inventory_api.agents import netinventory, service
+from inventory_api.agents.mapping import from_ocs
 from inventory_api.agents.xml import empty_reply, idle_reply, parse_agent_xml, prolog_reply
 from inventory_api.db import Database
 from inventory_api.errors import PayloadTooLarge, Unprocessable, UnsupportedMediaType
@@ -92,16 +94,24 @@ async def _xml(
         reply = (
             idle_reply(prolog_freq_hours=hours) if bound.superseded else prolog_reply(prolog_freq_hours=hours)
         )
-        return Response(reply, media_type="application/xml")
+        return _xml_reply(reply, agent)
     if message.query != "INVENTORY":
         raise Unprocessable(
             f"QUERY {message.query} is not supported (PROLOG and INVENTORY are)", code="unsupported_query"
         )
     version = _first(message.content.get("versionclient")) or agent
+    content = from_ocs(message.content) if agent == "ocs-agent" else message.content
     await _inventory(
-        request, db, settings, secret, agent, message.deviceid, message.content, body, version, partial=False
+        request, db, settings, secret, agent, message.deviceid, content, body, version, partial=False
     )
-    return Response(empty_reply(), media_type="application/xml")
+    return _xml_reply(empty_reply(), agent)
+
+
+def _xml_reply(reply: bytes, agent: str) -> Response:
+    """An XML answer; an OCS agent reads only zlib-compressed ones (FusionInventory and GLPI agents take both)."""
+    if agent == "ocs-agent":
+        return Response(zlib.compress(reply), media_type="application/x-compress")
+    return Response(reply, media_type="application/xml")
 
 
 def _first(value: Any) -> str | None:
@@ -205,6 +215,12 @@ async def fusion_with_secret(secret: str, request: Request) -> Response:
 async def fusion(request: Request) -> Response:
     """The same with the enroll secret given as the agent's `--password` (any `--user`)."""
     return await receive(request, None, "fusioninventory")
+
+
+@router.post("/ocs/{secret}", summary="OCS Inventory NG agent XML (PROLOG, INVENTORY), secret in the path")
+async def ocs_with_secret(secret: str, request: Request) -> Response:
+    """The server URL of an OCS Inventory agent: `…/api/v1/agents/ocs/<enroll secret>`."""
+    return await receive(request, secret, "ocs-agent")
 
 
 @router.post("/glpi/{secret}", summary="GLPI agent JSON (contact, inventory; XML too), secret in the path")

@@ -23,7 +23,7 @@ from inventory_api.ingest.models import Collector, EnrollSecret
 from inventory_api.ingest.pipeline import parse_time
 
 AGENT_KEY_PREFIX = "ag_"
-AGENTS = ("fusioninventory", "glpi-agent")
+AGENTS = ("fusioninventory", "glpi-agent", "ocs-agent")
 #: A revoke reason that means "our collector took this machine over": the agent is told to stop, not refused.
 SUPERSEDED = "replaced by the collector"
 #: Sections whose every category a partial inventory must carry to be built without the agent's last inventory.
