@@ -37,6 +37,7 @@ NOT_SITE_SCOPED = {
     "POST /api/v1/collectors/enroll": "collectors: an enroll secret, not a user (tests/api/ingest/test_takeover.py)",
     "POST /api/v1/agents/fusion": "other agents: a site's enroll secret, not a user; it binds within its site (tests/api/agents)",
     "POST /api/v1/agents/fusion/{secret}": "other agents: a site's enroll secret, not a user; it binds within its site (tests/api/agents)",
+    "POST /api/v1/agents/ocs/{secret}": "other agents: a site's enroll secret, not a user; it binds within its site (tests/e2e/test_ocs_agent.py)",
     "POST /api/v1/agents/glpi": "other agents: a site's enroll secret, not a user; it binds within its site (tests/api/agents)",
     "POST /api/v1/agents/glpi/{secret}": "other agents: a site's enroll secret, not a user; it binds within its site (tests/api/agents)",
     "POST /api/v1/custom-reports": "custom reports: a user's own saved definition, no site data; it runs within the caller's sites (tests/api/custom_reports)",
