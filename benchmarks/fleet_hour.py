@@ -68,17 +68,17 @@ def backend_cpu(url: str) -> dict[int, float]:
 
 
 def wrk(
-    port: int, folder: Path, entries: list[tuple[str, str, str, bytes | None]], args: argparse.Namespace
+    port: int, folder: Path, entries: list[tuple[Any, ...]], args: argparse.Namespace
 ) -> dict[str, Any]:
     """Run wrk over these requests; its req/s, latency percentiles, total and non-2xx counts."""
     folder.mkdir(parents=True, exist_ok=True)
     lines = []
-    for i, (method, path, token, body) in enumerate(entries):
+    for i, (method, path, token, body, *media) in enumerate(entries):
         name = "-"
         if body is not None:
             name = f"b{i}.gz"
             (folder / name).write_bytes(body)
-        lines.append(f"{method}\t{path}\t{token}\t{name}")
+        lines.append("\t".join([method, path, token, name, *media]))  # media: content type and encoding
     (folder / "index.tsv").write_text("\n".join(lines) + "\n")
     out = subprocess.run(
         [WRK, "-t", "2", "-c", str(args.connections), "-d", f"{args.duration}s", "--latency", "-s", str(SCRIPT),

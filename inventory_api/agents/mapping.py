@@ -49,6 +49,8 @@ SECTION_CATEGORIES = {
     "security": ("firewalls", "firewall", "antivirus"),
     "software": ("softwares",),
 }
+#: Every category the mapping reads: what is kept of an inventory to complete the next partial one.
+CATEGORIES = tuple(key for keys in SECTION_CATEGORIES.values() for key in keys)
 #: vmsystem values that name a container rather than a hypervisor.
 CONTAINERS = {
     "docker": "docker",

@@ -159,9 +159,13 @@ async def _json(
     return JSONResponse({"status": "ok", "expiration": hours})
 
 
-def _lookup(db: Database, secret: str, agent: str, deviceid: str) -> service.Bound:
+def _lookup(
+    db: Database, secret: str, agent: str, deviceid: str, with_content: bool = False
+) -> service.Bound:
     with db.sessions() as session:
-        return service.lookup(session, secret=secret, agent=agent, deviceid=deviceid)
+        return service.lookup(
+            session, secret=secret, agent=agent, deviceid=deviceid, with_content=with_content
+        )
 
 
 async def _inventory(
@@ -169,7 +173,7 @@ async def _inventory(
     content: dict[str, Any], body: bytes, version: str, *, partial: bool, keep: bool = False,
 ) -> None:  # fmt: skip
     """Map the inventory, admit the agent install when new, and apply the report through the ingest pipeline."""
-    bound = await run_in_threadpool(_lookup, db, secret, agent, deviceid)
+    bound = await run_in_threadpool(_lookup, db, secret, agent, deviceid, partial)
     if bound.superseded:
         return  # our collector reports for this machine: acknowledged, nothing written
     report, collected_at, kept = await run_in_threadpool(
@@ -200,7 +204,7 @@ async def _inventory(
             apply_report, db, settings, bound.node_key, (report, collected_at), request_id
         )
         if outcome.status_code == 200 and keep:
-            await run_in_threadpool(service.keep_content, db, bound.node_key, kept)
+            await run_in_threadpool(service.keep_content, db, bound, kept)
 
 
 @router.post(

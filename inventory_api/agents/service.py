@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from inventory_api.agents.mapping import SECTION_CATEGORIES, carried_sections, to_report
+from inventory_api.agents.mapping import CATEGORIES, SECTION_CATEGORIES, carried_sections, to_report
 from inventory_api.db import Database, utcnow
 from inventory_api.errors import BadRequest, Unauthorized, Unprocessable
 from inventory_api.history.service import Actor, set_actor
@@ -72,25 +72,28 @@ class Bound:
     collector_id: Any | None
     superseded: bool
     content: dict[str, Any] | None
+    #: The digest of the inventory kept for it: one that comes again unchanged is not written again.
+    content_digest: str | None = None
 
 
-def lookup(session: Session, *, secret: str, agent: str, deviceid: str) -> Bound:
-    """The agent install's collector, if admitted; 401 when revoked other than by our collector taking over."""
+def lookup(session: Session, *, secret: str, agent: str, deviceid: str, with_content: bool = False) -> Bound:
+    """The agent install's collector, if admitted; 401 when revoked other than by our collector taking over. Its
+    kept inventory only when asked (a partial inventory completes it; a full one does not need it)."""
     check_secret(session, secret)
     key = agent_key(secret, agent, deviceid)
     row = session.execute(
-        select(Collector.id, Collector.revoked_at, Collector.revoke_reason).where(
-            Collector.key_hash == ingest.key_hash(key)
-        )
+        select(
+            Collector.id, Collector.revoked_at, Collector.revoke_reason, Collector.agent_content_digest
+        ).where(Collector.key_hash == ingest.key_hash(key))
     ).first()
     if row is None:
         return Bound(key, None, False, None)
     if row.revoked_at is not None and row.revoke_reason != SUPERSEDED:
         raise Unauthorized(f"this agent was revoked: {row.revoke_reason}", code="invalid_node_key")
     content = None
-    if row.revoked_at is None:
+    if row.revoked_at is None and with_content:
         content = session.scalar(select(Collector.agent_content).where(Collector.id == row.id))
-    return Bound(key, row.id, row.revoked_at is not None, content)
+    return Bound(key, row.id, row.revoked_at is not None, content, row.agent_content_digest)
 
 
 def admit(
@@ -114,13 +117,17 @@ def admit(
         )  # fmt: skip
 
 
-def keep_content(db: Database, collector_key: str, content: dict[str, Any]) -> None:
-    """Keep a GLPI agent's inventory, so that its next partial inventory can be completed."""
+def keep_content(db: Database, bound: Bound, content: dict[str, Any]) -> None:
+    """Keep a GLPI agent's inventory (the categories the mapping reads), so that its next partial inventory can be
+    completed; not written again when it has not changed (its digest), as most inventories have not."""
+    digest = hashlib.sha256(json.dumps(content, sort_keys=True, default=str).encode()).hexdigest()
+    if digest == bound.content_digest:
+        return
     with db.transaction() as session:
         session.execute(
             update(Collector)
-            .where(Collector.key_hash == ingest.key_hash(collector_key))
-            .values(agent_content=content)
+            .where(Collector.key_hash == ingest.key_hash(bound.node_key))
+            .values(agent_content=content, agent_content_digest=digest)
         )
 
 
@@ -150,7 +157,8 @@ def report_of(
     report = to_report(
         merged, report_id=report_id, collected_at=now, agent_version=version, sections=sections
     )
-    return report, parse_time(report.collected_at), merged
+    kept_now = {key: merged[key] for key in CATEGORIES if key in merged}
+    return report, parse_time(report.collected_at), kept_now
 
 
 def parse_json_message(body: bytes) -> dict[str, Any]:

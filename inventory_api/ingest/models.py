@@ -54,6 +54,8 @@ class Collector(UUIDPk, Base):
     agent: Mapped[str | None] = mapped_column(String(40))
     #: Such an agent's last inventory (its own categories), so a partial inventory can be completed.
     agent_content: Mapped[dict[str, Any] | None] = mapped_column(deferred=True)
+    #: The digest of `agent_content`: an unchanged inventory is not written again (comparing it reads no JSON).
+    agent_content_digest: Mapped[str | None] = mapped_column(String(64))
 
 
 class InventoryState(Base):
