@@ -67,9 +67,7 @@ def backend_cpu(url: str) -> dict[int, float]:
     return seconds
 
 
-def wrk(
-    port: int, folder: Path, entries: list[tuple[Any, ...]], args: argparse.Namespace
-) -> dict[str, Any]:
+def wrk(port: int, folder: Path, entries: list[tuple[Any, ...]], args: argparse.Namespace) -> dict[str, Any]:
     """Run wrk over these requests; its req/s, latency percentiles, total and non-2xx counts."""
     folder.mkdir(parents=True, exist_ok=True)
     lines = []
