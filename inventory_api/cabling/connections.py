@@ -130,13 +130,28 @@ def move_connection(session: Session, asset: Asset, jack: Jack | None) -> None:
         _refresh_numbers(session, [asset.id])
 
 
+def remove_jack(session: Session, jack: Jack, deleted_by: str | None) -> None:
+    """A jack taken off the wall: deleted with its patching. What was plugged in there by hand leads nowhere now;
+    what a switch saw keeps its switch port; the numbers concerned are recomputed."""
+    plugged = list(session.scalars(select(AssetConnection).where(AssetConnection.jack_id == jack.id)))
+    cabling.delete_jack(session, jack, deleted_by)
+    for connection in plugged:
+        connection.jack_id = None
+        if connection.source == "manual":
+            connection.switch_port_id = None
+    if plugged:
+        session.flush()
+        _refresh_numbers(session, [c.asset_id for c in plugged])
+
+
 def follow_patching(session: Session, jack_ids: list[uuid.UUID], switch_port_ids: list[uuid.UUID]) -> None:
     """After a re-patch: what LLDP saw at a switch port now leads to the jack patched there, what was plugged in
     by hand at a jack now leads to that jack's switch port; the numbers of the phones concerned are recomputed."""
     touched: list[uuid.UUID] = []
     if switch_port_ids:
         stmt = select(AssetConnection).where(
-            AssetConnection.switch_port_id.in_(switch_port_ids), AssetConnection.source == "lldp"
+            AssetConnection.switch_port_id.in_(switch_port_ids),
+            AssetConnection.source.in_(("lldp", "learned")),
         )
         for connection in session.scalars(stmt):
             jack = jack_behind(session, connection.switch_port_id)

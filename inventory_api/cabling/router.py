@@ -80,7 +80,7 @@ def update_jack(
 
 @router.delete("/jacks/{jack_id}", status_code=204)
 def delete_jack(jack_id: uuid.UUID, session: SessionDep, who: WriteDep) -> Response:
-    cabling.delete_jack(session, cabling.require_jack(session, jack_id, who.site_ids), who.username)
+    connections.remove_jack(session, cabling.require_jack(session, jack_id, who.site_ids), who.username)
     return Response(status_code=204)
 
 

@@ -319,7 +319,7 @@ def remove_jack(session: Session, principal: Principal, jack_id: uuid.UUID, form
     orders.may_write(principal)
     jack = cabling.require_jack(session, jack_id, principal.site_ids)
     _confirmed(form, f"jack {jack.label}")
-    cabling.delete_jack(session, jack, principal.username)
+    connections.remove_jack(session, jack, principal.username)
     return f"/locations/{jack.room_id}"
 
 
