@@ -9,7 +9,7 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from inventory_api.assets.models import Asset
@@ -141,7 +141,28 @@ def change_location(
     values = {f: (form.get(f) or "").strip() or None for f in fields}
     if not values["name"]:
         raise Unprocessable(f"name: a {place.kind} needs a name", code="name_required")
-    locations.update_location(session, place, orders.validated(LocationUpdate, values), principal)
+    values = orders.validated(LocationUpdate, values)
+    if place.kind != "site" and (parent := (form.get("parent") or "").strip()):
+        values["parent_id"] = _parent_named(session, principal, place, parent)
+    locations.update_location(session, place, values, principal)
+
+
+def _parent_named(session: Session, principal: Principal, place: Location, name: str) -> uuid.UUID:
+    """The one place of the caller's sites called so (by name or code) that a place may move under."""
+    wanted = name.lower()
+    stmt = select(Location).where(
+        or_(func.lower(Location.name) == wanted, func.lower(Location.code) == wanted),
+        Location.deleted_at.is_(None),
+    )
+    found = [
+        p for p in session.scalars(stmt.limit(5)) if principal.can_see_site(p.site_id) and p.id != place.id
+    ]
+    if len(found) != 1:
+        what = "no place" if not found else "more than one place"
+        raise Unprocessable(
+            f"in: {what} called {name!r} that you may see; name its code", code="parent_required"
+        )
+    return found[0].id
 
 
 @router.post("/locations/{location_id}/delete")

@@ -248,3 +248,25 @@ def test_a_jack_and_an_empty_room_removed_after_a_confirmation(client, admin, db
     assert client.get(f"{API}/locations/{room['id']}", headers=admin).status_code == 404
     site = client.post(f"/locations/{world.site.id}/delete", data={"csrf": token, "confirm": "on"})
     assert site.status_code == 403  # sites are the admins'
+
+
+def test_a_room_moved_under_another_floor_from_its_page(client, admin, db, make_user):
+    world = build_desk(client, admin, db).world
+    make_user("technician", username="tess", site_ids=[world.site.id])
+    sign_in(client, "tess")
+    room_url = f"/locations/{world.room.id}"
+    token = csrf(client.get(room_url).text)
+    nowhere = client.post(f"{room_url}/edit", data={"csrf": token, "name": "3-114", "parent": "Floor 99"})
+    assert nowhere.status_code == 422 and "no place" in nowhere.text
+    assert ok(client.get(f"{API}/locations/{world.room.id}", headers=admin))["parent_id"] == str(
+        world.floor.id
+    )
+    moved = client.post(f"{room_url}/edit", data={"csrf": token, "name": "3-114", "parent": "5"},
+                        follow_redirects=False)  # fmt: skip
+    assert moved.status_code == 303
+    room = ok(client.get(f"{API}/locations/{world.room.id}", headers=admin))
+    assert room["parent_id"] == str(world.other_room.parent_id)  # floor 5
+    assert (
+        client.post(f"{room_url}/edit", data={"csrf": token, "name": "3-114", "parent": "3-114"}).status_code
+        == 422
+    )
