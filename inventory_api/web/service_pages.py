@@ -43,6 +43,7 @@ def service_page(service_id: uuid.UUID, request: Request, session: SessionDep) -
         location=session.get(Location, service.location_id) if service.location_id else None,
         devices=list(devices), port=services.data_port_state(session, service),
         next_states=STATUS_TRANSITIONS[service.status], can_write="write" in principal.permissions,
+        editable=editable(service.type),
         history=recent_changes(session, "service", service.id, limit=50),
     )  # fmt: skip
 
@@ -55,6 +56,11 @@ async def edit_service(
     back = f"/services/{service_id}"
     return await handle_form(request, session, back, lambda who, form: (
         change(session, who, service_id, form, settings.number_quarantine_days) or back))  # fmt: skip
+
+
+def editable(service_type: str) -> tuple[str, ...]:
+    """The details of a service the page may change (a data port's jack is moved by a work order)."""
+    return tuple(f for f in orders.SERVICE_FIELDS.get(service_type, ()) if f != "jack")
 
 
 def change(
@@ -70,5 +76,9 @@ def change(
         **fields, "status": status, "dependents": (form.get("dependents") or "refuse") if extension else None,
         "carry_to": (form.get("carry_to") or "").strip() or None if extension else None})  # fmt: skip
     dependents, carry_to = values.pop("dependents", None), values.pop("carry_to", None)
+    edited = {f: (form.get(f) or "").strip() or None for f in editable(service.type) if f in form}
+    details = {k: v for k, v in {**service.details, **edited}.items() if v is not None}
+    if details != service.details:
+        values["details"] = details  # checked by the type's own rules in update_service
     services.update_service(session, service, values, sites=principal.site_ids, quarantine_days=quarantine_days,
                             dependents=dependents, carry_to=carry_to)  # fmt: skip

@@ -80,3 +80,26 @@ def test_another_sites_service_is_not_found_and_a_viewer_changes_nothing(client,
     other = client.post(f"/services/{voicemail}/edit", data={"csrf": form_token(client), "notes": "mine"})
     assert other.status_code == 404
     assert service(client, admin, voicemail)["notes"] is None
+
+
+def test_a_voicemail_box_and_a_data_ports_vlan_changed_from_their_pages(client, admin, db, make_user):
+    desk = build_desk(client, admin, db)
+    make_user("technician", username="tess", site_ids=[desk.world.site.id])
+    sign_in(client, "tess")
+    voicemail, port = desk.services["voicemail"]["id"], desk.services["data_port"]["id"]
+    token = csrf(client.get(f"/services/{voicemail}").text)
+    assert 'name="mailbox"' in client.get(f"/services/{voicemail}").text
+    moved = client.post(f"/services/{voicemail}/edit", data={"csrf": token, "mailbox": "4099", "extension": "4021"},
+                        follow_redirects=False)  # fmt: skip
+    assert moved.status_code == 303, moved.text
+    assert service(client, admin, voicemail)["details"]["mailbox"] == "4099"
+    bad = client.post(f"/services/{port}/edit", data={"csrf": token, "vlan": "5000", "voice_vlan": "120"})
+    assert bad.status_code == 422 and "vlan" in bad.text
+    assert service(client, admin, port)["details"]["vlan"] == 20
+    ok_vlan = client.post(f"/services/{port}/edit", data={"csrf": token, "vlan": "30", "voice_vlan": "130"},
+                          follow_redirects=False)  # fmt: skip
+    assert ok_vlan.status_code == 303, ok_vlan.text
+    now = service(client, admin, port)
+    assert (now["details"]["vlan"], now["details"]["voice_vlan"]) == (30, 130)
+    switch_port = ok(client.get(f"{API}/switch-ports/{desk.ports['3-114-C']['id']}", headers=admin))
+    assert (switch_port["vlan"], switch_port["voice_vlan"]) == (30, 130)  # the data port set its switch port
