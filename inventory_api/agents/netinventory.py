@@ -47,8 +47,25 @@ class Outcome:
     flagged: list[uuid.UUID] = field(default_factory=list)
 
 
-def apply(db: Database, secret: str, content: dict[str, Any], request_id: str | None = None) -> Outcome:
-    """Record the switch, its ports and what each access port learned, in one transaction."""
+#: The asset kind of each network inventory: its itemtype, and for network equipment the device's own type.
+KINDS = {"printer": "printer", "phone": "ip_phone", "ip phone": "ip_phone", "voip": "ip_phone"}
+
+
+def kind_of(itemtype: str, device: dict[str, Any]) -> str:
+    if itemtype == "Printer":
+        return "printer"
+    return KINDS.get((text(device.get("type")) or "").lower(), "switch")
+
+
+def apply(
+    db: Database,
+    secret: str,
+    content: dict[str, Any],
+    request_id: str | None = None,
+    itemtype: str = "NetworkEquipment",
+) -> Outcome:
+    """Record the device (a switch, a printer, an IP phone), its ports, what each access port of a switch learned,
+    and a printer's page counters and cartridges, in one transaction."""
     device = one(content, "network_device")
     name = text(device.get("name"))
     if not name and not text(device.get("serial")) and not normalise_mac(text(device.get("mac"))):
@@ -56,8 +73,13 @@ def apply(db: Database, secret: str, content: dict[str, Any], request_id: str | 
     with db.transaction() as session:
         site_id = check_secret(session, secret).site_id
         set_actor(session, Actor("collector", None, f"netinventory {name or ''}".strip(), request_id))
-        switch, created = _switch(session, site_id, device)
+        kind = kind_of(itemtype, device)
+        switch, created = _device(
+            session, site_id, device, kind, _printer_facts(content) if kind == "printer" else {}
+        )
         outcome = Outcome(switch.id, created)
+        if kind != "switch":
+            return outcome  # a printer's or a phone's own ports lead nowhere we record
         learned: list[tuple[SwitchPort, list[str]]] = []
         for raw in records(content, "network_ports"):
             port_name = text(raw.get("ifname")) or text(raw.get("ifdescr"))
@@ -73,11 +95,23 @@ def apply(db: Database, secret: str, content: dict[str, Any], request_id: str | 
         return outcome
 
 
-def _switch(session: Session, site_id: uuid.UUID, device: dict[str, Any]) -> tuple[Asset, bool]:
-    """The site's switch this inventory is about, found by serial, chassis MAC or name; else a new one."""
+def _printer_facts(content: dict[str, Any]) -> dict[str, Any]:
+    """A printer's page counters (each a number) and cartridge levels (percent), as reported."""
+    counters = {k: n for k, v in one(content, "pagecounters").items() if (n := number(v)) is not None}
+    cartridges = {
+        k: n for c in records(content, "cartridges") for k, v in c.items() if (n := number(v)) is not None
+    }
+    return {"page_counters": counters, "cartridges": cartridges}
+
+
+def _device(
+    session: Session, site_id: uuid.UUID, device: dict[str, Any], kind: str, extra: dict[str, Any]
+) -> tuple[Asset, bool]:
+    """The site's device of this kind the inventory is about, found by serial, MAC or name; else a new one. What it
+    reports of itself (firmware, address, a printer's counters and cartridges) follows it, with a history line."""
     serial, mac = normalise_serial(text(device.get("serial"))), normalise_mac(text(device.get("mac")))
     name = text(device.get("name"))
-    here = (Asset.site_id == site_id, Asset.kind == "switch", Asset.deleted_at.is_(None))
+    here = (Asset.site_id == site_id, Asset.kind == kind, Asset.deleted_at.is_(None))
     found = session.scalar(select(Asset).where(Asset.serial == serial, *here)) if serial else None
     if found is None and mac:
         found = session.scalar(
@@ -85,24 +119,25 @@ def _switch(session: Session, site_id: uuid.UUID, device: dict[str, Any]) -> tup
             .where(AssetIdentifier.kind == "mac", AssetIdentifier.value == mac, *here)
         )  # fmt: skip
     if found is None and name:
+        found = session.scalar(select(Asset).where(Asset.hostname_key == name.lower().split(".")[0], *here))
+    if found is None and name and kind == "switch":
         found = connections.find_neighbour(session, mac or name, name, site_id)
         found = found if found is not None and found.kind == "switch" else None
-    facts = {"firmware": text(device.get("firmware")), "management_ip": _first_ip(device)}
+    facts = {"firmware": text(device.get("firmware")), "management_ip": _first_ip(device), **extra}
     if found is None:
         maker, product = text(device.get("manufacturer")), text(device.get("model"))
-        values: dict[str, Any] = {"kind": "switch", "status": "deployed", "site_id": site_id, "name": name,
+        values: dict[str, Any] = {"kind": kind, "status": "deployed", "site_id": site_id, "name": name,
                                   "hostname": name, "serial": serial,
                                   "attributes": {k: v for k, v in {**facts, "mac": mac}.items() if v}}  # fmt: skip
         if maker:
             manufacturer = catalog.normalise_manufacturer(session, maker)
             values["manufacturer_id"] = manufacturer.id
             if product:
-                values["model_id"] = catalog.normalise_model(session, manufacturer, product, "switch").id
+                values["model_id"] = catalog.normalise_model(session, manufacturer, product, kind).id
         switch = assets.create_asset(session, values)
         if mac:
             assets.add_identifier(session, switch, "mac", mac)
         return switch, True
-    # What the switch says of itself is observed: firmware and address follow it, with a history line.
     attributes = {**(found.attributes or {}), **{k: v for k, v in facts.items() if v}}
     if attributes != (found.attributes or {}):
         assets.update_asset(session, found, {"attributes": attributes})

@@ -139,17 +139,19 @@ async def _json(
             code="unsupported_action",
         )
     itemtype = message.get("itemtype") or "Computer"
-    if itemtype not in ("Computer", "NetworkEquipment"):
+    if itemtype not in ("Computer", "NetworkEquipment", "Printer"):
         raise Unprocessable(
-            f"itemtype {itemtype!r} is not supported (Computer and NetworkEquipment are)",
+            f"itemtype {itemtype!r} is not supported (Computer, NetworkEquipment and Printer are)",
             code="unsupported_itemtype",
         )
     content = message.get("content")
     if not isinstance(content, dict):
         raise Unprocessable("content: an object is required", code="validation_error")
-    if itemtype == "NetworkEquipment":  # a switch the agent's network inventory read over SNMP
+    if itemtype != "Computer":  # a switch, IP phone or printer the agent's network inventory read over SNMP
         async with ingest_slot(request.app.state, settings, db):
-            await run_in_threadpool(netinventory.apply, db, secret, content, request.state.request_id)
+            await run_in_threadpool(
+                netinventory.apply, db, secret, content, request.state.request_id, itemtype
+            )
         return JSONResponse({"status": "ok", "expiration": hours})
     version = _first(content.get("versionclient")) or agent
     partial = message.get("partial") is True

@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 
 from inventory_api.assets.models import Asset, AssetFlag, AssetIdentifier
 from inventory_api.cabling.models import AssetConnection, SwitchPort
+from inventory_api.history.models import ChangeEvent
 from tests.api.agents.test_router import glpi
 from tests.api.cabling.world import asset
 from tests.api.ingest.reports import make_secret, make_site
@@ -179,3 +180,43 @@ def test_the_published_example_of_an_hp_switch_is_recorded_with_its_ports(client
         assert (
             s.scalar(select(func.count()).select_from(AssetConnection)) == 0
         )  # none of its MACs is known here
+
+
+def test_a_printer_keeps_its_counters_in_history_and_its_cartridges(client, db, secret):
+    """inventory_format's own printer_1.json (an HP LaserJet M507), then the same printer 98 pages later."""
+    example = json.loads((FIXTURES / "printer_1.json").read_text())
+    assert glpi(client, secret, example).status_code == 200
+    later = json.loads(json.dumps(example))
+    later["content"]["pagecounters"]["total"] = 1900
+    later["content"]["cartridges"] = [{"tonerblack": "64"}]
+    assert glpi(client, secret, later).status_code == 200
+    with db.sessions() as s:
+        (printer,) = s.scalars(select(Asset).where(Asset.kind == "printer")).all()
+        assert (printer.serial, printer.name) == ("PHCVN191TG", "NPIF2BE10")
+        facts = printer.attributes
+        assert (facts["firmware"], facts["management_ip"], facts["mac"]) == (
+            "2409048_052887",
+            "10.59.29.175",
+            "00:68:eb:f2:be:10",
+        )
+        assert facts["page_counters"] == {"rectoverso": 831, "total": 1900} and facts["cartridges"] == {
+            "tonerblack": 64
+        }
+        history = s.scalars(select(ChangeEvent.changes).where(ChangeEvent.subject_id == printer.id,
+                                                               ChangeEvent.action == "updated")).all()  # fmt: skip
+        (change,) = history
+        assert change["attributes"][0]["page_counters"]["total"] == 1802  # the counter before, in history
+        assert s.scalar(select(func.count()).select_from(SwitchPort)) == 0
+
+
+def test_an_ip_phone_typed_in_by_hand_is_found_by_its_mac(client, admin, db):
+    desk = build_desk(client, admin, db)
+    secret = make_secret(db, desk.world.site.id)
+    inventory = {"deviceid": "phone-1", "action": "netinventory", "itemtype": "NetworkEquipment", "content": {
+        "network_device": {"type": "Phone", "name": "SEP001122", "mac": PHONE, "serial": "FCH2233AAAA",
+                           "model": "CP-8841", "manufacturer": "Cisco", "firmware": "sip88xx.14-1", "ips": ["10.3.20.41"]}}}  # fmt: skip
+    assert glpi(client, secret, inventory).status_code == 200
+    with db.sessions() as s:
+        phones = s.scalars(select(Asset).where(Asset.kind == "ip_phone")).all()
+        assert [p.id for p in phones] == [desk.world.phone.id]  # the hand-entered phone, not a second one
+        assert phones[0].attributes["firmware"] == "sip88xx.14-1"

@@ -204,6 +204,6 @@ def test_glpi_agent_contact_full_and_partial_inventories(client, db, secret):
 
 
 def test_glpi_agent_other_itemtypes_are_not_taken(client, db, secret):
-    answer = glpi(client, secret, {**GLPI, "itemtype": "Printer"})
+    answer = glpi(client, secret, {**GLPI, "itemtype": "Phone"})  # a mobile phone: not ours
     assert answer.status_code == 422
     nothing_written(db)
