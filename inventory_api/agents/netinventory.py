@@ -1,8 +1,9 @@
-"""The GLPI agent's network inventory of a switch: the switch and its ports become our records, and the MAC addresses
-it learned on each access port say where the site's known machines are plugged in.
+"""The GLPI agent's network inventory of a switch, an IP phone or a printer: the device (and a switch's ports)
+become our records, and the MAC addresses a switch learned on each access port say where the site's known machines
+are plugged in.
 
-A switch is found again by its serial, its chassis MAC or its name at the enroll secret's site (never created
-twice); its ports are created or updated by name. A learned MAC that belongs to a known asset links the asset to
+A device is found again by its serial, its MAC or its name at the enroll secret's site (never created twice); a
+switch's ports are created or updated by name; a printer keeps its page counters and cartridge levels. A learned MAC that belongs to a known asset links the asset to
 that port (through the phone when a phone is seen on the same port: the PC behind the phone); an asset whose
 connection a technician recorded by hand at another port is flagged, its record left as it is."""
 
