@@ -14,6 +14,7 @@ from fastapi.responses import StreamingResponse
 from pydantic import BaseModel
 from sqlalchemy import Select
 from sqlalchemy.orm import Session
+from starlette.background import BackgroundTask
 
 #: A cell starting with one of these is a formula to a spreadsheet (CSV injection).
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -118,17 +119,27 @@ def csv_lines(rows: Iterable[Any], schema: type[BaseModel], names: Names | None 
 def csv_response(
     session: Session, stmt: Select[Any], schema: type[BaseModel], filename: str
 ) -> StreamingResponse:
-    """Stream every row of `stmt` as CSV, with readable names beside the ids, reading in batches."""
-    bind = session.get_bind()
+    """Stream every row of `stmt` as CSV, with readable names beside the ids, reading in batches. The query runs
+    before the answer starts, so that a parameter the database refuses (an integer past 64 bits) is a 4xx like
+    any other error, not a stream cut short."""
+    # Its own session: the request's one commits before the body streams, which on PostgreSQL would close the
+    # server-side cursor that `yield_per` reads from.
+    own = Session(session.get_bind())
+    try:
+        rows = own.scalars(stmt.execution_options(yield_per=1000))
+    except BaseException:
+        own.close()
+        raise
 
     def lines() -> Iterator[str]:
-        # Its own session: the request's one commits before the body streams, which on PostgreSQL would close
-        # the server-side cursor that `yield_per` reads from.
-        with Session(bind) as own:
-            yield from csv_lines(own.scalars(stmt.execution_options(yield_per=1000)), schema, Names(own))
+        with own:
+            yield from csv_lines(rows, schema, Names(own))
 
     return StreamingResponse(
         lines(),
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="{filename}.csv"'},
+        background=BackgroundTask(
+            own.close
+        ),  # a client gone before the first line: the session closes all the same
     )

@@ -93,3 +93,15 @@ def test_csv_exports_carry_readable_names_beside_the_ids(client, admin, db):
     assert monitor["assigned_person"] == desk.world.pat.name
     services = list(csv.DictReader(io.StringIO(client.get(f"{API}/services?format=csv", headers=admin).text)))
     assert {s["person"] for s in services} == {desk.world.pat.name}
+
+
+def test_a_filter_the_database_refuses_is_a_4xx_before_a_csv_starts(client, admin, db):
+    """An integer past 64 bits reaches the database only when the export runs: it runs before the answer starts,
+    so the caller gets the error, not a CSV cut short (the fuzzer found the switch ports' `vlan`)."""
+    build_desk(client, admin, db)
+    for path in ("/switch-ports?vlan=9223372036854775808", "/jacks?label=3-114-B"):
+        answer = client.get(f"{API}{path}&format=csv", headers=admin)
+        if "vlan" in path:
+            assert 400 <= answer.status_code < 500, answer.text
+        else:
+            assert answer.status_code == 200 and answer.text.splitlines()[0].startswith("id,")
