@@ -43,7 +43,7 @@ def size_bytes(text: Any) -> int | None:
 
 
 def parse_system(profile: dict[str, Any], platform_info: dict[str, Any]) -> SystemSection:
-    """The system section; serial and UUID come from ioreg (system_profiler's mini level hides them)."""
+    """The system section; serial and UUID come from ioreg, the source the identity section shares."""
     hardware = (items(profile, "SPHardwareDataType") or [{}])[0]
     model = clean_string(hardware.get("machine_model")) or platform_info.get("model")
     name = clean_string(hardware.get("machine_name"))
