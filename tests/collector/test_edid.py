@@ -157,6 +157,27 @@ FIXTURE_CASES = [
             edid_version="1.3",
         ),
     ),
+    (
+        # recorded: a MacBookPro8,2's built-in panel, as system_profiler printed it in 2012 (README)
+        "apple-color-lcd-macbookpro8-2.hex",
+        EdidInfo(
+            manufacturer_id="APP",
+            manufacturer="Apple",
+            product_code=0xA005,
+            model="Color LCD",
+            serial=None,  # serial field 0 and no serial descriptor: the panel has none
+            manufacture_week=49,
+            manufacture_year=2010,
+            model_year=None,
+            width_mm=331,
+            height_mm=207,
+            diagonal_inches=15.4,
+            width_px=1680,
+            height_px=1050,
+            digital=True,
+            edid_version="1.3",
+        ),
+    ),
 ]
 
 

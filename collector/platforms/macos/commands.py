@@ -47,8 +47,9 @@ def run(argv: list[str]) -> bytes:
 
 
 def run_system_profiler() -> dict[str, Any]:
-    """One system_profiler run for every data type, as JSON."""
-    return json.loads(run(["system_profiler", "-json", "-detailLevel", "mini", *PROFILER_TYPES]))
+    """One system_profiler run for every data type, as JSON, at the full detail level: `mini` leaves out the
+    drives' serials and the console user (docs/collector.md, "detail level")."""
+    return json.loads(run(["system_profiler", "-json", "-detailLevel", "full", *PROFILER_TYPES]))
 
 
 def run_sysctl() -> str:

@@ -11,6 +11,7 @@ from collector.junk import clean_serial, clean_string
 from collector.platforms.macos.hardware import items
 from collector.report import Battery, Monitor, Printer, UsbDevice
 
+OLD_USB_KEY = re.compile(r"^[a-z]_(?=[a-z])")
 NETWORK_PRINTER_SCHEMES = ("ipp", "ipps", "http", "https", "lpd", "socket", "dnssd", "smb")
 USB_KINDS = (
     ("dock", "dock"),
@@ -72,7 +73,10 @@ def _int(value: Any) -> int | None:
 def parse_usb_devices(profile: dict[str, Any]) -> list[UsbDevice]:
     """Every device in the USB tree (buses themselves left out); macOS 15 keys understood too."""
     devices = []
-    for record in _usb_tree(items(profile, "SPUSBDataType") + items(profile, "SPUSBHostDataType")):
+    for node in _usb_tree(items(profile, "SPUSBDataType") + items(profile, "SPUSBHostDataType")):
+        # OS X 10.7 prefixed the keys to order them ("a_product_id", "b_vendor_id", "d_serial_num"; recorded
+        # in the fixture macbookpro8-2-osx10-7)
+        record = {OLD_USB_KEY.sub("", key): value for key, value in node.items()}
         vendor = record.get("vendor_id") or record.get("USBDeviceKeyVendorID")
         product = record.get("product_id") or record.get("USBDeviceKeyProductID")
         vendor_id = "05ac" if vendor == "apple_vendor_id" else _usb_id(vendor)

@@ -43,7 +43,7 @@ def size_bytes(text: Any) -> int | None:
 
 
 def parse_system(profile: dict[str, Any], platform_info: dict[str, Any]) -> SystemSection:
-    """The system section; serial and UUID come from ioreg (system_profiler's mini level hides them)."""
+    """The system section; serial and UUID come from ioreg, the source the identity section shares."""
     hardware = (items(profile, "SPHardwareDataType") or [{}])[0]
     model = clean_string(hardware.get("machine_model")) or platform_info.get("model")
     name = clean_string(hardware.get("machine_name"))
@@ -191,12 +191,15 @@ def parse_gpus(profile: dict[str, Any]) -> list[Gpu]:
     for record in items(profile, "SPDisplaysDataType"):
         vendor = str(record.get("spdisplays_vendor") or "")
         vendor = re.sub(r"^sppci_vendor_", "", vendor)
+        # OS X 10.7 printed the vendor as "ATI (0x1002)" (recorded in the fixture macbookpro8-2-osx10-7)
+        named = re.fullmatch(r"(.+?)\s*\((0x[0-9a-fA-F]{4})\)", vendor)
+        vendor = named.group(1) if named else vendor
         vendor = GPU_VENDORS.get(vendor.lower(), vendor)
         gpus.append(
             Gpu(
                 vendor=clean_string(vendor),
                 model=clean_string(record.get("sppci_model")) or clean_string(record.get("_name")),
-                vendor_id=_pci_id(record.get("spdisplays_vendor-id")),
+                vendor_id=_pci_id(record.get("spdisplays_vendor-id") or (named.group(2) if named else None)),
                 device_id=_pci_id(record.get("spdisplays_device-id")),
                 memory_bytes=size_bytes(record.get("spdisplays_vram"))
                 or size_bytes(record.get("spdisplays_vram_shared")),

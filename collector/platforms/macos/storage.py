@@ -50,7 +50,9 @@ def parse_storage(profile: dict[str, Any], filevault_on: bool | None) -> tuple[l
             )
         )
     for model, detail in details.items():
-        if model not in disks:  # a drive with no volume macOS mounts: blank, or formatted for another OS
+        # A drive with no volume macOS mounts (blank, or formatted for another OS) is still a disk; a record
+        # without a size is an optical drive with no disc in it (recorded in the fixture macbookpro8-2-osx10-7).
+        if model not in disks and isinstance(detail.get("size_in_bytes"), int):
             disks[model] = detail_disk(model, detail)
     return list(disks.values()), volumes
 

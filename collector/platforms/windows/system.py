@@ -57,6 +57,7 @@ HYPERVISORS = (
     ("standard pc (q35", "qemu"),
     ("standard pc (i440fx", "qemu"),
     ("kvm", "kvm"),
+    ("nutanix", "kvm"),  # AHV is KVM underneath; its SMBIOS says "Nutanix" / "AHV"
     ("xen", "xen"),
     ("hvm domu", "xen"),
     ("amazon ec2", "kvm"),

@@ -1,4 +1,4 @@
-"""Loaders of the hand-written macOS fixtures, and fake Sources built from them."""
+"""Loaders of the macOS fixtures (recorded and hand-written), and fake Sources built from them."""
 
 from __future__ import annotations
 
@@ -23,6 +23,12 @@ MACHINES = {
 def profile(machine: str) -> dict[str, Any]:
     """The system_profiler document of a fixture machine."""
     return json.loads((FIXTURES / "system_profiler" / f"{machine}.json").read_text(encoding="utf-8"))
+
+
+def profile_from_xml(name: str) -> dict[str, Any]:
+    """A `system_profiler -xml` recording in the layout `-json` prints: each data type's items under its name."""
+    document = plistlib.loads(fixture_bytes("system_profiler", name))
+    return {entry["_dataType"]: entry.get("_items", []) for entry in document}
 
 
 def sysctl(machine: str) -> dict[str, str]:

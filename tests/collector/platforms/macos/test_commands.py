@@ -1,4 +1,4 @@
-"""The file readers of app bundles, receipts and Homebrew, on folders laid out as macOS lays them out."""
+"""The macOS readers: app bundles, receipts and Homebrew on folders laid out as macOS lays them out, and the commands run."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from collector.platforms.macos import commands
 from collector.platforms.macos.commands import read_app_bundles, read_homebrew, read_plist, read_receipts, run
 
 
@@ -68,3 +69,11 @@ def test_run_returns_stdout_and_refuses_a_failed_command() -> None:
     assert run([sys.executable, "-c", "print('FileVault is On.')"]) == b"FileVault is On.\n"
     with pytest.raises(OSError, match="exited with 3"):
         run([sys.executable, "-c", "import sys; sys.stderr.write('no'); sys.exit(3)"])
+
+
+def test_system_profiler_runs_at_the_full_detail_level(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`mini` hides the drives' serials and the console user (docs/collector.md, "detail level")."""
+    seen = []
+    monkeypatch.setattr(commands, "run", lambda argv: seen.append(argv) or b"{}")
+    assert commands.run_system_profiler() == {}
+    assert seen[0][:4] == ["system_profiler", "-json", "-detailLevel", "full"]

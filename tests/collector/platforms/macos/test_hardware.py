@@ -166,7 +166,7 @@ def test_parse_storage_apple_silicon() -> None:
     disks, volumes = parse_storage(profile("macbook-pro-m2"), filevault_on=True)
     assert disks == [
         Disk(
-            name="disk0",  # from SPNVMeDataType, with the exact size; mini detail hides the serial
+            name="disk0",  # from SPNVMeDataType, with the exact size; this record has no serial
             model="APPLE SSD AP0512Z",
             firmware="874.100.2",
             size_bytes=500277790720,

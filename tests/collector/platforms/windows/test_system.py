@@ -149,6 +149,10 @@ def test_split_account(name: str, expected: tuple) -> None:
         ("Parallels Software International Inc.", "Parallels ARM Virtual Machine", "parallels"),
         ("OpenStack Foundation", "OpenStack Nova", "kvm"),
         ("Hetzner", "vServer", "kvm"),
+        ("VMware, Inc.", "VMware20,1", "vmware"),
+        ("Red Hat", "KVM", "kvm"),
+        ("Google", "Google Compute Engine", "kvm"),
+        ("Nutanix", "AHV", "kvm"),
         (None, None, "physical"),
     ],
 )
