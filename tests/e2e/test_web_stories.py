@@ -136,6 +136,14 @@ def test_the_new_hire_and_the_leaver_in_the_browser(live_server, browser, desk, 
     page.close()
 
 
+def chart_loads(page) -> None:
+    """The chart's image has loaded and drawn (waited for: it loads after the page); times out otherwise."""
+    page.wait_for_function(
+        "() => { const img = document.querySelector('#chart'); return img && img.complete && img.naturalWidth > 0 }",
+        timeout=15_000,
+    )
+
+
 def test_mondays_report_in_the_browser(live_server, browser, desk, db, shots):
     with db.transaction() as session:
         for n in range(3):
@@ -147,8 +155,7 @@ def test_mondays_report_in_the_browser(live_server, browser, desk, db, shots):
     page.fill("input[name=older_than_years]", "5")
     page.click("#report-form button")
     assert page.locator("#rows tbody tr").count() == 3
-    chart = page.locator("#chart")
-    assert chart.evaluate("img => img.complete && img.naturalWidth > 0")  # the SVG loads under the page's CSP
+    chart_loads(page)  # the SVG loads under the page's CSP
     with page.expect_download() as download:
         page.click("#csv")
     assert download.value.suggested_filename.startswith("upgrade-candidates-")
@@ -187,7 +194,7 @@ def test_the_managers_own_report_built_saved_and_opened_in_the_browser(live_serv
     assert "shared with every technician · runs weekly, e-mailed to boss@example.org" in page.inner_text(
         "main"
     )
-    assert page.locator("#chart").evaluate("img => img.complete && img.naturalWidth > 0")
+    chart_loads(page)
     with page.expect_download() as download:
         page.click("#csv")
     assert Path(download.value.path()).read_text().splitlines()[1:] == ["Main,1"]
