@@ -81,6 +81,9 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     yield
     if stop is not None:
         stop.set()
+    quiet = getattr(app.state, "quiet_reports", None)
+    if quiet is not None:
+        await quiet.close()
 
 
 def install_api_reference(app: FastAPI) -> None:

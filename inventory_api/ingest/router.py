@@ -16,7 +16,7 @@ from inventory_api.deps import DbDep, SettingsDep
 from inventory_api.errors import Unauthorized, Unprocessable
 from inventory_api.history.service import Actor, set_actor
 from inventory_api.ingest import pipeline, service
-from inventory_api.ingest.apply import apply_report, ingest_slot
+from inventory_api.ingest.apply import apply_collector_report
 from inventory_api.ingest.body import check_headers, read_body
 from inventory_api.ingest.models import Collector
 from inventory_api.ingest.schemas import EnrollRequest, EnrollResponse, InventoryAnswer
@@ -138,8 +138,7 @@ async def receive_inventory(request: Request) -> JSONResponse:
         parsed = pipeline.read_report(body)
     else:
         parsed = await run_in_threadpool(pipeline.read_report, body)
-    async with ingest_slot(request.app.state, settings, db):
-        outcome = await run_in_threadpool(
-            apply_report, db, settings, node_key, parsed, request.state.request_id
-        )
+    outcome = await apply_collector_report(
+        request.app.state, db, settings, node_key, parsed, request.state.request_id
+    )
     return JSONResponse(outcome.body, status_code=outcome.status_code, headers=outcome.headers)

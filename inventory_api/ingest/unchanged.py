@@ -4,6 +4,8 @@ Most reports of a fleet change nothing but the status section. `receive_report` 
 Python and writes, inside BEGIN … COMMIT: four round trips. Here the same decisions are the UPDATE's conditions, so
 one statement in autocommit does it all when the report is quiet; when any condition fails, nothing is written and
 the caller takes the full path, which answers duplicates, stale reports, 401, 403, 409, 429 and changes as always.
+The statement is built with SQLAlchemy once and run as psycopg's prepared text on async connections of its own,
+in the event loop: no ORM, no session, no thread.
 """
 
 from __future__ import annotations
@@ -12,9 +14,12 @@ from datetime import datetime, timedelta
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import bindparam, func, literal_column, or_, select, type_coerce, update
+import psycopg
+from psycopg.types.json import Jsonb
+from sqlalchemy import JSON, bindparam, func, literal_column, or_, select, type_coerce, update
 from sqlalchemy.dialects.postgresql import JSONB
-from sqlalchemy.engine import Engine
+from sqlalchemy.dialects.postgresql import psycopg as psycopg_dialect
+from sqlalchemy.engine import URL
 
 from collector.report import SECTIONS
 from inventory_api.assets.models import Asset
@@ -102,16 +107,72 @@ def _statement(*, hostname: bool, min_interval: bool) -> Any:
 
 
 @lru_cache(maxsize=4)
-def _autocommit(engine: Engine) -> Engine:
-    """The engine's pool, handing out connections in autocommit: one statement is one committed transaction."""
-    return engine.execution_options(isolation_level="AUTOCOMMIT")
+def _compiled(*, hostname: bool, min_interval: bool) -> tuple[str, dict[str, Any], frozenset[str]]:
+    """The statement as psycopg's SQL text: its text, the values of its literal parameters and the names of its
+    JSON ones."""
+    compiled = _statement(hostname=hostname, min_interval=min_interval).compile(
+        dialect=psycopg_dialect.dialect()
+    )
+    literals = {name: bind.effective_value for bind, name in compiled.bind_names.items() if not bind.required}
+    json_names = frozenset(name for bind, name in compiled.bind_names.items() if isinstance(bind.type, JSON))
+    return compiled.string, literals, json_names
 
 
-def receive_unchanged(
-    engine: Engine, *, node_key: str, parsed: tuple[Any, datetime], settings: Any, now: datetime
-) -> Outcome | None:
-    """Apply a quiet report (every section as its stored hash, nothing but status to write) in one statement
-    that commits on its own (PostgreSQL); None, having written nothing, when the report needs the full path."""
+class QuietReports:
+    """The quiet report's statement on connections of its own: psycopg's async driver in the event loop, in
+    autocommit, the statement prepared once per connection — no ORM, no hand-off to a worker thread.
+
+    At most `size` connections (the process's ingest slots), opened on first need and kept; a connection that
+    fails or is interrupted is closed and the report goes the full path, which answers as always."""
+
+    def __init__(self, url: URL, size: int) -> None:
+        self.conninfo = url.set(drivername="postgresql").render_as_string(hide_password=False)
+        self.size = size
+        self._idle: list[psycopg.AsyncConnection[Any]] = []
+
+    async def receive(
+        self, *, node_key: str, parsed: tuple[Any, datetime], settings: Any, now: datetime
+    ) -> Outcome | None:
+        """Apply a quiet report (every section as its stored hash, nothing but status to write) in one
+        statement that commits on its own; None, having written nothing, when the report needs the full path."""
+        prepared = _parameters(node_key, parsed, settings, now)
+        if prepared is None:
+            return None
+        sql, params, at = prepared
+        connection = self._idle.pop() if self._idle else None
+        try:
+            if connection is None:
+                connection = await psycopg.AsyncConnection.connect(self.conninfo, autocommit=True)
+            cursor = await connection.execute(sql, params, prepare=True)
+            row = await cursor.fetchone()
+        except psycopg.Error:
+            if connection is not None:
+                await connection.close()
+            return None
+        except BaseException:  # cancelled mid-statement: the connection's state is unknown
+            if connection is not None:
+                await connection.close()
+            raise
+        if len(self._idle) < self.size:
+            self._idle.append(connection)
+        else:
+            await connection.close()
+        if row is None:
+            return None
+        asset_id, section_hashes = row
+        return Outcome(200, answer("applied", asset_id, section_hashes, at))
+
+    async def close(self) -> None:
+        idle, self._idle = self._idle, []
+        for connection in idle:
+            await connection.close()
+
+
+def _parameters(
+    node_key: str, parsed: tuple[Any, datetime], settings: Any, now: datetime
+) -> tuple[str, dict[str, Any], datetime] | None:
+    """The statement and its parameters for this report, with its next report time; None when the report is
+    not quiet on its face (a section sent in full or as a delta, the clock skewed past the flag)."""
     report, collected_at = parsed
     claimed = claimed_hashes(report)
     skew = (now - collected_at).total_seconds()
@@ -124,16 +185,15 @@ def receive_unchanged(
     }  # fmt: skip
     hostname = report.identity.hostname
     interval = settings.report_min_interval_seconds
+    sql, literals, json_names = _compiled(hostname=bool(hostname), min_interval=bool(interval))
     params = {
+        **literals,
         "q_key_hash": key_hash(node_key), "q_report_id": report.report_id, "q_collected_at": collected_at,
         "q_identity_hash": identity_digest(report.identity), "q_claimed": claimed, "q_hostname": hostname,
         "q_full_volumes": sorted(full_volumes(report.status.volumes, settings.disk_full_percent)),
         "q_received_before": now - timedelta(seconds=interval), "now": now, "c_version": report.collector_version,
         **{f"v_{k}": v for k, v in values.items()},
     }  # fmt: skip
-    statement = _statement(hostname=bool(hostname), min_interval=bool(interval))
-    with _autocommit(engine).connect() as connection:
-        row = connection.execute(statement, params).first()
-    if row is None:
-        return None
-    return Outcome(200, answer("applied", row.asset_id, row.section_hashes, at))
+    for name in json_names:
+        params[name] = Jsonb(params[name])
+    return sql, params, at

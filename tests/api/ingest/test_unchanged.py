@@ -3,17 +3,19 @@ report, and declines, having written nothing, whenever the full path would answe
 
 from __future__ import annotations
 
+import asyncio
 import json
 import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import psycopg
 import pytest
 from sqlalchemy import func, select, update
 
 from inventory_api.assets.models import Asset, AssetFlag
-from inventory_api.db import Database, utcnow
+from inventory_api.db import utcnow
 from inventory_api.history.models import ChangeEvent
 from inventory_api.ingest import pipeline, unchanged
 from inventory_api.ingest.models import Collector, InventoryState
@@ -43,9 +45,15 @@ def attempt(
     db, settings, key: str, data: dict[str, Any], now: datetime | None = None
 ) -> pipeline.Outcome | None:
     parsed = pipeline.read_report(json.dumps(data).encode())
-    return unchanged.receive_unchanged(
-        db.engine, node_key=key, parsed=parsed, settings=settings, now=now or utcnow()
-    )
+
+    async def receive() -> pipeline.Outcome | None:
+        quiet = unchanged.QuietReports(db.engine.url, 1)
+        try:
+            return await quiet.receive(node_key=key, parsed=parsed, settings=settings, now=now or utcnow())
+        finally:
+            await quiet.close()
+
+    return asyncio.run(receive())
 
 
 def snapshot(db, asset_id: uuid.UUID) -> dict[str, Any]:
@@ -236,13 +244,17 @@ def test_a_flagged_asset_is_flagged_by_the_full_path(pg, client, settings):
         assert s.scalars(select(AssetFlag.kind).where(AssetFlag.asset_id == asset_id)).all() == ["clock_skew"]
 
 
-def test_connections_go_back_to_the_pool_transactional(pg, client, settings):
-    key, first, ack, _ = reported(client, pg)
-    one = Database(pg.url, pool_size=1)  # one pooled connection: the next checkout gets the same one back
-    try:
-        outcome = attempt(one, settings, key, payload(again(first), acknowledged=ack))
-        assert outcome is not None
-        with one.transaction() as session:
-            assert session.connection().connection.driver_connection.autocommit is False
-    finally:
-        one.dispose()
+def test_the_route_takes_the_quiet_path_and_outlives_a_lost_connection(pg, client):
+    key, first, ack, asset_id = reported(client, pg)
+    assert post(client, key, payload(again(first, seconds=1), acknowledged=ack)).json()["status"] == "applied"
+    quiet = client.app.state.quiet_reports
+    assert len(quiet._idle) == 1  # the quiet path ran and kept its connection
+    with psycopg.connect(quiet.conninfo, autocommit=True) as admin:
+        admin.execute("SELECT pg_terminate_backend(%s)", [quiet._idle[0].info.backend_pid])
+    # the lost connection is dropped and the report goes the full path: applied all the same
+    assert post(client, key, payload(again(first, seconds=2), acknowledged=ack)).json()["status"] == "applied"
+    assert quiet._idle == []
+    assert post(client, key, payload(again(first, seconds=3), acknowledged=ack)).json()["status"] == "applied"
+    assert len(quiet._idle) == 1  # a new connection, kept
+    with pg.sessions() as s:
+        assert s.get(InventoryState, asset_id).report_count == 4
