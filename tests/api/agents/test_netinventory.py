@@ -16,7 +16,8 @@ from inventory_api.history.models import ChangeEvent
 from tests.api.agents.test_router import glpi
 from tests.api.cabling.world import asset
 from tests.api.ingest.reports import make_secret, make_site
-from tests.api.stories.desk import build_desk
+from tests.api.stories.desk import API, build_desk, ok
+from tests.api.test_web_orders import sign_in
 
 FIXTURES = Path(__file__).parent / "fixtures" / "glpi"
 PHONE, DESKTOP, LAPTOP, PHONE2, PC_BEHIND = (f"aa:bb:cc:00:00:0{n}" for n in (1, 2, 3, 4, 5))
@@ -32,6 +33,17 @@ def port(n: int, *, macs: list[str] = (), up: bool = True, vlan: int = 20, trunk
     if macs:
         record["connections"] = [{"mac": mac} for mac in macs]
     return record
+
+
+def neighbour(
+    sysname: str | None = None, *, sysmac: str | None = None, ifdescr: str = "Port 1", **more
+) -> dict:
+    """A port's LLDP/CDP neighbour as the agent reports it (inventory_format's `connections` item)."""
+    return {k: v for k, v in {"sysname": sysname, "sysmac": sysmac, "ifdescr": ifdescr, **more}.items() if v}
+
+
+def lldp_port(n: int, *seen: dict, trunk: bool = False) -> dict:
+    return {**port(n, trunk=trunk), "lldp": True, "connections": list(seen)}
 
 
 def switch_inventory(
@@ -155,6 +167,89 @@ def test_an_unknown_switch_is_made_once_and_never_binds_to_another_sites_desks(c
         assert s.scalar(select(func.count()).select_from(AssetFlag)) == 0
 
 
+def ports_of(db, switch_id) -> dict[str, SwitchPort]:
+    with db.sessions() as s:
+        return {p.name: p for p in s.scalars(select(SwitchPort).where(SwitchPort.switch_id == switch_id))}
+
+
+def test_lldp_and_cdp_neighbours_are_kept_per_port_and_link_the_devices_they_name(
+    client, admin, db, make_user
+):
+    """The phone recorded at Gi1/0/14 is confirmed, a second phone (by its MAC) and a server (by its name) are
+    linked where they are seen, the uplink to sw-5-2 is shown and not linked, and the API and the switch's page say
+    what the switch saw on each port."""
+    desk = build_desk(client, admin, db)
+    world = desk.world
+    with db.transaction() as s:
+        phone2 = asset(s, "ip_phone", "phone-4022", world.site)
+        s.add(AssetIdentifier(asset_id=phone2.id, kind="mac", value=PHONE2))
+        server = asset(s, "server", "srv-files", world.site, hostname="srv-files.corp.example",
+                       hostname_key="srv-files")  # fmt: skip
+        spa = [asset(s, "ip_phone", "Cisco IP Phone SPA303", world.site, hostname_key="cisco ip phone spa303")
+               for _ in range(2)]  # fmt: skip
+        ids = {"phone2": phone2.id, "server": server.id, "spa": [a.id for a in spa]}
+    secret = make_secret(db, world.site.id)
+    inventory = switch_inventory(learned={30: [LAPTOP]})
+    ports = inventory["content"]["network_ports"]
+    ports[13] = lldp_port(14, neighbour("SEPAABBCC000001", sysmac=PHONE, model="CP-8841"))
+    ports[30] = lldp_port(31, neighbour("SEPAABBCC000004", sysmac=PHONE2.upper().replace(":", "-")))
+    ports[31] = lldp_port(32, neighbour("srv-files.corp.example", ifdescr="eno1", ip="10.3.20.9",
+                                        sysdescr="Debian GNU/Linux 12 (bookworm) Linux 6.1.0-28-amd64"))  # fmt: skip
+    ports[32] = lldp_port(33, neighbour("Cisco IP Phone SPA303", ip="192.168.63.52"))
+    ports[47] = lldp_port(48, neighbour("sw-5-2(FOC1111X0AA)", ifdescr="GigabitEthernet1/0/52", ip="10.5.0.2",
+                                        model="cisco WS-C2960X-48FPD-L"), trunk=True)  # fmt: skip
+    assert glpi(client, secret, inventory).status_code == 200
+
+    found = ports_of(db, world.switch.id)
+    with db.sessions() as s:
+        conn = {c.asset_id: c for c in s.scalars(select(AssetConnection))}
+        assert (conn[world.phone.id].switch_port_id, conn[world.phone.id].source) == (
+            found["Gi1/0/14"].id, "manual")  # fmt: skip
+        assert (conn[ids["phone2"]].switch_port_id, conn[ids["phone2"]].source) == (
+            found["Gi1/0/31"].id,
+            "lldp",
+        )
+        assert (conn[ids["server"]].switch_port_id, conn[ids["server"]].source) == (
+            found["Gi1/0/32"].id,
+            "lldp",
+        )
+        assert desk.switch5.id not in conn and not set(ids["spa"]) & set(conn)  # an uplink; a name two share
+        assert s.scalar(select(func.count()).select_from(AssetFlag)) == 0
+        events = s.scalars(select(ChangeEvent.summary).where(ChangeEvent.subject_id == ids["server"])).all()
+        assert "the switch sees it as an LLDP/CDP neighbour at sw-3-1 Gi1/0/32" in events
+
+    def read(name):
+        return ok(client.get(f"{API}/switch-ports/{found[name].id}", headers=admin))
+
+    assert read("Gi1/0/14")["neighbours"] == [{
+        "system_name": "SEPAABBCC000001", "chassis_mac": PHONE, "port": "Port 1", "port_index": None,
+        "address": None, "model": "CP-8841", "description": None, "asset_id": str(world.phone.id)}]  # fmt: skip
+    uplink = read("Gi1/0/48")
+    assert [(n["system_name"], n["port"], n["address"], n["asset_id"]) for n in uplink["neighbours"]] == [
+        ("sw-5-2(FOC1111X0AA)", "GigabitEthernet1/0/52", "10.5.0.2", str(desk.switch5.id))]  # fmt: skip
+    assert len(uplink["learned_macs"]) == 0 and read("Gi1/0/33")["neighbours"][0]["asset_id"] is None
+    laptop_port = read("Gi1/0/30")
+    assert (laptop_port["learned_macs"], laptop_port["neighbours"]) == ([LAPTOP], [])
+    assert laptop_port["reported_at"] is not None
+    listed = ok(client.get(f"{API}/switch-ports", params={"switch_id": str(world.switch.id), "limit": 100},
+                           headers=admin))  # fmt: skip
+    assert sum(len(p["neighbours"]) for p in listed["items"]) == 5
+
+    make_user("technician", username="tess", site_ids=[world.site.id])
+    sign_in(client, "tess")
+    page = client.get(f"/assets/{world.switch.id}").text
+    assert f'<a href="/assets/{desk.switch5.id}">sw-5-2(FOC1111X0AA)</a> GigabitEthernet1/0/52' in page
+    assert LAPTOP in page and "Cisco IP Phone SPA303" in page
+
+    # The next inventory is the port's truth: the server unplugged, the laptop gone, neither is kept.
+    inventory["content"]["network_ports"][31] = port(32)
+    inventory["content"]["network_ports"][29] = port(30)
+    assert glpi(client, secret, inventory).status_code == 200
+    again = ports_of(db, world.switch.id)
+    assert (again["Gi1/0/32"].neighbours, again["Gi1/0/30"].learned_macs) == ([], [])
+    assert again["Gi1/0/48"].neighbours == found["Gi1/0/48"].neighbours
+
+
 def test_a_network_inventory_without_a_name_serial_or_mac_is_refused(client, db, secret):
     inventory = switch_inventory()
     inventory["content"]["network_device"] = {"type": "Networking"}
@@ -180,6 +275,15 @@ def test_the_published_example_of_an_hp_switch_is_recorded_with_its_ports(client
         assert (
             s.scalar(select(func.count()).select_from(AssetConnection)) == 0
         )  # none of its MACs is known here
+    found = ports_of(db, switch.id)
+    # Its LLDP neighbours are Cisco SPA303 phones; the ports without one list the MACs they learned.
+    assert found["1"].neighbours == [{
+        "system_name": "Cisco IP Phone SPA303", "chassis_mac": "38:1c:1a:b5:73:20", "port": "Port 1",
+        "port_index": None, "address": "192.168.63.52", "model": "7.5.2Cisco IP Phone SPA3",
+        "description": "7.5.2Cisco IP Phone SPA3", "asset_id": None}]  # fmt: skip
+    assert sum(1 for p in found.values() if p.neighbours) == 21
+    assert all(not p.learned_macs for p in found.values() if p.neighbours)
+    assert sum(len(p.learned_macs) for p in found.values()) > 0
 
 
 def test_a_printer_keeps_its_counters_in_history_and_its_cartridges(client, db, secret):
