@@ -7,7 +7,8 @@ switch's ports are created or updated by name, each keeping the MACs learned and
 last inventory; a printer keeps its page counters and cartridge levels. A learned MAC or a neighbour that is a known
 asset links the asset to that port (through the phone when a phone is seen on the same port: the PC behind the
 phone); a neighbour that is a switch is an uplink, shown and not linked. An asset whose connection a technician
-recorded by hand at another port is flagged, its record left as it is."""
+recorded by hand at another port is flagged, its record left as it is; an access VLAN typed in by hand that the
+switch contradicts is flagged on the switch, the switch's value taken."""
 
 from __future__ import annotations
 
@@ -40,6 +41,8 @@ MAX_DESK_MACS = 4
 ETHERNET_TYPES = {6, 62, 117}
 #: The flag of an asset seen by the switch at another port than the one recorded by hand.
 SEEN_AT_ANOTHER_PORT = "seen_at_another_port"
+#: The flag of a switch whose report contradicts a port's VLAN typed in by hand.
+DIFFERS_FROM_NETWORK = "differs_from_network"
 
 
 @dataclass
@@ -49,6 +52,8 @@ class Outcome:
     ports: int = 0
     linked: list[uuid.UUID] = field(default_factory=list)
     flagged: list[uuid.UUID] = field(default_factory=list)
+    #: Ports whose hand-typed VLAN the switch contradicted.
+    differs: list[str] = field(default_factory=list)
 
 
 #: The asset kind of each network inventory: its itemtype, and for network equipment the device's own type.
@@ -173,6 +178,9 @@ def _port(session: Session, switch: Asset, name: str, raw: dict[str, Any], outco
         session.flush()
         return port
     vlan = observed["vlan"]
+    if vlan is not None and port.vlan not in (None, vlan, port.reported_vlan):
+        _differs(session, switch, port, port.vlan, vlan)  # typed in by hand, not the switch's last word
+        outcome.differs.append(port.name)
     # A value the switch does not report leaves what was recorded; the voice VLAN is never in its report.
     changes = diff_fields(port, {k: v for k, v in observed.items() if v is not None and v != []})
     if vlan is not None:
@@ -182,6 +190,19 @@ def _port(session: Session, switch: Asset, name: str, raw: dict[str, Any], outco
         record_cabling_change(session, "switch_port", port.id, port.site_id, "updated", changes=changes,
                               summary=f"{switch.name} {port.name} as the switch reports it")  # fmt: skip
     return port
+
+
+def _differs(session: Session, switch: Asset, port: SwitchPort, recorded: int, reported: int) -> None:
+    """Flag the switch: a port's VLAN recorded by hand is not the one the switch reports (which is taken, the
+    recorded one kept in the flag and the port's history for a decision)."""
+    entry = {"switch_port_id": str(port.id), "port": port.name, "field": "vlan", "recorded": recorded,
+             "reported": reported}  # fmt: skip
+    open_flag = raise_flag(session, switch, DIFFERS_FROM_NETWORK, {"ports": [entry]},
+                           summary=f"{switch.name} {port.name}: VLAN {recorded} was recorded by hand, the switch "
+                                   f"reports {reported}")  # fmt: skip
+    others = [p for p in open_flag.detail.get("ports", []) if p.get("switch_port_id") != str(port.id)]
+    if [*others, entry] != open_flag.detail.get("ports"):
+        open_flag.detail = {**open_flag.detail, "ports": [*others, entry]}
 
 
 def _owners(session: Session, switch: Asset, macs: list[str]) -> list[Asset]:

@@ -250,6 +250,31 @@ def test_lldp_and_cdp_neighbours_are_kept_per_port_and_link_the_devices_they_nam
     assert again["Gi1/0/48"].neighbours == found["Gi1/0/48"].neighbours
 
 
+def test_a_vlan_typed_in_by_hand_that_the_switch_contradicts_is_flagged_on_the_switch(client, admin, db):
+    """The switch's VLAN is taken (it is what the port carries); the technician's is kept in the flag and the
+    history. A VLAN changed on the switch itself between two inventories is no difference."""
+    desk = build_desk(client, admin, db)
+    world = desk.world
+    secret = make_secret(db, world.site.id)
+    port14 = desk.ports["3-114-B"]["id"]
+    ok(client.patch(f"{API}/switch-ports/{port14}", json={"vlan": 30}, headers=admin))
+    assert glpi(client, secret, switch_inventory()).status_code == 200
+    moved = switch_inventory()
+    moved["content"]["network_ports"][6]["vlans"] = [{"name": "lab", "number": "40"}]
+    assert glpi(client, secret, moved).status_code == 200
+
+    found = ports_of(db, world.switch.id)
+    assert (found["Gi1/0/14"].vlan, found["Gi1/0/15"].vlan, found["Gi1/0/7"].vlan) == (20, 20, 40)
+    with db.sessions() as s:
+        (flag,) = s.scalars(select(AssetFlag)).all()
+        assert (flag.asset_id, flag.kind) == (world.switch.id, "differs_from_network")
+        assert flag.detail["ports"] == [{"switch_port_id": port14, "port": "Gi1/0/14", "field": "vlan",
+                                         "recorded": 30, "reported": 20}]  # fmt: skip
+        changes = s.scalars(select(ChangeEvent.changes).where(ChangeEvent.subject_id == uuid.UUID(port14),
+                                                              ChangeEvent.action == "updated")).all()  # fmt: skip
+        assert {"vlan": [30, 20]} in [{k: v for k, v in c.items() if k == "vlan"} for c in changes]
+
+
 def test_a_network_inventory_without_a_name_serial_or_mac_is_refused(client, db, secret):
     inventory = switch_inventory()
     inventory["content"]["network_device"] = {"type": "Networking"}
