@@ -13,13 +13,14 @@ from sqlalchemy import func, select
 from inventory_api.assets.models import Asset, AssetFlag, AssetIdentifier
 from inventory_api.cabling.models import AssetConnection, SwitchPort
 from inventory_api.history.models import ChangeEvent
-from tests.api.agents.test_router import glpi
+from tests.api.agents.test_router import fusion, glpi
 from tests.api.cabling.world import asset
 from tests.api.ingest.reports import make_secret, make_site
 from tests.api.stories.desk import API, build_desk, ok
 from tests.api.test_web_orders import sign_in
 
 FIXTURES = Path(__file__).parent / "fixtures" / "glpi"
+FUSION = Path(__file__).parent / "fixtures" / "fusioninventory"
 PHONE, DESKTOP, LAPTOP, PHONE2, PC_BEHIND = (f"aa:bb:cc:00:00:0{n}" for n in (1, 2, 3, 4, 5))
 
 
@@ -273,6 +274,76 @@ def test_a_vlan_typed_in_by_hand_that_the_switch_contradicts_is_flagged_on_the_s
         changes = s.scalars(select(ChangeEvent.changes).where(ChangeEvent.subject_id == uuid.UUID(port14),
                                                               ChangeEvent.action == "updated")).all()  # fmt: skip
         assert {"vlan": [30, 20]} in [{k: v for k, v in c.items() if k == "vlan"} for c in changes]
+
+
+def test_fusioninventory_network_inventory_xml_goes_the_same_way(client, admin, db):
+    """FusionInventory's SNMPQUERY of sw-3-1 (fixtures/fusioninventory/sw-3-1.netinventory.xml), between the
+    agent's start and end messages: the same switch, ports, neighbours, learned MACs and flags as the JSON."""
+    desk = build_desk(client, admin, db)
+    world = desk.world
+    with db.transaction() as s:
+        laptop = asset(s, "laptop", "lt-new", world.site)
+        for owner, mac in ((world.desktop.id, DESKTOP), (laptop.id, LAPTOP)):
+            s.add(AssetIdentifier(asset_id=owner, kind="mac", value=mac))
+    secret = make_secret(db, world.site.id)
+    control = ("<?xml version='1.0' encoding='UTF-8'?><REQUEST><CONTENT><AGENT><{0}>1</{0}></AGENT>"
+               "<MODULEVERSION>4.1</MODULEVERSION><PROCESSNUMBER>1</PROCESSNUMBER></CONTENT>"
+               "<DEVICEID>foo</DEVICEID><QUERY>SNMPQUERY</QUERY></REQUEST>")  # fmt: skip
+    for body in (control.format("START").encode(), (FUSION / "sw-3-1.netinventory.xml").read_bytes(),
+                 control.format("END").encode()):  # fmt: skip
+        answer = fusion(client, secret, body)
+        assert answer.status_code == 200 and b"<REPLY>" in answer.content, answer.text
+
+    found = ports_of(db, world.switch.id)
+    assert sorted(found) == ["Gi1/0/14", "Gi1/0/15", "Gi1/0/20", "Gi1/0/30", "Gi1/0/48"]
+    assert (found["Gi1/0/15"].oper_state, found["Gi1/0/15"].description, found["Gi1/0/48"].tagged_vlans) == (
+        "down", "3-114-C", [20, 120])  # fmt: skip
+    assert [(n["system_name"], n["chassis_mac"], n["asset_id"]) for n in found["Gi1/0/14"].neighbours] == [
+        ("SEPAABBCC000001", PHONE, str(world.phone.id))]  # fmt: skip
+    assert found["Gi1/0/48"].neighbours[0]["asset_id"] == str(desk.switch5.id)
+    assert found["Gi1/0/30"].learned_macs == [LAPTOP, "02:00:00:00:00:99"]
+    with db.sessions() as s:
+        assert s.scalar(select(func.count()).select_from(Asset).where(Asset.kind == "switch")) == 2
+        assert s.get(Asset, world.switch.id).attributes["firmware"] == "15.2(7)E3"
+        assert s.get(AssetConnection, laptop.id).switch_port_id == found["Gi1/0/30"].id
+        assert [(f.asset_id, f.kind) for f in s.scalars(select(AssetFlag))] == [
+            (world.desktop.id, "seen_at_another_port")]  # fmt: skip
+
+
+def test_fusioninventory_network_inventory_of_other_devices(client, db, secret):
+    """A printer is recorded as a printer; a device the agent could not read is acknowledged and writes nothing;
+    a storage bay is refused; an OCS agent has no network inventory."""
+
+    def device(body: str) -> bytes:
+        return (f"<REQUEST><CONTENT><DEVICE>{body}</DEVICE></CONTENT><DEVICEID>foo</DEVICEID>"
+                "<QUERY>SNMPQUERY</QUERY></REQUEST>").encode()  # fmt: skip
+
+    unread = device("<ERROR><ID>0</ID><MESSAGE>No response from remote host</MESSAGE></ERROR>")
+    assert fusion(client, secret, unread).status_code == 200
+    assert (
+        fusion(client, secret, device("<INFO><NAME>nas</NAME><TYPE>STORAGE</TYPE></INFO>")).status_code == 422
+    )
+    with db.sessions() as s:
+        assert s.scalar(select(func.count()).select_from(Asset)) == 0
+    printer = device("<CARTRIDGES><TONERBLACK>64</TONERBLACK></CARTRIDGES><INFO><MAC>00:68:eb:f2:be:10</MAC>"
+                     "<NAME>NPIF2BE10</NAME><SERIAL>PHCVN191TG</SERIAL><TYPE>PRINTER</TYPE><IPS><IP>10.59.29.175"
+                     "</IP></IPS></INFO><PAGECOUNTERS><TOTAL>1802</TOTAL></PAGECOUNTERS>")  # fmt: skip
+    assert fusion(client, secret, printer).status_code == 200
+    with db.sessions() as s:
+        (made,) = s.scalars(select(Asset)).all()
+        assert (made.kind, made.serial, made.attributes["management_ip"]) == (
+            "printer",
+            "PHCVN191TG",
+            "10.59.29.175",
+        )
+        assert (made.attributes["page_counters"], made.attributes["cartridges"]) == (
+            {"total": 1802},
+            {"tonerblack": 64},
+        )
+    ocs = client.post(
+        f"/api/v1/agents/ocs/{secret}", content=printer, headers={"Content-Type": "application/xml"}
+    )
+    assert ocs.status_code == 422 and "SNMPQUERY" in ocs.text
 
 
 def test_a_network_inventory_without_a_name_serial_or_mac_is_refused(client, db, secret):
