@@ -73,8 +73,9 @@ def apply(
     request_id: str | None = None,
     itemtype: str = "NetworkEquipment",
 ) -> Outcome:
-    """Record the device (a switch, a printer, an IP phone), its ports, what each access port of a switch learned,
-    and a printer's page counters and cartridges, in one transaction."""
+    """Record the device (a switch, a printer, an IP phone), its ports with the MACs each learned and the LLDP/CDP
+    neighbours each sees (linking the known ones), and a printer's page counters and cartridges, in one
+    transaction."""
     device = one(content, "network_device")
     name = text(device.get("name"))
     if not name and not text(device.get("serial")) and not normalise_mac(text(device.get("mac"))):
