@@ -1,5 +1,6 @@
-"""Where FusionInventory and GLPI agents report: their protocols (XML PROLOG/INVENTORY, JSON contact/inventory)
-in front of the one ingest pipeline. The server URL an agent is given is one of these paths."""
+"""Where FusionInventory and GLPI agents report: their protocols (XML PROLOG/INVENTORY/SNMPQUERY, JSON contact/
+inventory/netinventory) in front of the one ingest pipeline, or for a network inventory the one
+`netinventory.apply`. The server URL an agent is given is one of these paths."""
 
 from __future__ import annotations
 
@@ -12,8 +13,8 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from inventory_api.agents import netinventory, service
-from inventory_api.agents.mapping import from_ocs
+from inventory_api.agents import netinventory, netxml, service
+from inventory_api.agents.mapping import from_ocs, one, text
 from inventory_api.agents.xml import empty_reply, idle_reply, parse_agent_xml, prolog_reply
 from inventory_api.db import Database
 from inventory_api.errors import PayloadTooLarge, Unprocessable, UnsupportedMediaType
@@ -95,9 +96,13 @@ async def _xml(
             idle_reply(prolog_freq_hours=hours) if bound.superseded else prolog_reply(prolog_freq_hours=hours)
         )
         return _xml_reply(reply, agent)
+    if message.query in netxml.QUERIES and agent != "ocs-agent":
+        await _net_xml(request, db, settings, secret, message.content)
+        return _xml_reply(empty_reply(), agent)
     if message.query != "INVENTORY":
         raise Unprocessable(
-            f"QUERY {message.query} is not supported (PROLOG and INVENTORY are)", code="unsupported_query"
+            f"QUERY {message.query} is not supported (PROLOG, INVENTORY and SNMPQUERY are)",
+            code="unsupported_query",
         )
     version = _first(message.content.get("versionclient")) or agent
     content = from_ocs(message.content) if agent == "ocs-agent" else message.content
@@ -105,6 +110,28 @@ async def _xml(
         request, db, settings, secret, agent, message.deviceid, content, body, version, partial=False
     )
     return _xml_reply(empty_reply(), agent)
+
+
+async def _net_xml(
+    request: Request, db: Database, settings: Settings, secret: str, content: dict[str, Any]
+) -> None:
+    """FusionInventory's network inventory: each device through the same path as the GLPI agent's JSON one. Its
+    start and end of run, and a device it could not read, carry no INFO: acknowledged, nothing written."""
+    found: list[tuple[str, dict[str, Any]]] = []
+    for device in netxml.devices(content):
+        itemtype = netxml.itemtype_of(device)
+        if itemtype is None:
+            kind = text(one(device, "info").get("type"))
+            raise Unprocessable(
+                f"device TYPE {kind!r} is not supported (NETWORKING, PHONE and PRINTER are)",
+                code="unsupported_itemtype",
+            )
+        found.append((itemtype, netxml.to_netinventory(device)))
+    for itemtype, inventory in found:
+        async with ingest_slot(request.app.state, settings, db):
+            await run_in_threadpool(
+                netinventory.apply, db, secret, inventory, request.state.request_id, itemtype
+            )
 
 
 def _xml_reply(reply: bytes, agent: str) -> Response:
@@ -210,7 +237,8 @@ async def _inventory(
 
 
 @router.post(
-    "/fusion/{secret}", summary="FusionInventory / GLPI agent XML (PROLOG, INVENTORY), secret in the path"
+    "/fusion/{secret}",
+    summary="FusionInventory / GLPI agent XML (PROLOG, INVENTORY, SNMPQUERY), secret in the path",
 )
 async def fusion_with_secret(secret: str, request: Request) -> Response:
     """The server URL of a FusionInventory agent: `…/api/v1/agents/fusion/<enroll secret>`."""

@@ -1,4 +1,4 @@
-"""FusionInventory / GLPI agent XML messages (PROLOG, INVENTORY) read safely into the agent JSON format's shape."""
+"""FusionInventory / GLPI agent XML messages (PROLOG, INVENTORY, SNMPQUERY) read safely into the agent JSON format's shape."""
 
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ SINGLE = frozenset({"accesslog", "bios", "hardware", "operatingsystem"})
 
 @dataclass
 class AgentMessage:
-    """One agent request: QUERY (PROLOG, INVENTORY, …), the agent's DEVICEID and, for an inventory, its CONTENT."""
+    """One agent request: QUERY (PROLOG, INVENTORY, SNMPQUERY …), the agent's DEVICEID and, for an inventory, its CONTENT."""
 
     query: str
     deviceid: str | None

@@ -93,6 +93,12 @@ class SwitchPort(UUIDPk, Timestamps, Versioned, Base):
     admin_state: Mapped[str] = mapped_column(String(10), default="up")
     oper_state: Mapped[str] = mapped_column(String(10), default="unknown")
     speed_mbps: Mapped[int | None] = mapped_column(Integer)
+    #: What the switch reported at its last network inventory (none: never): the MACs it learned on the port,
+    #: its LLDP/CDP neighbours, and the access VLAN, so a VLAN typed in by hand is told from the switch's own.
+    learned_macs: Mapped[list[Any]] = mapped_column(default=list, server_default="[]")
+    neighbours: Mapped[list[Any]] = mapped_column(default=list, server_default="[]")
+    reported_vlan: Mapped[int | None] = mapped_column(Integer)
+    reported_at: Mapped[datetime | None] = mapped_column(default=None)
 
 
 class AssetConnection(Base):

@@ -99,6 +99,19 @@ class SwitchPortUpdate(InputModel):
     speed_mbps: int | None = Field(None, ge=1)
 
 
+class PortNeighbour(ApiModel):
+    """A device a switch port's LLDP/CDP neighbour table named at the switch's last network inventory."""
+
+    system_name: str | None = None
+    chassis_mac: str | None = None
+    port: str | None = Field(None, description="the neighbour's own port (its description)")
+    port_index: int | None = None
+    address: str | None = Field(None, description="its management address")
+    model: str | None = None
+    description: str | None = Field(None, description="its system description (firmware)")
+    asset_id: uuid.UUID | None = Field(None, description="the known asset of the site it is")
+
+
 class SwitchPortRead(ApiModel):
     id: uuid.UUID
     switch_id: uuid.UUID
@@ -112,6 +125,11 @@ class SwitchPortRead(ApiModel):
     admin_state: str
     oper_state: str
     speed_mbps: int | None
+    learned_macs: list[str] = Field(
+        description="the MACs the switch learned on the port at its last inventory"
+    )
+    neighbours: list[PortNeighbour] = Field(description="its LLDP/CDP neighbours at its last inventory")
+    reported_at: UtcDateTime | None = Field(description="the switch's last network inventory of the port")
     version: int
 
 
