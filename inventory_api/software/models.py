@@ -37,6 +37,10 @@ class Installation(Base):
 
     `copies`: how many reported packages it stands for (two users' per-user installs of one version, or two names
     the catalog's rules make one), so that a software delta removing one of them keeps the row.
+
+    `title_id` and `version_id` carry no foreign key: checking both on every row doubled the database's cost of
+    a first report's 900 rows, and the catalog is append-only — its ids come from committed rows or from this
+    transaction's inserts (docs/ingest.md). The asset's key stays: a purge cascades through it.
     """
 
     __tablename__ = "software_installations"
@@ -50,8 +54,8 @@ class Installation(Base):
 
     id: Mapped[int] = mapped_column(BigIntPK, primary_key=True, autoincrement=True)
     asset_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("assets.id", ondelete="CASCADE"))
-    title_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("software_titles.id"))
-    version_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("software_versions.id"))
+    title_id: Mapped[uuid.UUID] = mapped_column(Uuid)
+    version_id: Mapped[int] = mapped_column(BigInteger)
     architecture: Mapped[str] = mapped_column(String(30), default="")
     scope: Mapped[str] = mapped_column(String(10), default="system")
     install_date: Mapped[str | None] = mapped_column(String(40))

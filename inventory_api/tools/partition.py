@@ -38,10 +38,6 @@ def partition_statements(partitions: int) -> list[str]:
         f"ALTER TABLE {TABLE} ADD CONSTRAINT uq_{TABLE}_key UNIQUE (asset_id, version_id, architecture, scope)",
         f"ALTER TABLE {TABLE} ADD CONSTRAINT fk_{TABLE}_asset_id_assets FOREIGN KEY (asset_id)"
         " REFERENCES assets (id) ON DELETE CASCADE",
-        f"ALTER TABLE {TABLE} ADD CONSTRAINT fk_{TABLE}_title_id_software_titles FOREIGN KEY (title_id)"
-        " REFERENCES software_titles (id)",
-        f"ALTER TABLE {TABLE} ADD CONSTRAINT fk_{TABLE}_version_id_software_versions FOREIGN KEY (version_id)"
-        " REFERENCES software_versions (id)",
         f"CREATE INDEX ix_{TABLE}_version ON {TABLE} (version_id)",
         f"CREATE INDEX ix_{TABLE}_title ON {TABLE} (title_id)",
         f"ANALYZE {TABLE}",
