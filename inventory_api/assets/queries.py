@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+import re
 import uuid
 from dataclasses import dataclass
 from datetime import date
@@ -78,8 +79,22 @@ SEARCH_BINDS = frozenset(
 )
 
 
+#: A MAC address written as one ("3c:52:82:0a:0b:0c", "3C-52-…", "3c52.820a.0b0c"): no serial, host name or
+#: name is written so, and its search is one probe of the identifiers.
+_MAC_NOTATION = re.compile(
+    r"^[0-9a-f]{2}([:-])[0-9a-f]{2}(?:\1[0-9a-f]{2}){4}$|^[0-9a-f]{4}\.[0-9a-f]{4}\.[0-9a-f]{4}$", re.I
+)
+
+
 def search_values(q: str) -> dict[str, str]:
-    """The search string in the form of each identifier it could be, as bound parameters of `search_ids`."""
+    """The search string in the form of each identifier it could be, as bound parameters of `search_ids`.
+
+    Its shape narrows them: an IP address or a MAC written as one is looked up as that (and as an asset tag, which
+    may be anything), not also as a serial, a host name and a person."""
+    if _MAC_NOTATION.match(q):
+        return {"q_tag": q, "q_mac": normalise_mac(q)}
+    if ip := ip_text(q):
+        return {"q_tag": q, "q_ip": ip}
     values = {
         "q_serial": normalise_serial(q), "q_hostname": normalise_hostname(q), "q_mac": normalise_mac(q),
         "q_ip": ip_text(q), **(people.prefix_params(q) if people.name_key(q) else {}),

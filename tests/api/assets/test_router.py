@@ -3,6 +3,7 @@ import uuid
 from sqlalchemy import func, select
 
 from inventory_api.assets.models import Asset
+from inventory_api.assets.queries import search_values
 from inventory_api.events.models import OutboxEvent
 
 
@@ -81,7 +82,16 @@ def test_search_and_filters(client, admin, site_id):
         headers=admin,
     )
     assert mac.json()["value"] == "aa:bb:cc:dd:ee:ff"
-    for q in ("INV-1", "abc123", "pc-1", "PC-1.corp.example", "aa-bb-cc-dd-ee-ff", "gra", "grace@ex"):
+    for q in (
+        "INV-1",
+        "abc123",
+        "pc-1",
+        "PC-1.corp.example",
+        "aa-bb-cc-dd-ee-ff",
+        "AABB.CCDD.EEFF",
+        "gra",
+        "grace@ex",
+    ):
         found = client.get("/api/v1/assets", params={"q": q}, headers=admin).json()["items"]
         assert [a["id"] for a in found] == [asset["id"]], q
     listed = client.get("/api/v1/assets", params={"kind": "monitor", "count": "true"}, headers=admin).json()
@@ -188,3 +198,12 @@ def test_flags_list_and_resolve(client, admin, site_id, db):
     assert resolved.json()["resolved_by"].startswith("admin")
     assert client.post(f"/api/v1/flags/{flag_id}/resolve", headers=admin).json()["code"] == "flag_resolved"
     assert client.get("/api/v1/flags", params={"open": "true"}, headers=admin).json()["items"] == []
+
+
+def test_an_address_shaped_search_is_one_probe_of_its_kind():
+    for q in ("aa:bb:cc:dd:ee:ff", "AA-BB-CC-DD-EE-FF", "aabb.ccdd.eeff"):
+        assert search_values(q) == {"q_tag": q, "q_mac": "aa:bb:cc:dd:ee:ff"}
+    assert search_values("10.1.2.3") == {"q_tag": "10.1.2.3", "q_ip": "10.1.2.3"}
+    assert search_values("FE80::1") == {"q_tag": "FE80::1", "q_ip": "fe80::1"}
+    # twelve hex digits without a MAC's separators may be a serial or a host name as well
+    assert {"q_serial", "q_hostname", "q_mac"} <= search_values("ABCD-1234-EF56").keys()
