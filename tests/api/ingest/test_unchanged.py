@@ -258,3 +258,41 @@ def test_the_route_takes_the_quiet_path_and_outlives_a_lost_connection(pg, clien
     assert len(quiet._idle) == 1  # a new connection, kept
     with pg.sessions() as s:
         assert s.get(InventoryState, asset_id).report_count == 4
+
+
+def test_its_plan_reaches_the_rows_by_their_keys_without_table_statistics(pg):
+    """50 000 machines written behind the planner's back (no ANALYZE, statistics removed): the statement still
+    goes collector key → asset → state by their unique indexes, never a scan of a table."""
+    site = make_site(pg)
+    sql, literals, json_names = unchanged._compiled(hostname=True, min_interval=True)
+    now = utcnow()
+    params = {
+        **literals, "q_key_hash": "k7", "q_report_id": "r1", "q_collected_at": now, "q_identity_hash": "i",
+        "q_claimed": {"hardware": "h"}, "q_hostname": "ws-7", "q_full_volumes": [], "q_received_before": now,
+        "now": now, "c_version": "1", **{f"v_{c}": None for c in pipeline.STATE_COLUMNS},
+    }  # fmt: skip
+    params |= {name: psycopg.types.json.Jsonb([]) for name in json_names if name.startswith("v_")}
+    params |= {name: psycopg.types.json.Jsonb(params[name]) for name in json_names if name.startswith("q_")}
+    with psycopg.connect(unchanged.QuietReports(pg.engine.url, 1).conninfo, autocommit=True) as conn:
+        conn.execute(
+            "INSERT INTO assets (id, kind, status, site_id, custom_fields, attributes, created_at, updated_at,"
+            " version, hostname, first_seen) SELECT md5(i::text)::uuid, 'desktop', 'deployed', %s, '{}', '{}',"
+            " now(), now(), 1, 'ws-' || i, now() FROM generate_series(1, 50000) i",
+            [site],
+        )
+        conn.execute(
+            "INSERT INTO collectors (id, asset_id, key_hash, prefix, enrolled_at, approved_at) SELECT"
+            " md5('c' || i)::uuid, md5(i::text)::uuid, 'k' || i, 'nk_', now(), now() FROM generate_series(1, 50000) i"
+        )
+        conn.execute(
+            "INSERT INTO inventory_states (asset_id, section_hashes, report_count, logged_in_users, ip_addresses,"
+            " volumes, full_volumes, errors) SELECT md5(i::text)::uuid, '{}', 1, '[]', '[]', '[]', '[]', '[]'"
+            " FROM generate_series(1, 50000) i"
+        )
+        conn.execute(
+            "DELETE FROM pg_statistic WHERE starelid IN"
+            " ('assets'::regclass, 'collectors'::regclass, 'inventory_states'::regclass)"
+        )
+        plan = "\n".join(row[0] for row in conn.execute("EXPLAIN " + sql, params))
+    assert "Seq Scan" not in plan, plan
+    assert "uq_collectors_key_hash" in plan and "pk_inventory_states" in plan, plan
