@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import re
 import uuid
 from collections.abc import Iterable, Iterator
@@ -39,11 +40,16 @@ def wants_csv(request: Request) -> bool:
 
 
 def safe_cell(value: Any) -> str:
-    """A cell value as text, with formulas neutralised by a leading apostrophe (an E.164 number is no formula)."""
+    """A cell value as text, with formulas neutralised by a leading apostrophe (an E.164 number is no formula);
+    a list of plain values joined by ";", anything nested as compact JSON."""
     if value is None:
         return ""
-    if isinstance(value, list | dict):
-        text = ";".join(map(str, value)) if isinstance(value, list) else str(value)
+    if isinstance(value, dict) or (
+        isinstance(value, list) and any(isinstance(v, dict | list) for v in value)
+    ):
+        text = json.dumps(value, separators=(",", ":"), ensure_ascii=False)  # a switch port's LLDP neighbours
+    elif isinstance(value, list):
+        text = ";".join(map(str, value))  # VLANs, MACs: readable as they are
     else:
         text = str(value)
     if text.startswith(FORMULA_START) and not E164.fullmatch(text):

@@ -20,6 +20,9 @@ from inventory_api.exports import safe_cell
         ("@cmd", "'@cmd"),
         ("4021", "4021"),
         (None, ""),
+        ([10, 20], "10;20"),
+        ([{"system_name": "SEP0011", "port": "Port 1"}], '[{"system_name":"SEP0011","port":"Port 1"}]'),
+        ({"a": "=1"}, '{"a":"=1"}'),
     ],
 )
 def test_formulas_are_escaped_and_e164_numbers_are_not(value, cell):
