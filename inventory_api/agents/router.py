@@ -205,11 +205,12 @@ async def _inventory(
     bound = await run_in_threadpool(_lookup, db, secret, agent, deviceid, partial)
     if bound.superseded:
         return  # our collector reports for this machine: acknowledged, nothing written
-    report, collected_at, kept = await run_in_threadpool(
+    report, collected_at, kept, kept_digest = await run_in_threadpool(
         lambda: service.report_of(
-            content, deviceid=deviceid, body=body, version=version, partial=partial, kept=bound.content
+            content, deviceid=deviceid, body=body, version=version, partial=partial, kept=bound.content,
+            acknowledged=bound.section_hashes,
         )
-    )
+    )  # fmt: skip
     request_id = request.state.request_id
     async with ingest_slot(request.app.state, settings, db):
         if bound.collector_id is None:
@@ -233,7 +234,7 @@ async def _inventory(
             apply_report, db, settings, bound.node_key, (report, collected_at), request_id
         )
         if outcome.status_code == 200 and keep:
-            await run_in_threadpool(service.keep_content, db, bound, kept)
+            await run_in_threadpool(service.keep_content, db, bound, kept, kept_digest)
 
 
 @router.post(

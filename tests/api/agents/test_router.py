@@ -203,6 +203,33 @@ def test_glpi_agent_contact_full_and_partial_inventories(client, db, secret):
     assert count(db, Asset) == 1
 
 
+def test_glpi_agent_resends_only_what_changed(client, db, secret):
+    """The software's hash is its input's digest, the other sections' that of the section built: an unchanged
+    inventory applies nothing; a package gone and a new gateway apply the software and the network."""
+    assert glpi(client, secret, GLPI).status_code == 200
+
+    def state():
+        with db.sessions() as s:
+            hashes, reports = s.execute(
+                select(InventoryState.section_hashes, InventoryState.report_count)
+            ).one()
+            return dict(hashes), reports, s.scalar(select(func.count()).select_from(Installation))
+
+    first, reports, packages = state()
+    tagged = copy.deepcopy(GLPI)
+    tagged["content"]["accountinfo"] = [{"keyname": "TAG", "keyvalue": "again"}]
+    assert glpi(client, secret, tagged).status_code == 200
+    assert state() == (first, reports + 1, packages)
+
+    changed = copy.deepcopy(tagged)
+    changed["content"]["softwares"] = changed["content"]["softwares"][1:]
+    changed["content"]["hardware"]["defaultgateway"] = "10.9.9.1"
+    assert glpi(client, secret, changed).status_code == 200
+    hashes, _, now = state()
+    assert now == packages - 1
+    assert {name for name in hashes if hashes[name] != first[name]} == {"software", "network"}
+
+
 def test_glpi_agent_other_itemtypes_are_not_taken(client, db, secret):
     answer = glpi(client, secret, {**GLPI, "itemtype": "Phone"})  # a mobile phone: not ours
     assert answer.status_code == 422

@@ -1,0 +1,50 @@
+"""The software section's digest: what the packages are built from, and nothing else, changes it."""
+
+from __future__ import annotations
+
+import copy
+import json
+from pathlib import Path
+
+import pytest
+
+from inventory_api.agents.mapping import category_digests, software_digest
+
+GLPI = json.loads((Path(__file__).parent / "fixtures" / "glpi" / "dell-latitude-5420.json").read_text())[
+    "content"
+]
+
+
+def digest(content):
+    return software_digest(content, category_digests(content)["softwares"])
+
+
+@pytest.mark.parametrize(
+    ("edit", "changes"),
+    [
+        (lambda c: c.update(accountinfo=[{"keyname": "TAG", "keyvalue": "x"}]), False),
+        (lambda c: c["hardware"].update(memory=1), False),
+        (lambda c: c["operatingsystem"]["timezone"].update(name="Other"), False),
+        (lambda c: c["softwares"].pop(), True),
+        (lambda c: c["softwares"][0].update(version="0"), True),
+        (lambda c: c["operatingsystem"]["timezone"].update(offset="-0500"), True),  # the install times move
+    ],
+    ids=[
+        "unread category",
+        "hardware record",
+        "time zone name",
+        "a package gone",
+        "a version",
+        "time zone offset",
+    ],
+)
+def test_the_software_digest_follows_its_input(edit, changes):
+    content = copy.deepcopy(GLPI)
+    edit(content)
+    assert (digest(content) != digest(GLPI)) is changes
+
+
+def test_the_key_order_of_the_input_does_not_matter():
+    reordered = {key: GLPI[key] for key in reversed(GLPI)}
+    reordered["softwares"] = [dict(reversed(list(p.items()))) for p in GLPI["softwares"]]
+    assert digest(reordered) == digest(GLPI)
