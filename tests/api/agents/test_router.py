@@ -11,14 +11,14 @@ import zlib
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from collector.report import from_dict
 from inventory_api.agents.mapping import build_identity
 from inventory_api.agents.xml import parse_agent_xml
 from inventory_api.assets.models import Asset, AssetFlag, AssetIdentifier
 from inventory_api.ingest.matching import report_ids
-from inventory_api.ingest.models import Collector, InventoryState
+from inventory_api.ingest.models import Collector, EnrollSecret, InventoryState
 from inventory_api.inventory.models import Cpu, Volume
 from inventory_api.software.models import Installation
 from tests.api.ingest.reports import enroll, post
@@ -122,6 +122,16 @@ def test_an_agent_without_a_valid_secret_is_refused(client, db, secret, secret_i
     path = "/api/v1/agents/fusion" + (f"/{secret_in_path}" if secret_in_path != "nothing" else "")
     answer = client.post(path, content=zlib.compress(FUSION), headers=ZLIB)
     assert answer.status_code in (401, 404 if not secret_in_path else 401), answer.text
+    nothing_written(db)
+
+
+def test_a_secret_revoked_meanwhile_is_refused_though_its_check_is_kept(client, db, secret):
+    """The check before the body is kept for a minute; the one made with the install's key is not."""
+    assert fusion(client, secret, PROLOG).status_code == 200
+    with db.transaction() as s:
+        s.execute(update(EnrollSecret).values(revoked_at=func.now()))
+    answer = fusion(client, secret, FUSION)
+    assert answer.status_code == 401, answer.text
     nothing_written(db)
 
 
