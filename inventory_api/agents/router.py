@@ -15,7 +15,7 @@ from fastapi.responses import JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from inventory_api.agents import netinventory, netxml, service
-from inventory_api.agents.mapping import from_ocs, one, text
+from inventory_api.agents.mapping import CATEGORIES, from_ocs, one, text
 from inventory_api.agents.xml import empty_reply, idle_reply, parse_agent_xml, prolog_reply
 from inventory_api.db import Database
 from inventory_api.errors import PayloadTooLarge, Unprocessable, UnsupportedMediaType
@@ -33,6 +33,9 @@ router = APIRouter(
 #: Content types the agents send: compressed (zlib, RFC 1950, or gzip) or plain XML / JSON.
 COMPRESSED = ("application/x-compress-zlib", "application/x-compress-gzip", "application/x-compress")
 PLAIN = ("application/xml", "text/xml", "application/json")
+#: The XML CONTENT categories read: the inventory's, the agent's version and a network inventory's devices (the
+#: others, an OCS agent's local users and groups, say, are read past).
+READ = frozenset({*CATEGORIES, "versionclient", "device"})
 
 
 def secret_of(request: Request, path_secret: str | None) -> str | None:
@@ -118,7 +121,7 @@ def _check_secret(db: Database, secret: str) -> None:
 async def _xml(
     request: Request, db: Database, settings: Settings, secret: str, body: bytes, agent: str
 ) -> Response:
-    message = await run_in_threadpool(parse_agent_xml, body)
+    message = await run_in_threadpool(lambda: parse_agent_xml(body, categories=READ))
     if not message.deviceid:
         raise Unprocessable("DEVICEID is missing", code="validation_error")
     hours = service.prolog_hours(settings)
