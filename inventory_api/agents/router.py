@@ -19,7 +19,7 @@ from inventory_api.agents.mapping import CATEGORIES, from_ocs, one, text
 from inventory_api.agents.xml import empty_reply, idle_reply, parse_agent_xml, prolog_reply
 from inventory_api.db import Database
 from inventory_api.errors import PayloadTooLarge, Unprocessable, UnsupportedMediaType
-from inventory_api.ingest.apply import apply_report, ingest_slot
+from inventory_api.ingest.apply import apply_collector_report, apply_report, ingest_slot
 from inventory_api.ingest.body import GZIP_OR_ZLIB, read_body
 from inventory_api.ingest.router import client_address
 from inventory_api.ingest.service import AgentSuperseded, key_hash
@@ -247,8 +247,9 @@ async def _inventory(
         )
     )  # fmt: skip
     request_id = request.state.request_id
-    async with ingest_slot(request.app.state, settings, db):
-        if bound.collector_id is None:
+    parsed = (report, collected_at)
+    if bound.collector_id is None:
+        async with ingest_slot(request.app.state, settings, db):
             check_rate(db, f"enroll:{client_address(request)}", limit=settings.enroll_rate_per_minute)
             try:
                 await run_in_threadpool(
@@ -265,10 +266,13 @@ async def _inventory(
                 )
             except AgentSuperseded:
                 return
-        outcome = await run_in_threadpool(
-            apply_report, db, settings, bound.node_key, (report, collected_at), request_id
+            outcome = await run_in_threadpool(apply_report, db, settings, bound.node_key, parsed, request_id)
+    else:  # as our collector's: an unchanged inventory (every section its acknowledged hash) is a quiet report
+        outcome = await apply_collector_report(
+            request.app.state, db, settings, bound.node_key, parsed, request_id
         )
-        if outcome.status_code == 200 and keep:
+    if outcome.status_code == 200 and keep and kept_digest != bound.content_digest:
+        async with ingest_slot(request.app.state, settings, db):
             await run_in_threadpool(service.keep_content, db, bound, kept, kept_digest)
 
 

@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
+from collector.report import section_hash
 from inventory_api.agents.mapping import (
     CATEGORIES,
     SECTION_CATEGORIES,
@@ -171,8 +172,10 @@ def report_of(
 ) -> tuple[Any, datetime, dict[str, Any], str]:
     """The agent inventory as (our report, its time, the agent content to keep, that content's digest). A full
     inventory has every section (a category it lacks is empty); a partial one completes the kept inventory with
-    the categories it carries, or without one changes only the sections it carries whole. The software section's
-    hash is its input's digest: when `acknowledged`, it goes as its hash only, not built."""
+    the categories it carries, or without one changes only the sections it carries whole. A section whose hash
+    is `acknowledged` goes as its hash only, as our collector sends it (so that an unchanged inventory takes the
+    quiet path): the software's hash is its input's digest, known before it is built; the others are hashed
+    built, as the pipeline would hash them."""
     if partial and kept:
         merged = {**kept, **content}
         sections = list(SECTION_CATEGORIES)
@@ -189,6 +192,11 @@ def report_of(
     unchanged = (acknowledged or {}).get("software") == hashes.get("software")
     built = [name for name in sections if not (name == "software" and unchanged)]
     report = to_report(merged, report_id=report_id, collected_at=now, agent_version=version, sections=built)
+    for name in built:
+        if name != "software":
+            hashes[name] = section_hash(getattr(report, name))
+        if hashes[name] == (acknowledged or {}).get(name):
+            setattr(report, name, None)
     report.hashes = hashes
     kept_now = {key: merged[key] for key in CATEGORIES if key in merged}
     kept_digest = hashlib.sha256(
