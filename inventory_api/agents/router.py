@@ -142,8 +142,9 @@ async def _xml(
     version = _first(message.content.get("versionclient")) or agent
     content = from_ocs(message.content) if agent == "ocs-agent" else message.content
     await _inventory(
-        request, db, settings, secret, agent, message.deviceid, content, body, version, partial=False
-    )
+        request, db, settings, secret, agent, message.deviceid, content, body, version, partial=False,
+        digests=message.digests,
+    )  # fmt: skip
     return _xml_reply(empty_reply(), agent)
 
 
@@ -235,6 +236,7 @@ def _lookup(
 async def _inventory(
     request: Request, db: Database, settings: Settings, secret: str, agent: str, deviceid: str,
     content: dict[str, Any], body: bytes, version: str, *, partial: bool, keep: bool = False,
+    digests: dict[str, str] | None = None,
 ) -> None:  # fmt: skip
     """Map the inventory, admit the agent install when new, and apply the report through the ingest pipeline."""
     bound = await run_in_threadpool(_lookup, db, secret, agent, deviceid, partial)
@@ -243,7 +245,7 @@ async def _inventory(
     report, collected_at, kept, kept_digest = await run_in_threadpool(
         lambda: service.report_of(
             content, deviceid=deviceid, body=body, version=version, partial=partial, kept=bound.content,
-            acknowledged=bound.section_hashes,
+            acknowledged=bound.section_hashes, digests=digests,
         )
     )  # fmt: skip
     request_id = request.state.request_id

@@ -169,13 +169,15 @@ def report_of(
     partial: bool,
     kept: dict[str, Any] | None,
     acknowledged: dict[str, str] | None = None,
+    digests: dict[str, str] | None = None,
 ) -> tuple[Any, datetime, dict[str, Any], str]:
     """The agent inventory as (our report, its time, the agent content to keep, that content's digest). A full
     inventory has every section (a category it lacks is empty); a partial one completes the kept inventory with
     the categories it carries, or without one changes only the sections it carries whole. A section whose hash
     is `acknowledged` goes as its hash only, as our collector sends it (so that an unchanged inventory takes the
     quiet path): the software's hash is its input's digest, known before it is built; the others are hashed
-    built, as the pipeline would hash them."""
+    built, as the pipeline would hash them. `digests`: the content's category digests when the parser made them
+    (agent XML); else they are made here."""
     if partial and kept:
         merged = {**kept, **content}
         sections = list(SECTION_CATEGORIES)
@@ -187,8 +189,9 @@ def report_of(
         sections = list(SECTION_CATEGORIES)
     now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
     report_id = hashlib.sha256(deviceid.encode() + b"\0" + body).hexdigest()[:40]  # a resent body: duplicate
-    categories = category_digests(merged)
-    hashes = {"software": software_digest(merged, categories["softwares"])} if "software" in sections else {}
+    categories = digests if digests is not None and merged is content else category_digests(merged)
+    software = categories.get("softwares", "none")
+    hashes = {"software": software_digest(merged, software)} if "software" in sections else {}
     unchanged = (acknowledged or {}).get("software") == hashes.get("software")
     built = [name for name in sections if not (name == "software" and unchanged)]
     report = to_report(merged, report_id=report_id, collected_at=now, agent_version=version, sections=built)
@@ -200,7 +203,7 @@ def report_of(
     report.hashes = hashes
     kept_now = {key: merged[key] for key in CATEGORIES if key in merged}
     kept_digest = hashlib.sha256(
-        " ".join(f"{key}={categories[key]}" for key in kept_now).encode()
+        " ".join(f"{key}={categories.get(key)}" for key in kept_now).encode()
     ).hexdigest()
     return report, parse_time(report.collected_at), kept_now, kept_digest
 

@@ -3,6 +3,7 @@ format's shape."""
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Any
@@ -29,6 +30,9 @@ class AgentMessage:
     query: str
     deviceid: str | None
     content: dict[str, Any] = field(default_factory=dict)
+    #: SHA-256 of each CONTENT category as sent (its elements' bytes, after the XML declaration's): the same
+    #: digest, the same records. A digest of the records themselves would cost another pass over them.
+    digests: dict[str, str] = field(default_factory=dict)
 
 
 def _refused(message: str) -> BadRequest:
@@ -58,13 +62,15 @@ def parse_agent_xml(body: bytes, *, categories: Collection[str] | None = None) -
     content: dict[str, Any] = {}
     top: dict[str, str] = {}
     root: list[str] = []
-    #: The open elements: [tag, its fields (None until a child closes: a leaf), where it sits].
+    #: The open elements: [tag, its fields (None until a child closes: a leaf), where it sits, where it starts].
     stack: list[list[Any]] = []
+    hashers: dict[str, Any] = {}
+    prolog = b""
     text: list[str] = []  # the text since the last tag: a leaf's whole text when it closes
     elements = 0
 
     def start(tag: str, attributes: Any) -> None:
-        nonlocal elements
+        nonlocal elements, prolog
         elements += 1
         if len(stack) >= MAX_DEPTH:
             raise _refused(f"nested deeper than {MAX_DEPTH} elements")
@@ -76,16 +82,21 @@ def parse_agent_xml(body: bytes, *, categories: Collection[str] | None = None) -
                 where = _CONTENT if tag == "CONTENT" and "CONTENT" not in top else _RECORD
             elif place == _CONTENT:
                 where = _SKIPPED if categories is not None and tag.lower() not in categories else _RECORD
+                if where == _RECORD:
+                    stack.append([tag, None, where, parser.CurrentByteIndex])
+                    text.clear()
+                    return
             else:
                 where = _SKIPPED if place == _SKIPPED else _RECORD
         else:
             root.append(tag)
             where = _ROOT
-        stack.append([tag, None, where])
+            prolog = body[: parser.CurrentByteIndex]
+        stack.append([tag, None, where, 0])
         text.clear()
 
     def end(tag: str) -> None:
-        _, fields, where = stack.pop()
+        _, fields, where, began = stack.pop()
         value = "".join(text).strip() if fields is None else fields
         text.clear()
         if not stack or where == _SKIPPED:
@@ -104,6 +115,10 @@ def parse_agent_xml(body: bytes, *, categories: Collection[str] | None = None) -
                 siblings[key] = value
         elif place == _CONTENT:
             key = tag.lower()
+            hasher = hashers.get(key)
+            if hasher is None:
+                hasher = hashers[key] = hashlib.sha256(prolog)
+            hasher.update(view[began : parser.CurrentByteIndex])
             if key in SINGLE:
                 content.setdefault(key, value)
             else:
@@ -111,6 +126,7 @@ def parse_agent_xml(body: bytes, *, categories: Collection[str] | None = None) -
         elif place == _ROOT:
             top.setdefault(tag, value if isinstance(value, str) else "")
 
+    view = memoryview(body)
     parser = expat.ParserCreate()
     parser.buffer_text = True
     parser.StartDoctypeDeclHandler = _no_dtd
@@ -131,7 +147,8 @@ def parse_agent_xml(body: bytes, *, categories: Collection[str] | None = None) -
     query = top.get("QUERY", "").upper()
     if not query:
         raise _refused("no QUERY")
-    return AgentMessage(query=query, deviceid=top.get("DEVICEID") or None, content=content)
+    digests = {key: hasher.hexdigest() for key, hasher in hashers.items()}
+    return AgentMessage(query=query, deviceid=top.get("DEVICEID") or None, content=content, digests=digests)
 
 
 def prolog_reply(*, prolog_freq_hours: int) -> bytes:

@@ -38,3 +38,13 @@ def test_a_category_read_past_still_counts_against_the_depth_limit():
     deep = BODY.replace(b"<LOGIN>root</LOGIN>", b"<A>" * 20 + b"</A>" * 20)
     with pytest.raises(BadRequest, match="nested deeper"):
         parse_agent_xml(deep, categories={"hardware"})
+
+
+def test_a_category_digest_follows_its_bytes_only():
+    digests = parse_agent_xml(BODY).digests
+    tagged = parse_agent_xml(
+        BODY.replace(b"<CONTENT>", b"<CONTENT><ACCOUNTINFO><KEYVALUE>x</KEYVALUE></ACCOUNTINFO>")
+    )
+    assert {key for key in digests if tagged.digests[key] != digests[key]} == set()
+    renamed = parse_agent_xml(BODY.replace(b"<NAME>a</NAME>", b"<NAME>a2</NAME>")).digests
+    assert {key for key in digests if renamed[key] != digests[key]} == {"softwares"}
