@@ -8,6 +8,7 @@ import base64
 import binascii
 import time
 import zlib
+from collections.abc import Callable
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -15,8 +16,15 @@ from fastapi.responses import JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from inventory_api.agents import netinventory, netxml, service
-from inventory_api.agents.mapping import CATEGORIES, from_ocs, one, text
-from inventory_api.agents.xml import empty_reply, idle_reply, parse_agent_xml, prolog_reply
+from inventory_api.agents.mapping import CATEGORIES, from_ocs, one, software_digest, text
+from inventory_api.agents.xml import (
+    AgentMessage,
+    complete,
+    empty_reply,
+    idle_reply,
+    parse_agent_xml,
+    prolog_reply,
+)
 from inventory_api.db import Database
 from inventory_api.errors import PayloadTooLarge, Unprocessable, UnsupportedMediaType
 from inventory_api.ingest.apply import apply_collector_report, apply_report, ingest_slot
@@ -36,6 +44,8 @@ PLAIN = ("application/xml", "text/xml", "application/json")
 #: The XML CONTENT categories read: the inventory's, the agent's version and a network inventory's devices (the
 #: others, an OCS agent's local users and groups, say, are read past).
 READ = frozenset({*CATEGORIES, "versionclient", "device"})
+#: Read past but digested: the packages' records are read only when their digest is not the acknowledged one.
+DEFERRED = frozenset({"softwares"})
 
 
 def secret_of(request: Request, path_secret: str | None) -> str | None:
@@ -121,7 +131,7 @@ def _check_secret(db: Database, secret: str) -> None:
 async def _xml(
     request: Request, db: Database, settings: Settings, secret: str, body: bytes, agent: str
 ) -> Response:
-    message = await run_in_threadpool(lambda: parse_agent_xml(body, categories=READ))
+    message = await run_in_threadpool(lambda: parse_agent_xml(body, categories=READ, deferred=DEFERRED))
     if not message.deviceid:
         raise Unprocessable("DEVICEID is missing", code="validation_error")
     hours = service.prolog_hours(settings)
@@ -140,9 +150,9 @@ async def _xml(
             code="unsupported_query",
         )
     version = _first(message.content.get("versionclient")) or agent
-    content = from_ocs(message.content) if agent == "ocs-agent" else message.content
     await _inventory(
-        request, db, settings, secret, agent, message.deviceid, content, body, version, partial=False,
+        request, db, settings, secret, agent, message.deviceid,
+        lambda acknowledged: _xml_content(message, body, agent, acknowledged), body, version, partial=False,
         digests=message.digests,
     )  # fmt: skip
     return _xml_reply(empty_reply(), agent)
@@ -168,6 +178,20 @@ async def _net_xml(
             await run_in_threadpool(
                 netinventory.apply, db, secret, inventory, request.state.request_id, itemtype
             )
+
+
+def _xml_content(
+    message: AgentMessage, body: bytes, agent: str, acknowledged: dict[str, str]
+) -> dict[str, Any]:
+    """An XML inventory's content in the shape the mapping reads; its deferred packages read from the body again
+    only when their digest is not the acknowledged one (a new install's, or a changed list)."""
+    content = from_ocs(message.content) if agent == "ocs-agent" else message.content
+    if message.deferred:
+        known = software_digest(content, message.digests["softwares"]) == acknowledged.get("software")
+        if not known:
+            full = complete(message, body)
+            content = from_ocs(full) if agent == "ocs-agent" else full
+    return content
 
 
 def _xml_reply(reply: bytes, agent: str) -> Response:
@@ -219,7 +243,17 @@ async def _json(
     version = _first(content.get("versionclient")) or agent
     partial = message.get("partial") is True
     await _inventory(
-        request, db, settings, secret, agent, deviceid, content, body, version, partial=partial, keep=True
+        request,
+        db,
+        settings,
+        secret,
+        agent,
+        deviceid,
+        lambda _: content,
+        body,
+        version,
+        partial=partial,
+        keep=True,
     )
     return JSONResponse({"status": "ok", "expiration": hours})
 
@@ -235,16 +269,17 @@ def _lookup(
 
 async def _inventory(
     request: Request, db: Database, settings: Settings, secret: str, agent: str, deviceid: str,
-    content: dict[str, Any], body: bytes, version: str, *, partial: bool, keep: bool = False,
-    digests: dict[str, str] | None = None,
+    content_of: Callable[[dict[str, str]], dict[str, Any]], body: bytes, version: str, *, partial: bool,
+    keep: bool = False, digests: dict[str, str] | None = None,
 ) -> None:  # fmt: skip
-    """Map the inventory, admit the agent install when new, and apply the report through the ingest pipeline."""
+    """Map the inventory (`content_of` the acknowledged section hashes), admit the agent install when new, and
+    apply the report through the ingest pipeline."""
     bound = await run_in_threadpool(_lookup, db, secret, agent, deviceid, partial)
     if bound.superseded:
         return  # our collector reports for this machine: acknowledged, nothing written
     report, collected_at, kept, kept_digest = await run_in_threadpool(
         lambda: service.report_of(
-            content, deviceid=deviceid, body=body, version=version, partial=partial, kept=bound.content,
+            content_of(bound.section_hashes), deviceid=deviceid, body=body, version=version, partial=partial, kept=bound.content,
             acknowledged=bound.section_hashes, digests=digests,
         )
     )  # fmt: skip

@@ -125,6 +125,20 @@ def test_an_agent_without_a_valid_secret_is_refused(client, db, secret, secret_i
     nothing_written(db)
 
 
+def test_agent_xml_packages_are_read_again_only_when_they_changed(client, db, secret):
+    """The packages are read past and digested; a changed list is read and applied, an unchanged one is not."""
+    assert fusion(client, secret, FUSION).status_code == 200
+    first = count(db, Installation)
+    tagged = FUSION.replace(b"<CONTENT>", b"<CONTENT><ACCOUNTINFO><KEYVALUE>x</KEYVALUE></ACCOUNTINFO>", 1)
+    assert fusion(client, secret, tagged).status_code == 200
+    with db.sessions() as s:
+        assert s.scalar(select(InventoryState.report_count)) == 2
+    start = FUSION.index(b"<SOFTWARES>")
+    one_less = FUSION[:start] + FUSION[FUSION.index(b"</SOFTWARES>", start) + len(b"</SOFTWARES>") :]
+    assert fusion(client, secret, one_less).status_code == 200
+    assert count(db, Installation) == first - 1
+
+
 def test_a_secret_revoked_meanwhile_is_refused_though_its_check_is_kept(client, db, secret):
     """The check before the body is kept for a minute; the one made with the install's key is not."""
     assert fusion(client, secret, PROLOG).status_code == 200

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from inventory_api.agents.xml import parse_agent_xml
+from inventory_api.agents.xml import complete, parse_agent_xml
 from inventory_api.errors import BadRequest
 
 BODY = (
@@ -48,3 +48,14 @@ def test_a_category_digest_follows_its_bytes_only():
     assert {key for key in digests if tagged.digests[key] != digests[key]} == set()
     renamed = parse_agent_xml(BODY.replace(b"<NAME>a</NAME>", b"<NAME>a2</NAME>")).digests
     assert {key for key in digests if renamed[key] != digests[key]} == {"softwares"}
+
+
+def test_a_deferred_category_is_digested_and_read_when_completed():
+    whole = parse_agent_xml(BODY)
+    deferred = parse_agent_xml(BODY, deferred={"softwares"})
+    assert "softwares" not in deferred.content and deferred.deferred == {"softwares"}
+    assert deferred.digests == whole.digests
+    assert complete(deferred, BODY) == whole.content
+    deep = BODY.replace(b"<NAME>a</NAME>", b"<A>" * 20 + b"</A>" * 20)
+    with pytest.raises(BadRequest, match="nested deeper"):
+        parse_agent_xml(deep, deferred={"softwares"})
