@@ -139,6 +139,8 @@ def iso_time(value: Any, offset: timedelta = timedelta(0)) -> str | None:
     if raw is None:
         return None
     try:
+        if raw[4:5] != "-":  # not %Y-: strptime's refusal costs ~12 µs a package (OCS writes 2025/04/20 …)
+            raise ValueError(raw)
         moment = datetime.strptime(raw[:19], "%Y-%m-%d %H:%M:%S")
     except ValueError:
         day = iso_date(raw)

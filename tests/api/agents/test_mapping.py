@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import copy
 import json
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
-from inventory_api.agents.mapping import category_digests, software_digest
+from inventory_api.agents.mapping import category_digests, iso_time, software_digest
 
 GLPI = json.loads((Path(__file__).parent / "fixtures" / "glpi" / "dell-latitude-5420.json").read_text())[
     "content"
@@ -48,3 +49,18 @@ def test_the_same_packages_parsed_again_give_the_same_digest():
     again = json.loads(json.dumps(GLPI))
     held_twice = {**again, "kept": again["softwares"]}  # an object held twice is written alike
     assert digest(again) == digest(held_twice) == digest(GLPI)
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("2026-12-03 21:18:34", "2026-12-03T20:18:34Z"),  # local time, +0100
+        ("2016-02-06", "2016-02-06T00:00:00Z"),
+        ("02/06/2016", "2016-02-06T00:00:00Z"),
+        ("20160206", "2016-02-06T00:00:00Z"),
+        ("2025/04/20 00:00:00", None),  # OCS agent on Debian 12: not read (yet)
+        ("junk", None),
+    ],
+)
+def test_install_times(raw, expected):
+    assert iso_time(raw, timedelta(hours=1)) == expected
