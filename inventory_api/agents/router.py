@@ -274,15 +274,21 @@ async def _inventory(
 ) -> None:  # fmt: skip
     """Map the inventory (`content_of` the acknowledged section hashes), admit the agent install when new, and
     apply the report through the ingest pipeline."""
-    bound = await run_in_threadpool(_lookup, db, secret, agent, deviceid, partial)
-    if bound.superseded:
+
+    def prepare() -> tuple[service.Bound, Any]:
+        """The install and, unless our collector took its machine over, its report: one worker-thread hop."""
+        bound = _lookup(db, secret, agent, deviceid, partial)
+        if bound.superseded:
+            return bound, None
+        return bound, service.report_of(
+            content_of(bound.section_hashes), deviceid=deviceid, body=body, version=version, partial=partial,
+            kept=bound.content, acknowledged=bound.section_hashes, digests=digests,
+        )  # fmt: skip
+
+    bound, mapped = await run_in_threadpool(prepare)
+    if mapped is None:
         return  # our collector reports for this machine: acknowledged, nothing written
-    report, collected_at, kept, kept_digest = await run_in_threadpool(
-        lambda: service.report_of(
-            content_of(bound.section_hashes), deviceid=deviceid, body=body, version=version, partial=partial, kept=bound.content,
-            acknowledged=bound.section_hashes, digests=digests,
-        )
-    )  # fmt: skip
+    report, collected_at, kept, kept_digest = mapped
     request_id = request.state.request_id
     parsed = (report, collected_at)
     if bound.collector_id is None:
