@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import base64
 import binascii
+import time
 import zlib
+from collections.abc import Callable
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -14,14 +16,21 @@ from fastapi.responses import JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from inventory_api.agents import netinventory, netxml, service
-from inventory_api.agents.mapping import from_ocs, one, text
-from inventory_api.agents.xml import empty_reply, idle_reply, parse_agent_xml, prolog_reply
+from inventory_api.agents.mapping import CATEGORIES, from_ocs, one, software_digest, text
+from inventory_api.agents.xml import (
+    AgentMessage,
+    complete,
+    empty_reply,
+    idle_reply,
+    parse_agent_xml,
+    prolog_reply,
+)
 from inventory_api.db import Database
 from inventory_api.errors import PayloadTooLarge, Unprocessable, UnsupportedMediaType
-from inventory_api.ingest.apply import apply_report, ingest_slot
+from inventory_api.ingest.apply import apply_collector_report, apply_report, ingest_slot
 from inventory_api.ingest.body import GZIP_OR_ZLIB, read_body
 from inventory_api.ingest.router import client_address
-from inventory_api.ingest.service import AgentSuperseded
+from inventory_api.ingest.service import AgentSuperseded, key_hash
 from inventory_api.ratelimit import check_rate
 from inventory_api.routing import ERROR_RESPONSES, TransactionalRoute
 from inventory_api.settings import Settings
@@ -32,6 +41,11 @@ router = APIRouter(
 #: Content types the agents send: compressed (zlib, RFC 1950, or gzip) or plain XML / JSON.
 COMPRESSED = ("application/x-compress-zlib", "application/x-compress-gzip", "application/x-compress")
 PLAIN = ("application/xml", "text/xml", "application/json")
+#: The XML CONTENT categories read: the inventory's, the agent's version and a network inventory's devices (the
+#: others, an OCS agent's local users and groups, say, are read past).
+READ = frozenset({*CATEGORIES, "versionclient", "device"})
+#: Read past but digested: the packages' records are read only when their digest is not the acknowledged one.
+DEFERRED = frozenset({"softwares"})
 
 
 def secret_of(request: Request, path_secret: str | None) -> str | None:
@@ -71,14 +85,45 @@ async def receive(request: Request, path_secret: str | None, agent: str) -> Resp
     settings: Settings = request.app.state.settings
     secret = secret_of(request, path_secret)
     # The secret before the body: without one the service reads and inflates nothing.
-    await run_in_threadpool(_check_secret, db, secret)
+    await LiveSecrets.of(request).check(db, secret)
     body = await read_agent_body(request, settings)
     if body.lstrip()[:1] == b"<":
         return await _xml(request, db, settings, secret or "", body, agent)
     return await _json(request, db, settings, secret or "", body, agent)
 
 
-def _check_secret(db: Database, secret: str | None) -> None:
+class LiveSecrets:
+    """Enroll secrets known to be live, for a minute: the check made before an agent's body is read costs one
+    indexed query per secret and minute at most (a site's agents share one). Every message is checked again with
+    its install (`service.lookup`), so a secret revoked meanwhile is still refused there."""
+
+    TTL = 60.0
+    MAX_ENTRIES = 10_000
+
+    def __init__(self) -> None:
+        self._until: dict[str, float] = {}
+
+    @staticmethod
+    def of(request: Request) -> LiveSecrets:
+        secrets = getattr(request.app.state, "agent_secrets", None)
+        if secrets is None:
+            secrets = request.app.state.agent_secrets = LiveSecrets()
+        return secrets
+
+    async def check(self, db: Database, secret: str | None) -> None:
+        if not secret:
+            raise service.refused()
+        hashed = key_hash(secret)
+        now = time.monotonic()
+        if self._until.get(hashed, 0.0) > now:
+            return
+        await run_in_threadpool(_check_secret, db, secret)
+        if len(self._until) >= self.MAX_ENTRIES:
+            self._until.clear()
+        self._until[hashed] = now + self.TTL
+
+
+def _check_secret(db: Database, secret: str) -> None:
     with db.sessions() as session:
         service.check_secret(session, secret)
 
@@ -86,7 +131,7 @@ def _check_secret(db: Database, secret: str | None) -> None:
 async def _xml(
     request: Request, db: Database, settings: Settings, secret: str, body: bytes, agent: str
 ) -> Response:
-    message = await run_in_threadpool(parse_agent_xml, body)
+    message = await run_in_threadpool(lambda: parse_agent_xml(body, categories=READ, deferred=DEFERRED))
     if not message.deviceid:
         raise Unprocessable("DEVICEID is missing", code="validation_error")
     hours = service.prolog_hours(settings)
@@ -105,10 +150,11 @@ async def _xml(
             code="unsupported_query",
         )
     version = _first(message.content.get("versionclient")) or agent
-    content = from_ocs(message.content) if agent == "ocs-agent" else message.content
     await _inventory(
-        request, db, settings, secret, agent, message.deviceid, content, body, version, partial=False
-    )
+        request, db, settings, secret, agent, message.deviceid,
+        lambda acknowledged: _xml_content(message, body, agent, acknowledged), body, version, partial=False,
+        digests=message.digests,
+    )  # fmt: skip
     return _xml_reply(empty_reply(), agent)
 
 
@@ -132,6 +178,20 @@ async def _net_xml(
             await run_in_threadpool(
                 netinventory.apply, db, secret, inventory, request.state.request_id, itemtype
             )
+
+
+def _xml_content(
+    message: AgentMessage, body: bytes, agent: str, acknowledged: dict[str, str]
+) -> dict[str, Any]:
+    """An XML inventory's content in the shape the mapping reads; its deferred packages read from the body again
+    only when their digest is not the acknowledged one (a new install's, or a changed list)."""
+    content = from_ocs(message.content) if agent == "ocs-agent" else message.content
+    if message.deferred:
+        known = software_digest(content, message.digests["softwares"]) == acknowledged.get("software")
+        if not known:
+            full = complete(message, body)
+            content = from_ocs(full) if agent == "ocs-agent" else full
+    return content
 
 
 def _xml_reply(reply: bytes, agent: str) -> Response:
@@ -183,7 +243,17 @@ async def _json(
     version = _first(content.get("versionclient")) or agent
     partial = message.get("partial") is True
     await _inventory(
-        request, db, settings, secret, agent, deviceid, content, body, version, partial=partial, keep=True
+        request,
+        db,
+        settings,
+        secret,
+        agent,
+        deviceid,
+        lambda _: content,
+        body,
+        version,
+        partial=partial,
+        keep=True,
     )
     return JSONResponse({"status": "ok", "expiration": hours})
 
@@ -199,20 +269,30 @@ def _lookup(
 
 async def _inventory(
     request: Request, db: Database, settings: Settings, secret: str, agent: str, deviceid: str,
-    content: dict[str, Any], body: bytes, version: str, *, partial: bool, keep: bool = False,
+    content_of: Callable[[dict[str, str]], dict[str, Any]], body: bytes, version: str, *, partial: bool,
+    keep: bool = False, digests: dict[str, str] | None = None,
 ) -> None:  # fmt: skip
-    """Map the inventory, admit the agent install when new, and apply the report through the ingest pipeline."""
-    bound = await run_in_threadpool(_lookup, db, secret, agent, deviceid, partial)
-    if bound.superseded:
+    """Map the inventory (`content_of` the acknowledged section hashes), admit the agent install when new, and
+    apply the report through the ingest pipeline."""
+
+    def prepare() -> tuple[service.Bound, Any]:
+        """The install and, unless our collector took its machine over, its report: one worker-thread hop."""
+        bound = _lookup(db, secret, agent, deviceid, partial)
+        if bound.superseded:
+            return bound, None
+        return bound, service.report_of(
+            content_of(bound.section_hashes), deviceid=deviceid, body=body, version=version, partial=partial,
+            kept=bound.content, acknowledged=bound.section_hashes, digests=digests,
+        )  # fmt: skip
+
+    bound, mapped = await run_in_threadpool(prepare)
+    if mapped is None:
         return  # our collector reports for this machine: acknowledged, nothing written
-    report, collected_at, kept = await run_in_threadpool(
-        lambda: service.report_of(
-            content, deviceid=deviceid, body=body, version=version, partial=partial, kept=bound.content
-        )
-    )
+    report, collected_at, kept, kept_digest = mapped
     request_id = request.state.request_id
-    async with ingest_slot(request.app.state, settings, db):
-        if bound.collector_id is None:
+    parsed = (report, collected_at)
+    if bound.collector_id is None:
+        async with ingest_slot(request.app.state, settings, db):
             check_rate(db, f"enroll:{client_address(request)}", limit=settings.enroll_rate_per_minute)
             try:
                 await run_in_threadpool(
@@ -229,11 +309,14 @@ async def _inventory(
                 )
             except AgentSuperseded:
                 return
-        outcome = await run_in_threadpool(
-            apply_report, db, settings, bound.node_key, (report, collected_at), request_id
+            outcome = await run_in_threadpool(apply_report, db, settings, bound.node_key, parsed, request_id)
+    else:  # as our collector's: an unchanged inventory (every section its acknowledged hash) is a quiet report
+        outcome = await apply_collector_report(
+            request.app.state, db, settings, bound.node_key, parsed, request_id
         )
-        if outcome.status_code == 200 and keep:
-            await run_in_threadpool(service.keep_content, db, bound, kept)
+    if outcome.status_code == 200 and keep and kept_digest != bound.content_digest:
+        async with ingest_slot(request.app.state, settings, db):
+            await run_in_threadpool(service.keep_content, db, bound, kept, kept_digest)
 
 
 @router.post(

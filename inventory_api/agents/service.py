@@ -7,19 +7,27 @@ import hashlib
 import hmac
 import json
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
-from inventory_api.agents.mapping import CATEGORIES, SECTION_CATEGORIES, carried_sections, to_report
+from collector.report import section_hash
+from inventory_api.agents.mapping import (
+    CATEGORIES,
+    SECTION_CATEGORIES,
+    carried_sections,
+    category_digests,
+    software_digest,
+    to_report,
+)
 from inventory_api.db import Database, utcnow
 from inventory_api.errors import BadRequest, Unauthorized, Unprocessable
 from inventory_api.history.service import Actor, set_actor
 from inventory_api.ingest import service as ingest
-from inventory_api.ingest.models import Collector, EnrollSecret
+from inventory_api.ingest.models import Collector, EnrollSecret, InventoryState
 from inventory_api.ingest.pipeline import parse_time
 
 AGENT_KEY_PREFIX = "ag_"
@@ -43,13 +51,14 @@ def check_secret(session: Session, plain: str | None) -> EnrollSecret:
     if not plain:
         raise refused()
     secret = session.scalar(select(EnrollSecret).where(EnrollSecret.secret_hash == ingest.key_hash(plain)))
-    if (
-        secret is None
-        or secret.revoked_at is not None
-        or (secret.expires_at and secret.expires_at <= utcnow())
-    ):
+    if secret is None or not is_live(secret):
         raise refused()
     return secret
+
+
+def is_live(secret: Any) -> bool:
+    """Neither revoked nor expired (an EnrollSecret, or a row with its revoked_at and expires_at)."""
+    return secret.revoked_at is None and not (secret.expires_at and secret.expires_at <= utcnow())
 
 
 def agent_key(secret: str, agent: str, deviceid: str) -> str:
@@ -74,26 +83,47 @@ class Bound:
     content: dict[str, Any] | None
     #: The digest of the inventory kept for it: one that comes again unchanged is not written again.
     content_digest: str | None = None
+    #: The section hashes acknowledged for its asset: software whose input digest is among them is not built.
+    section_hashes: dict[str, str] = field(default_factory=dict)
+
+
+#: The enroll secret, the agent install's collector and its asset's section hashes, when there are.
+_LOOKUP = (
+    select(
+        EnrollSecret.revoked_at, EnrollSecret.expires_at, Collector.id,
+        Collector.revoked_at.label("collector_revoked_at"), Collector.revoke_reason, Collector.agent_content_digest,
+        InventoryState.section_hashes,
+    )
+    .select_from(EnrollSecret)
+    .outerjoin(Collector, Collector.key_hash == bindparam("key_hash"))
+    .outerjoin(InventoryState, InventoryState.asset_id == Collector.asset_id)
+    .where(EnrollSecret.secret_hash == bindparam("secret_hash"))
+)  # fmt: skip
 
 
 def lookup(session: Session, *, secret: str, agent: str, deviceid: str, with_content: bool = False) -> Bound:
-    """The agent install's collector, if admitted; 401 when revoked other than by our collector taking over. Its
+    """The agent install's collector, if admitted; 401 for a secret that is not live, or an install revoked other
+    than by our collector taking over. The secret, the install and its asset's section hashes in one query; its
     kept inventory only when asked (a partial inventory completes it; a full one does not need it)."""
-    check_secret(session, secret)
+    if not secret:
+        raise refused()
     key = agent_key(secret, agent, deviceid)
     row = session.execute(
-        select(
-            Collector.id, Collector.revoked_at, Collector.revoke_reason, Collector.agent_content_digest
-        ).where(Collector.key_hash == ingest.key_hash(key))
+        _LOOKUP, {"secret_hash": ingest.key_hash(secret), "key_hash": ingest.key_hash(key)}
     ).first()
-    if row is None:
+    if row is None or not is_live(row):
+        raise refused()
+    if row.id is None:
         return Bound(key, None, False, None)
-    if row.revoked_at is not None and row.revoke_reason != SUPERSEDED:
+    if row.collector_revoked_at is not None and row.revoke_reason != SUPERSEDED:
         raise Unauthorized(f"this agent was revoked: {row.revoke_reason}", code="invalid_node_key")
     content = None
-    if row.revoked_at is None and with_content:
+    if row.collector_revoked_at is None and with_content:
         content = session.scalar(select(Collector.agent_content).where(Collector.id == row.id))
-    return Bound(key, row.id, row.revoked_at is not None, content, row.agent_content_digest)
+    return Bound(
+        key, row.id, row.collector_revoked_at is not None, content, row.agent_content_digest,
+        dict(row.section_hashes or {}),
+    )  # fmt: skip
 
 
 def admit(
@@ -117,10 +147,9 @@ def admit(
         )  # fmt: skip
 
 
-def keep_content(db: Database, bound: Bound, content: dict[str, Any]) -> None:
+def keep_content(db: Database, bound: Bound, content: dict[str, Any], digest: str) -> None:
     """Keep a GLPI agent's inventory (the categories the mapping reads), so that its next partial inventory can be
-    completed; not written again when it has not changed (its digest), as most inventories have not."""
-    digest = hashlib.sha256(json.dumps(content, sort_keys=True, default=str).encode()).hexdigest()
+    completed; not written again when it has not changed (its digest: `report_of`'s), as most inventories have not."""
     if digest == bound.content_digest:
         return
     with db.transaction() as session:
@@ -139,10 +168,16 @@ def report_of(
     version: str,
     partial: bool,
     kept: dict[str, Any] | None,
-) -> tuple[Any, datetime, dict[str, Any]]:
-    """The agent inventory as (our report, its time, the agent content to keep). A full inventory builds every
-    section (a category it lacks is empty); a partial one completes the kept inventory with the categories it
-    carries, or without one changes only the sections it carries whole."""
+    acknowledged: dict[str, str] | None = None,
+    digests: dict[str, str] | None = None,
+) -> tuple[Any, datetime, dict[str, Any], str]:
+    """The agent inventory as (our report, its time, the agent content to keep, that content's digest). A full
+    inventory has every section (a category it lacks is empty); a partial one completes the kept inventory with
+    the categories it carries, or without one changes only the sections it carries whole. A section whose hash
+    is `acknowledged` goes as its hash only, as our collector sends it (so that an unchanged inventory takes the
+    quiet path): the software's hash is its input's digest, known before it is built; the others are hashed
+    built, as the pipeline would hash them. `digests`: the content's category digests when the parser made them
+    (agent XML); else they are made here."""
     if partial and kept:
         merged = {**kept, **content}
         sections = list(SECTION_CATEGORIES)
@@ -154,11 +189,23 @@ def report_of(
         sections = list(SECTION_CATEGORIES)
     now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
     report_id = hashlib.sha256(deviceid.encode() + b"\0" + body).hexdigest()[:40]  # a resent body: duplicate
-    report = to_report(
-        merged, report_id=report_id, collected_at=now, agent_version=version, sections=sections
-    )
+    categories = digests if digests is not None and merged is content else category_digests(merged)
+    software = categories.get("softwares", "none")
+    hashes = {"software": software_digest(merged, software)} if "software" in sections else {}
+    unchanged = (acknowledged or {}).get("software") == hashes.get("software")
+    built = [name for name in sections if not (name == "software" and unchanged)]
+    report = to_report(merged, report_id=report_id, collected_at=now, agent_version=version, sections=built)
+    for name in built:
+        if name != "software":
+            hashes[name] = section_hash(getattr(report, name))
+        if hashes[name] == (acknowledged or {}).get(name):
+            setattr(report, name, None)
+    report.hashes = hashes
     kept_now = {key: merged[key] for key in CATEGORIES if key in merged}
-    return report, parse_time(report.collected_at), kept_now
+    kept_digest = hashlib.sha256(
+        " ".join(f"{key}={categories.get(key)}" for key in kept_now).encode()
+    ).hexdigest()
+    return report, parse_time(report.collected_at), kept_now, kept_digest
 
 
 def parse_json_message(body: bytes) -> dict[str, Any]:

@@ -11,14 +11,14 @@ import zlib
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from collector.report import from_dict
 from inventory_api.agents.mapping import build_identity
 from inventory_api.agents.xml import parse_agent_xml
 from inventory_api.assets.models import Asset, AssetFlag, AssetIdentifier
 from inventory_api.ingest.matching import report_ids
-from inventory_api.ingest.models import Collector, InventoryState
+from inventory_api.ingest.models import Collector, EnrollSecret, InventoryState
 from inventory_api.inventory.models import Cpu, Volume
 from inventory_api.software.models import Installation
 from tests.api.ingest.reports import enroll, post
@@ -125,6 +125,30 @@ def test_an_agent_without_a_valid_secret_is_refused(client, db, secret, secret_i
     nothing_written(db)
 
 
+def test_agent_xml_packages_are_read_again_only_when_they_changed(client, db, secret):
+    """The packages are read past and digested; a changed list is read and applied, an unchanged one is not."""
+    assert fusion(client, secret, FUSION).status_code == 200
+    first = count(db, Installation)
+    tagged = FUSION.replace(b"<CONTENT>", b"<CONTENT><ACCOUNTINFO><KEYVALUE>x</KEYVALUE></ACCOUNTINFO>", 1)
+    assert fusion(client, secret, tagged).status_code == 200
+    with db.sessions() as s:
+        assert s.scalar(select(InventoryState.report_count)) == 2
+    start = FUSION.index(b"<SOFTWARES>")
+    one_less = FUSION[:start] + FUSION[FUSION.index(b"</SOFTWARES>", start) + len(b"</SOFTWARES>") :]
+    assert fusion(client, secret, one_less).status_code == 200
+    assert count(db, Installation) == first - 1
+
+
+def test_a_secret_revoked_meanwhile_is_refused_though_its_check_is_kept(client, db, secret):
+    """The check before the body is kept for a minute; the one made with the install's key is not."""
+    assert fusion(client, secret, PROLOG).status_code == 200
+    with db.transaction() as s:
+        s.execute(update(EnrollSecret).values(revoked_at=func.now()))
+    answer = fusion(client, secret, FUSION)
+    assert answer.status_code == 401, answer.text
+    nothing_written(db)
+
+
 BOMB = b"""<?xml version="1.0"?>
 <!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">
 <!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">]>
@@ -201,6 +225,33 @@ def test_glpi_agent_contact_full_and_partial_inventories(client, db, secret):
         assert s.scalar(select(func.count()).select_from(Volume)) == 1
         assert s.scalar(select(func.count()).select_from(Cpu)) == 1  # kept from the full inventory
     assert count(db, Asset) == 1
+
+
+def test_glpi_agent_resends_only_what_changed(client, db, secret):
+    """The software's hash is its input's digest, the other sections' that of the section built: an unchanged
+    inventory applies nothing; a package gone and a new gateway apply the software and the network."""
+    assert glpi(client, secret, GLPI).status_code == 200
+
+    def state():
+        with db.sessions() as s:
+            hashes, reports = s.execute(
+                select(InventoryState.section_hashes, InventoryState.report_count)
+            ).one()
+            return dict(hashes), reports, s.scalar(select(func.count()).select_from(Installation))
+
+    first, reports, packages = state()
+    tagged = copy.deepcopy(GLPI)
+    tagged["content"]["accountinfo"] = [{"keyname": "TAG", "keyvalue": "again"}]
+    assert glpi(client, secret, tagged).status_code == 200
+    assert state() == (first, reports + 1, packages)
+
+    changed = copy.deepcopy(tagged)
+    changed["content"]["softwares"] = changed["content"]["softwares"][1:]
+    changed["content"]["hardware"]["defaultgateway"] = "10.9.9.1"
+    assert glpi(client, secret, changed).status_code == 200
+    hashes, _, now = state()
+    assert now == packages - 1
+    assert {name for name in hashes if hashes[name] != first[name]} == {"software", "network"}
 
 
 def test_glpi_agent_other_itemtypes_are_not_taken(client, db, secret):
