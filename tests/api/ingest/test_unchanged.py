@@ -7,6 +7,7 @@ import asyncio
 import json
 import uuid
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -53,7 +54,10 @@ def attempt(
         finally:
             await quiet.close()
 
-    return asyncio.run(receive())
+    # In a thread of its own: Playwright's sync API keeps an event loop running in this thread once a browser
+    # test has run in this process.
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, receive()).result()
 
 
 def snapshot(db, asset_id: uuid.UUID) -> dict[str, Any]:
