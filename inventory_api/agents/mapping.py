@@ -134,14 +134,17 @@ def offset_of(content: dict[str, Any]) -> timedelta:
 
 
 def iso_time(value: Any, offset: timedelta = timedelta(0)) -> str | None:
-    """ "2026-12-03 21:18:34" (local time) → "2026-12-03T19:18:34Z"; None when not a time."""
+    """ "2026-12-03 21:18:34" or "2026/12/03 21:18:34" (local time) → "2026-12-03T19:18:34Z"; None when not a
+    time."""
     raw = text(value)
     if raw is None:
         return None
+    if raw[4:5] == raw[7:8] == "/":  # the OCS agent's "2025/04/20 00:00:00"
+        raw = raw[:10].replace("/", "-") + raw[10:]
     try:
-        if raw[4:5] != "-":  # not %Y-: strptime's refusal costs ~12 µs a package (OCS writes 2025/04/20 …)
-            raise ValueError(raw)
-        moment = datetime.strptime(raw[:19], "%Y-%m-%d %H:%M:%S")
+        if raw[4:5] != "-" or raw[10:11] not in (" ", "T") or len(raw) < 19:
+            raise ValueError(raw)  # a date alone, or another order
+        moment = datetime.fromisoformat(raw[:19])  # C, where strptime costs ~10 µs a package
     except ValueError:
         day = iso_date(raw)
         return f"{day}T00:00:00Z" if day else None

@@ -58,7 +58,8 @@ def test_the_same_packages_parsed_again_give_the_same_digest():
         ("2016-02-06", "2016-02-06T00:00:00Z"),
         ("02/06/2016", "2016-02-06T00:00:00Z"),
         ("20160206", "2016-02-06T00:00:00Z"),
-        ("2025/04/20 00:00:00", None),  # OCS agent on Debian 12: not read (yet)
+        ("2025/04/20 00:30:00", "2025-04-19T23:30:00Z"),  # the OCS agent on Debian 12
+        ("2025/04/20", "2025-04-20T00:00:00Z"),
         ("junk", None),
     ],
 )
