@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import time
 import zlib
 from collections.abc import Callable
 from typing import Any
@@ -29,7 +28,7 @@ from inventory_api.db import Database
 from inventory_api.errors import PayloadTooLarge, Unprocessable, UnsupportedMediaType
 from inventory_api.ingest.apply import apply_collector_report, apply_report, ingest_slot
 from inventory_api.ingest.body import GZIP_OR_ZLIB, read_body
-from inventory_api.ingest.router import client_address
+from inventory_api.ingest.router import LiveForAMinute, client_address
 from inventory_api.ingest.service import AgentSuperseded, key_hash
 from inventory_api.ratelimit import check_rate
 from inventory_api.routing import ERROR_RESPONSES, TransactionalRoute
@@ -85,42 +84,21 @@ async def receive(request: Request, path_secret: str | None, agent: str) -> Resp
     settings: Settings = request.app.state.settings
     secret = secret_of(request, path_secret)
     # The secret before the body: without one the service reads and inflates nothing.
-    await LiveSecrets.of(request).check(db, secret)
+    await check_live_secret(request, db, secret)
     body = await read_agent_body(request, settings)
     if body.lstrip()[:1] == b"<":
         return await _xml(request, db, settings, secret or "", body, agent)
     return await _json(request, db, settings, secret or "", body, agent)
 
 
-class LiveSecrets:
-    """Enroll secrets known to be live, for a minute: the check made before an agent's body is read costs one
-    indexed query per secret and minute at most (a site's agents share one). Every message is checked again with
-    its install (`service.lookup`), so a secret revoked meanwhile is still refused there."""
-
-    TTL = 60.0
-    MAX_ENTRIES = 10_000
-
-    def __init__(self) -> None:
-        self._until: dict[str, float] = {}
-
-    @staticmethod
-    def of(request: Request) -> LiveSecrets:
-        secrets = getattr(request.app.state, "agent_secrets", None)
-        if secrets is None:
-            secrets = request.app.state.agent_secrets = LiveSecrets()
-        return secrets
-
-    async def check(self, db: Database, secret: str | None) -> None:
-        if not secret:
-            raise service.refused()
-        hashed = key_hash(secret)
-        now = time.monotonic()
-        if self._until.get(hashed, 0.0) > now:
-            return
-        await run_in_threadpool(_check_secret, db, secret)
-        if len(self._until) >= self.MAX_ENTRIES:
-            self._until.clear()
-        self._until[hashed] = now + self.TTL
+async def check_live_secret(request: Request, db: Database, secret: str | None) -> None:
+    """Refuse an unknown or revoked enroll secret before the body is read, looked up at most once a minute per
+    secret (a site's agents share one); every message is checked again with its install (`service.lookup`)."""
+    if not secret:
+        raise service.refused()
+    await LiveForAMinute.of(request, "agent_secrets", 10_000).check(
+        key_hash(secret), lambda: run_in_threadpool(_check_secret, db, secret)
+    )
 
 
 def _check_secret(db: Database, secret: str) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Awaitable, Callable
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
@@ -63,34 +64,48 @@ def enroll(body: EnrollRequest, request: Request, db: DbDep, settings: SettingsD
         )
 
 
-class NodeKeys:
-    """Node keys known to be live, for a few seconds: the check made before a report's body is read costs one
-    indexed query per collector and minute at most. The report itself is authenticated again when applied, so a
-    key revoked meanwhile is still refused there."""
+class LiveForAMinute:
+    """Credentials (by hash) found live within the last minute: the check made before a body is read costs one
+    indexed query per credential and minute at most. What the body then does is authenticated again, so a
+    credential revoked meanwhile is still refused there. One per kind of credential and process."""
 
     TTL = 60.0
-    MAX_ENTRIES = 200_000
 
-    def __init__(self) -> None:
+    def __init__(self, max_entries: int) -> None:
+        self.max_entries = max_entries
         self._until: dict[str, float] = {}
 
     @staticmethod
-    def of(request: Request) -> NodeKeys:
-        keys = getattr(request.app.state, "node_keys", None)
-        if keys is None:
-            keys = request.app.state.node_keys = NodeKeys()
-        return keys
+    def of(request: Request, kind: str, max_entries: int) -> LiveForAMinute:
+        """The process's cache of this kind (`node_keys`, `agent_secrets`), made on first use."""
+        caches = getattr(request.app.state, "live_credentials", None)
+        if caches is None:
+            caches = request.app.state.live_credentials = {}
+        if kind not in caches:
+            caches[kind] = LiveForAMinute(max_entries)
+        return caches[kind]
 
-    async def check(self, db: Database, node_key: str) -> None:
-        hashed = service.key_hash(node_key)
+    async def check(self, hashed: str, verify: Callable[[], Awaitable[None]]) -> None:
+        """Return at once when `hashed` was found live less than a minute ago, else `verify()` (which raises when
+        it is not) and remember it."""
         now = time.monotonic()
         if self._until.get(hashed, 0.0) > now:
             return
-        if not await run_in_threadpool(_live_key, db, hashed):
-            raise Unauthorized("the node key is unknown or revoked: enroll again", code="invalid_node_key")
-        if len(self._until) >= self.MAX_ENTRIES:
+        await verify()
+        if len(self._until) >= self.max_entries:
             self._until.clear()
         self._until[hashed] = now + self.TTL
+
+
+async def check_node_key(request: Request, db: Database, node_key: str) -> None:
+    """401 for a node key that is unknown or revoked, looked up at most once a minute per key."""
+    hashed = service.key_hash(node_key)
+
+    async def verify() -> None:
+        if not await run_in_threadpool(_live_key, db, hashed):
+            raise Unauthorized("the node key is unknown or revoked: enroll again", code="invalid_node_key")
+
+    await LiveForAMinute.of(request, "node_keys", 200_000).check(hashed, verify)
 
 
 def _live_key(db: Database, hashed: str) -> bool:
@@ -123,7 +138,7 @@ async def receive_inventory(request: Request) -> JSONResponse:
     if not node_key:
         raise Unauthorized("send the node key as Authorization: Bearer <node_key>", code="invalid_node_key")
     # The key before the body: a client without one cannot make the service read or inflate anything.
-    await NodeKeys.of(request).check(db, node_key)
+    await check_node_key(request, db, node_key)
     gzip = check_headers(
         headers.get("content-type"), headers.get("content-encoding"), headers.get("content-length"),
         settings.max_report_bytes,
